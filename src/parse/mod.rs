@@ -1,0 +1,23 @@
+//! Text -> span tree. The only module that knows the YAML and JSON parser crates.
+
+mod error;
+mod json;
+mod resolve;
+mod stream;
+mod tree;
+mod yaml;
+
+pub use error::{Limits, ParseError, ParseErrorKind};
+pub use resolve::is_yaml11_ambiguous;
+pub use stream::{Chunk, Stream, StreamError};
+pub use tree::{Comment, Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Span, type_name};
+
+/// Parses one chunk of a YAML stream (see [`Stream`]) into its documents.
+pub fn yaml(chunk: &Chunk, limits: &Limits) -> Vec<Document> {
+    yaml::parse(&chunk.text, chunk.offset, chunk.line, limits)
+}
+
+/// Parses a whole JSON text (one value).
+pub fn json(text: &str, offset: usize, limits: &Limits) -> Document {
+    json::parse(text, offset, 1, limits)
+}
