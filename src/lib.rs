@@ -1,3 +1,14 @@
-//! k2e: lint, convert and estimate Kubernetes manifests and Amazon ECS task definitions.
+//! k2e: lint Kubernetes manifests and Amazon ECS task definitions against real schemas.
+//!
+//! The pipeline, one module per stage:
+//! discover -> parse (span tree) -> detect -> validate -> findings -> report.
 
+pub mod cli;
+pub mod detect;
+pub mod discover;
+pub mod finding;
+pub mod lint;
 pub mod parse;
+pub mod report;
+pub mod rules;
+pub mod validate;

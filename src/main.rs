@@ -1,1 +1,3 @@
-fn main() {}
+fn main() {
+    std::process::exit(k2e::cli::main());
+}

@@ -1,0 +1,197 @@
+//! Command-line interface. Every subcommand returns the process exit code.
+
+use crate::finding::Severity;
+use crate::lint;
+use crate::parse::Limits;
+use crate::report;
+use crate::validate::{DEFAULT_KUBERNETES_VERSION, Validators};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage error, or some input could not be read or parsed (the rest was still checked)";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "k2e",
+    version,
+    about = "Lint Kubernetes manifests and Amazon ECS task definitions against real schemas, offline.",
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Validate manifests and task definitions; report findings with file:line:column.
+    #[command(after_help = EXIT_CODES)]
+    Lint(LintArgs),
+}
+
+#[derive(Args, Debug)]
+struct LintArgs {
+    /// Files or directories (searched for *.yaml, *.yml, *.json; .gitignore honoured). `-` reads stdin.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+
+    /// Kubernetes version whose schemas are used (bundled: 1.34, 1.35, 1.36, 1.37).
+    #[arg(long, value_name = "VERSION", default_value = DEFAULT_KUBERNETES_VERSION)]
+    kubernetes_version: String,
+
+    /// Extra schemas for custom resources, named {kind}-{group}-{version}.json (repeatable).
+    #[arg(long = "schema-dir", value_name = "DIR")]
+    schema_dirs: Vec<PathBuf>,
+
+    /// Do not honour .gitignore and other ignore files when walking directories.
+    #[arg(long)]
+    no_ignore: bool,
+
+    /// Refuse files larger than this (bytes; K, M and G suffixes allowed).
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    max_file_size: u64,
+
+    /// Stop reading a stream after this many documents.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    max_documents: usize,
+
+    /// Also list the documents that were skipped because they are neither Kubernetes nor ECS.
+    #[arg(short, long)]
+    verbose: bool,
+
+    /// When to colour the human output (auto: on a terminal, unless NO_COLOR is set).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&s[..i], s[i..].trim_end_matches(['i', 'B', 'b'])),
+        None => (s, ""),
+    };
+    let n: u64 = digits.parse().map_err(|_| format!("not a size: {s:?} (examples: 500000, 64M, 1G)"))?;
+    let factor: u64 = match unit.to_ascii_uppercase().as_str() {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        _ => return Err(format!("unknown size unit in {s:?}; use K, M or G")),
+    };
+    n.checked_mul(factor).ok_or_else(|| format!("size too large: {s:?}"))
+}
+
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Lint(args) => lint_command(args),
+    }
+}
+
+fn lint_command(args: LintArgs) -> i32 {
+    if let Some(n) = args.threads {
+        // Only fails if a pool already exists, which cannot happen this early.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+    }
+    let validators = match Validators::new(&args.kubernetes_version, args.schema_dirs.clone()) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("k2e: {e}");
+            return 2;
+        }
+    };
+    for dir in &args.schema_dirs {
+        if !dir.is_dir() {
+            eprintln!("k2e: --schema-dir {}: not a directory", dir.display());
+            return 2;
+        }
+    }
+    let opts = lint::Options {
+        paths: args.paths,
+        no_ignore: args.no_ignore,
+        max_file_size: args.max_file_size,
+        max_documents: args.max_documents,
+        limits: Limits::default(),
+    };
+    let outcome = lint::run(&opts, &validators);
+    let fail_on = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    };
+    let text = match args.format {
+        Format::Json => report::json::render(&outcome, validators.kubernetes_version()),
+        Format::Human => {
+            let color = match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            };
+            report::human::render(&outcome, &report::human::Style { color, verbose: args.verbose })
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("k2e: cannot write output: {e}");
+            return 2;
+        }
+    }
+    report::exit_code(&outcome, fail_on)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("500"), Ok(500));
+        assert!(parse_size("12X").is_err());
+    }
+
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,237 @@
+//! The one thing every check produces and every report consumes.
+
+use crate::parse::{Document, Span};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+/// A 1-based line and column; columns count characters, not bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The source lines around a finding, kept so reports need not hold whole files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snippet {
+    pub text: String,
+    /// File offset of `text`'s first byte, and its 1-based line.
+    pub offset: usize,
+    pub line: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Related {
+    pub span: Span,
+    pub start: Position,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// Short text under the underline ("unknown field").
+    pub label: Option<String>,
+    pub help: Option<String>,
+    pub file: String,
+    pub span: Span,
+    pub start: Position,
+    pub end: Position,
+    /// Where in the document's JSON the problem is (RFC 6901).
+    pub pointer: Option<String>,
+    /// 0-based position of the document in its stream.
+    pub document: Option<usize>,
+    /// `Kind/name` of the object, when known.
+    pub object: Option<String>,
+    pub related: Vec<Related>,
+    pub snippet: Option<Snippet>,
+}
+
+impl Finding {
+    /// A finding about a whole file, with no position inside it (unreadable, missing, ...).
+    pub fn file(rule: &'static str, severity: Severity, file: &str, message: String) -> Self {
+        Finding {
+            rule,
+            severity,
+            message,
+            label: None,
+            help: None,
+            file: file.to_owned(),
+            span: Span::default(),
+            start: Position::default(),
+            end: Position::default(),
+            pointer: None,
+            document: None,
+            object: None,
+            related: Vec::new(),
+            snippet: None,
+        }
+    }
+
+    /// A finding at a span of a parsed document; positions and snippet come from its text.
+    pub fn at(
+        rule: &'static str,
+        severity: Severity,
+        file: &str,
+        doc: &Document,
+        span: Span,
+        message: String,
+    ) -> Self {
+        let lines = LineIndex::new(&doc.text, doc.offset, doc.line);
+        let mut f = Finding::file(rule, severity, file, message);
+        f.span = span;
+        f.start = lines.position(span.start);
+        f.end = lines.position(span.end);
+        f.document = Some(doc.index);
+        f.snippet = Some(lines.snippet(span));
+        f
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_pointer(mut self, pointer: impl Into<String>) -> Self {
+        self.pointer = Some(pointer.into());
+        self
+    }
+
+    pub fn with_object(mut self, object: Option<String>) -> Self {
+        self.object = object;
+        self
+    }
+
+    pub fn with_related(mut self, doc: &Document, span: Span, message: impl Into<String>) -> Self {
+        let lines = LineIndex::new(&doc.text, doc.offset, doc.line);
+        self.related.push(Related {
+            span,
+            start: lines.position(span.start),
+            message: message.into(),
+        });
+        if let Some(snippet) = &mut self.snippet {
+            // Widen the snippet so both places show in one excerpt when they are close.
+            let wider = lines.snippet(Span::new(span.start.min(self.span.start), self.span.end.max(span.end)));
+            if wider.text.lines().count() <= 12 {
+                *snippet = wider;
+            }
+        }
+        self
+    }
+
+    /// Sort key: file, then position, then rule, so output never depends on thread timing.
+    pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
+        (&self.file, self.span.start, self.span.end, self.rule, &self.message)
+    }
+}
+
+/// Offsets -> line/column within one document's text.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str, offset: usize, line: usize) -> Self {
+        LineIndex { text, offset, line }
+    }
+
+    fn local(&self, at: usize) -> usize {
+        let mut local = at.saturating_sub(self.offset).min(self.text.len());
+        while !self.text.is_char_boundary(local) {
+            local -= 1;
+        }
+        local
+    }
+
+    pub fn position(&self, at: usize) -> Position {
+        let local = self.local(at);
+        let before = &self.text[..local];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Position {
+            line: self.line + before.bytes().filter(|&b| b == b'\n').count(),
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+
+    /// The whole lines a span touches, plus one line of context on each side.
+    pub fn snippet(&self, span: Span) -> Snippet {
+        let start = self.local(span.start);
+        let end = self.local(span.end).max(start);
+        let mut first = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+        if first > 0 {
+            first = self.text[..first - 1].rfind('\n').map_or(0, |i| i + 1);
+        }
+        let mut last = self.text[end..].find('\n').map_or(self.text.len(), |i| end + i);
+        if last < self.text.len() {
+            last = self.text[last + 1..]
+                .find('\n')
+                .map_or(self.text.len(), |i| last + 1 + i);
+        }
+        let text = self.text[first..last].trim_end_matches(['\n', '\r']).to_owned();
+        let line = self.line + self.text[..first].bytes().filter(|&b| b == b'\n').count();
+        Snippet {
+            text,
+            offset: self.offset + first,
+            line,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters() {
+        let idx = LineIndex::new("a: 1\nbé: ü\n", 100, 7);
+        assert_eq!(idx.position(100), Position { line: 7, column: 1 });
+        // "ü" starts after "bé: " which is 5 bytes but 4 characters.
+        assert_eq!(idx.position(110), Position { line: 8, column: 5 });
+    }
+
+    #[test]
+    fn snippet_has_context_lines() {
+        let text = "l1\nl2\nl3\nl4\nl5\n";
+        let idx = LineIndex::new(text, 0, 1);
+        let s = idx.snippet(Span::new(6, 8));
+        assert_eq!(s.text, "l2\nl3\nl4");
+        assert_eq!((s.offset, s.line), (3, 2));
+        let s = idx.snippet(Span::new(0, 1));
+        assert_eq!(s.text, "l1\nl2");
+    }
+}

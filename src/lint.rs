@@ -1,0 +1,273 @@
+//! The lint pipeline: discover -> read -> parse -> detect -> validate -> findings.
+
+use crate::detect::{Detected, detect};
+use crate::discover::{Input, discover, unreadable};
+use crate::finding::{Finding, Position, Severity};
+use crate::parse::{self, Chunk, Document, Limits, ParseErrorKind, Stream, StreamError};
+use crate::rules::ids;
+use crate::validate::Validators;
+use rayon::prelude::*;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::PathBuf;
+
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub no_ignore: bool,
+    pub max_file_size: u64,
+    pub max_documents: usize,
+    pub limits: Limits,
+}
+
+/// A document k2e did not check, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub file: String,
+    pub document: usize,
+    pub line: usize,
+    pub reason: &'static str,
+}
+
+#[derive(Debug, Default)]
+pub struct FileResult {
+    pub file: String,
+    pub documents: usize,
+    pub findings: Vec<Finding>,
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub files: Vec<FileResult>,
+}
+
+impl Outcome {
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.files.iter().flat_map(|f| f.findings.iter())
+    }
+}
+
+/// Bytes of YAML handed to the thread pool at once: big enough to keep both cores busy,
+/// small enough that a 300 MB stream never sits in memory.
+const BATCH_BYTES: usize = 1 << 20;
+
+pub fn run(opts: &Options, validators: &Validators) -> Outcome {
+    let (inputs, problems) = discover(&opts.paths, opts.no_ignore);
+    let mut files: Vec<FileResult> = inputs
+        .par_iter()
+        .map(|input| lint_input(input, opts, validators))
+        .collect();
+    for problem in problems {
+        files.push(FileResult {
+            file: problem.file.clone(),
+            findings: vec![problem],
+            ..FileResult::default()
+        });
+    }
+    files.sort_by(|a, b| a.file.cmp(&b.file));
+    for f in &mut files {
+        f.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+    Outcome { files }
+}
+
+fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> FileResult {
+    let name = input.display();
+    let mut result = FileResult {
+        file: name.clone(),
+        ..FileResult::default()
+    };
+    match input {
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            let limit = opts.max_file_size;
+            if let Err(e) = std::io::stdin().lock().take(limit.saturating_add(1)).read_to_end(&mut bytes) {
+                result.findings.push(unreadable(&name, format!("cannot read: {e}")));
+                return result;
+            }
+            if bytes.len() as u64 > limit {
+                result.findings.push(stream_error(&name, &StreamError::TooLarge { limit }));
+                return result;
+            }
+            let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+            if matches!(first, Some(b'{' | b'[')) {
+                if let Ok(text) = std::str::from_utf8(&bytes) {
+                    let doc = parse::json(text, 0, &opts.limits);
+                    if !doc.errors.iter().any(|e| e.kind == ParseErrorKind::Syntax) {
+                        check_document(&name, doc, validators, &mut result);
+                        return result;
+                    }
+                }
+            }
+            lint_stream(&name, Stream::new(&bytes[..], limit, opts.max_documents), opts, validators, &mut result);
+        }
+        Input::File(path) => {
+            let file = match File::open(path).and_then(|f| f.metadata().map(|m| (f, m))) {
+                Ok(x) => x,
+                Err(e) => {
+                    result.findings.push(unreadable(&name, format!("cannot read: {e}")));
+                    return result;
+                }
+            };
+            let (file, meta) = file;
+            if meta.len() > opts.max_file_size {
+                result.findings.push(stream_error(&name, &StreamError::TooLarge { limit: opts.max_file_size }));
+                return result;
+            }
+            let is_json = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("json"));
+            if is_json {
+                lint_json_file(&name, file, opts, validators, &mut result);
+            } else {
+                let reader = BufReader::with_capacity(1 << 16, file);
+                lint_stream(&name, Stream::new(reader, opts.max_file_size, opts.max_documents), opts, validators, &mut result);
+            }
+        }
+    }
+    result
+}
+
+fn lint_json_file(name: &str, mut file: File, opts: &Options, validators: &Validators, result: &mut FileResult) {
+    let mut bytes = Vec::new();
+    if let Err(e) = file.read_to_end(&mut bytes) {
+        result.findings.push(unreadable(name, format!("cannot read: {e}")));
+        return;
+    }
+    let (skip, bytes) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (3, rest),
+        None => (0, &bytes[..]),
+    };
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        let line = 1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count();
+        result.findings.push(stream_error(name, &StreamError::Binary { offset: pos, line }));
+        return;
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            let doc = parse::json(text, skip, &opts.limits);
+            check_document(name, doc, validators, result);
+        }
+        Err(e) => {
+            let pos = e.valid_up_to();
+            let line = 1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count();
+            result.findings.push(stream_error(name, &StreamError::NotUtf8 { offset: pos, line }));
+        }
+    }
+}
+
+fn lint_stream<R: std::io::BufRead>(
+    name: &str,
+    stream: Stream<R>,
+    opts: &Options,
+    validators: &Validators,
+    result: &mut FileResult,
+) {
+    let mut batch: Vec<(usize, Chunk)> = Vec::new();
+    let mut batch_bytes = 0;
+    let flush = |batch: &mut Vec<(usize, Chunk)>, result: &mut FileResult| {
+        let parts: Vec<FileResult> = batch
+            .par_iter()
+            .map(|(index, chunk)| {
+                let mut part = FileResult::default();
+                for mut doc in parse::yaml(chunk, &opts.limits) {
+                    doc.index = *index;
+                    check_document(name, doc, validators, &mut part);
+                }
+                part
+            })
+            .collect();
+        for part in parts {
+            result.documents += part.documents;
+            result.findings.extend(part.findings);
+            result.skipped.extend(part.skipped);
+        }
+        batch.clear();
+    };
+    for (index, chunk) in stream.enumerate() {
+        match chunk {
+            Ok(chunk) => {
+                batch_bytes += chunk.text.len();
+                batch.push((index, chunk));
+                if batch_bytes >= BATCH_BYTES {
+                    flush(&mut batch, result);
+                    batch_bytes = 0;
+                }
+            }
+            Err(e) => {
+                flush(&mut batch, result);
+                result.findings.push(stream_error(name, &e));
+                return;
+            }
+        }
+    }
+    flush(&mut batch, result);
+}
+
+fn check_document(file: &str, doc: Document, validators: &Validators, out: &mut FileResult) {
+    for err in &doc.errors {
+        let rule = match err.kind {
+            ParseErrorKind::Syntax | ParseErrorKind::ComplexKey => ids::SYNTAX,
+            ParseErrorKind::DuplicateKey => ids::DUPLICATE_KEY,
+            ParseErrorKind::TooDeep => ids::TOO_DEEP,
+            ParseErrorKind::AliasLimit => ids::ALIAS_LIMIT,
+            ParseErrorKind::Template => ids::TEMPLATE,
+        };
+        let mut f = Finding::at(rule, Severity::Error, file, &doc, err.span, err.message.clone());
+        if err.kind == ParseErrorKind::DuplicateKey {
+            f = f.with_label("duplicate key");
+        }
+        if let Some((span, message)) = &err.related {
+            f = f.with_related(&doc, *span, message.clone());
+        }
+        out.findings.push(f);
+    }
+    let Some(root) = &doc.root else {
+        if !doc.errors.is_empty() {
+            out.documents += 1;
+        }
+        return;
+    };
+    if doc.errors.is_empty() && is_null(root) {
+        return;
+    }
+    out.documents += 1;
+    match detect(root) {
+        Detected::Kubernetes(objects) => {
+            for obj in &objects {
+                out.findings.extend(validators.check_kubernetes(file, &doc, obj));
+            }
+        }
+        Detected::Ecs { shape, .. } => out.findings.extend(validators.check_ecs(file, &doc, root, shape)),
+        Detected::Unknown(reason) => out.skipped.push(Skipped {
+            file: file.to_owned(),
+            document: doc.index,
+            line: crate::finding::LineIndex::new(&doc.text, doc.offset, doc.line)
+                .position(root.span.start)
+                .line,
+            reason,
+        }),
+    }
+}
+
+/// `---` followed by nothing, or a document holding only comments, is empty: not counted.
+fn is_null(node: &parse::Node) -> bool {
+    matches!(node.kind, parse::NodeKind::Scalar { value: parse::Scalar::Null, .. })
+}
+
+fn stream_error(file: &str, e: &StreamError) -> Finding {
+    let rule = match e {
+        StreamError::Io(_) => ids::UNREADABLE,
+        StreamError::NotUtf8 { .. } | StreamError::Binary { .. } => ids::ENCODING,
+        StreamError::TooLarge { .. } => ids::TOO_LARGE,
+        StreamError::TooManyDocuments { .. } => ids::TOO_MANY_DOCUMENTS,
+    };
+    let mut f = Finding::file(rule, Severity::Error, file, e.to_string());
+    if let StreamError::NotUtf8 { offset, line }
+    | StreamError::Binary { offset, line }
+    | StreamError::TooManyDocuments { offset, line, .. } = e
+    {
+        f.start = Position { line: *line, column: 1 };
+        f.end = f.start;
+        f.span = parse::Span::new(*offset, *offset);
+    }
+    f
+}

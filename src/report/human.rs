@@ -1,0 +1,143 @@
+//! `--format human`: miette snippets with the offending key or value underlined.
+
+use super::Summary;
+use crate::finding::{Finding, Severity, Snippet};
+use crate::lint::Outcome;
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
+};
+use std::fmt;
+
+pub struct Style {
+    pub color: bool,
+    pub verbose: bool,
+}
+
+pub fn render(outcome: &Outcome, style: &Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_context_lines(1)
+        .with_links(false);
+    let mut out = String::new();
+    for f in outcome.findings() {
+        let diagnostic = Rendered::new(f);
+        if handler.render_report(&mut out, &diagnostic).is_err() {
+            out.push_str(&format!("{}:{}:{}: {} {}\n", f.file, f.start.line, f.start.column, f.rule, f.message));
+        }
+        out.push('\n');
+    }
+    if style.verbose {
+        for s in outcome.files.iter().flat_map(|f| &f.skipped) {
+            out.push_str(&format!("skipped {}:{}: {}\n", s.file, s.line, s.reason));
+        }
+    }
+    out.push_str(&format!("k2e: {}\n", Summary::of(outcome)));
+    out
+}
+
+struct Rendered<'a> {
+    finding: &'a Finding,
+    source: Option<SnippetSource>,
+    title: String,
+}
+
+impl<'a> Rendered<'a> {
+    fn new(finding: &'a Finding) -> Self {
+        let source = finding.snippet.as_ref().map(|s| SnippetSource {
+            name: finding.file.clone(),
+            snippet: s.clone(),
+        });
+        let title = match (&source, finding.start.line) {
+            (Some(_), _) => format!("{} {}", finding.rule, finding.message),
+            (None, 0) => format!("{} {}: {}", finding.rule, finding.file, finding.message),
+            (None, line) => format!("{} {}:{line}: {}", finding.rule, finding.file, finding.message),
+        };
+        Rendered { finding, source, title }
+    }
+
+    fn local(&self, start: usize, end: usize) -> Option<SourceSpan> {
+        let snippet = self.finding.snippet.as_ref()?;
+        let len = snippet.text.len();
+        let s = start.checked_sub(snippet.offset)?.min(len);
+        let e = end.saturating_sub(snippet.offset).clamp(s, len);
+        Some(SourceSpan::new(s.into(), e - s))
+    }
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl Diagnostic for Rendered<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.finding.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let f = self.finding;
+        let mut labels = Vec::new();
+        if let Some(span) = self.local(f.span.start, f.span.end) {
+            labels.push(LabeledSpan::new_primary_with_span(f.label.clone(), span));
+        }
+        for r in &f.related {
+            if let Some(span) = self.local(r.span.start, r.span.end) {
+                labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), span));
+            }
+        }
+        Some(Box::new(labels.into_iter()))
+    }
+}
+
+/// The lines around a finding, presented to miette with their real line numbers.
+struct SnippetSource {
+    name: String,
+    snippet: Snippet,
+}
+
+impl SourceCode for SnippetSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.snippet.text.as_str().read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.snippet.line - 1,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}

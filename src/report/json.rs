@@ -1,0 +1,117 @@
+//! `--format json`: one object with the findings, the skipped documents and the summary.
+//! The shape is documented in README.md and versioned by `version`.
+
+use super::Summary;
+use crate::finding::Finding;
+use crate::lint::Outcome;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    tool: Tool,
+    kubernetes_version: &'a str,
+    findings: Vec<JsonFinding<'a>>,
+    skipped: Vec<JsonSkipped<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    offset: usize,
+    length: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pointer: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    document: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    object: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    message: &'a str,
+    line: usize,
+    column: usize,
+}
+
+#[derive(Serialize)]
+struct JsonSkipped<'a> {
+    file: &'a str,
+    document: usize,
+    line: usize,
+    reason: &'a str,
+}
+
+fn finding(f: &Finding) -> JsonFinding<'_> {
+    JsonFinding {
+        rule: f.rule,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        file: &f.file,
+        line: f.start.line,
+        column: f.start.column,
+        end_line: f.end.line,
+        end_column: f.end.column,
+        offset: f.span.start,
+        length: f.span.end - f.span.start,
+        pointer: f.pointer.as_deref(),
+        document: f.document,
+        object: f.object.as_deref(),
+        help: f.help.as_deref(),
+        related: f
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                message: &r.message,
+                line: r.start.line,
+                column: r.start.column,
+            })
+            .collect(),
+    }
+}
+
+pub fn render(outcome: &Outcome, kubernetes_version: &str) -> String {
+    let report = Report {
+        version: 1,
+        tool: Tool {
+            name: "k2e",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        kubernetes_version,
+        findings: outcome.findings().map(finding).collect(),
+        skipped: outcome
+            .files
+            .iter()
+            .flat_map(|f| &f.skipped)
+            .map(|s| JsonSkipped {
+                file: &s.file,
+                document: s.document,
+                line: s.line,
+                reason: s.reason,
+            })
+            .collect(),
+        summary: Summary::of(outcome),
+    };
+    let mut out = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    out.push('\n');
+    out
+}

@@ -1,0 +1,76 @@
+//! Findings -> what users and machines read.
+
+pub mod human;
+pub mod json;
+
+use crate::finding::Severity;
+use crate::lint::Outcome;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub documents: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub skipped: usize,
+}
+
+impl Summary {
+    pub fn of(outcome: &Outcome) -> Self {
+        let mut s = Summary {
+            files: outcome.files.len(),
+            ..Summary::default()
+        };
+        for file in &outcome.files {
+            s.documents += file.documents;
+            s.skipped += file.skipped.len();
+        }
+        for f in outcome.findings() {
+            match f.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.infos += 1,
+            }
+        }
+        s
+    }
+}
+
+/// 0: nothing at or above `fail_on`; 1: findings at or above it; 2: some input could not be
+/// read or parsed (this wins, since part of the input went unchecked).
+pub fn exit_code(outcome: &Outcome, fail_on: Severity) -> i32 {
+    let mut code = 0;
+    for f in outcome.findings() {
+        if f.severity == Severity::Error && crate::rules::is_input_problem(f.rule) {
+            return 2;
+        }
+        if f.severity >= fail_on {
+            code = 1;
+        }
+    }
+    code
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} checked, {}: {}, {}, {}",
+            plural(self.files, "file", "files"),
+            plural(self.documents, "document", "documents"),
+            plural(self.errors, "error", "errors"),
+            plural(self.warnings, "warning", "warnings"),
+            plural(self.infos, "info", "infos"),
+        )?;
+        if self.skipped > 0 {
+            write!(f, " ({} not Kubernetes or ECS, skipped)", plural(self.skipped, "document", "documents"))?;
+        }
+        Ok(())
+    }
+}

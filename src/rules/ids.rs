@@ -1,0 +1,34 @@
+//! Rule ids used by the built-in checks. Each has a data file `rules/{ID}.yaml`.
+
+pub const INTERNAL: &str = "K2E000";
+pub const UNREADABLE: &str = "K2E001";
+pub const ENCODING: &str = "K2E002";
+pub const TOO_LARGE: &str = "K2E003";
+pub const TOO_MANY_DOCUMENTS: &str = "K2E004";
+
+pub const SYNTAX: &str = "YML001";
+pub const DUPLICATE_KEY: &str = "YML002";
+pub const TOO_DEEP: &str = "YML003";
+pub const ALIAS_LIMIT: &str = "YML004";
+pub const TEMPLATE: &str = "YML005";
+
+pub const K8S_UNKNOWN_FIELD: &str = "K8S001";
+pub const K8S_WRONG_TYPE: &str = "K8S002";
+pub const K8S_MISSING_REQUIRED: &str = "K8S003";
+pub const K8S_INVALID_VALUE: &str = "K8S004";
+pub const K8S_NO_SCHEMA: &str = "K8S005";
+pub const K8S_UNKNOWN_API: &str = "K8S006";
+
+pub const ECS_UNKNOWN_FIELD: &str = "ECS001";
+pub const ECS_WRONG_TYPE: &str = "ECS002";
+pub const ECS_MISSING_REQUIRED: &str = "ECS003";
+pub const ECS_INVALID_VALUE: &str = "ECS004";
+pub const ECS_CONTAINER_ARRAY: &str = "ECS005";
+
+/// Every id above, for the test that each has a rule file.
+pub const ALL: &[&str] = &[
+    INTERNAL, UNREADABLE, ENCODING, TOO_LARGE, TOO_MANY_DOCUMENTS, SYNTAX, DUPLICATE_KEY, TOO_DEEP,
+    ALIAS_LIMIT, TEMPLATE, K8S_UNKNOWN_FIELD, K8S_WRONG_TYPE, K8S_MISSING_REQUIRED, K8S_INVALID_VALUE,
+    K8S_NO_SCHEMA, K8S_UNKNOWN_API, ECS_UNKNOWN_FIELD, ECS_WRONG_TYPE, ECS_MISSING_REQUIRED,
+    ECS_INVALID_VALUE, ECS_CONTAINER_ARRAY,
+];

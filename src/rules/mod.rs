@@ -1,0 +1,105 @@
+//! The rule registry: one data file per rule in `rules/`, embedded at build time.
+
+pub mod ids;
+
+use crate::finding::Severity;
+use crate::parse::{Chunk, Limits};
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// The file could not be read: exit code 2.
+    Input,
+    /// The text is not valid YAML/JSON: exit code 2.
+    Syntax,
+    /// The document does not match the API schema.
+    Schema,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    pub name: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub summary: String,
+    pub rationale: String,
+    pub fix: String,
+    #[serde(default)]
+    pub references: Vec<String>,
+    #[serde(default)]
+    pub as_of: Option<String>,
+    #[serde(default)]
+    pub examples: Examples,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    #[serde(default)]
+    pub fail: Vec<Example>,
+    #[serde(default)]
+    pub pass: Vec<Example>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub file: String,
+    pub text: String,
+    /// `line:column` of each finding this rule must report.
+    #[serde(default)]
+    pub expect: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for Severity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Severity::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown severity {s:?}")))
+    }
+}
+
+/// All rules, sorted by id. A malformed rule file is a build defect caught by the tests.
+pub fn all() -> &'static [Rule] {
+    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut rules: Vec<Rule> = RULE_FILES.iter().filter_map(|(name, text)| load(name, text).ok()).collect();
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+        rules
+    })
+}
+
+pub fn get(id: &str) -> Option<&'static Rule> {
+    all().iter().find(|r| r.id == id)
+}
+
+/// Findings of input and syntax rules mean the file could not be checked: exit code 2.
+pub fn is_input_problem(id: &str) -> bool {
+    get(id).is_some_and(|r| matches!(r.category, Category::Input | Category::Syntax))
+}
+
+pub fn load(name: &str, text: &str) -> Result<Rule, String> {
+    let chunk = Chunk {
+        text: text.to_owned(),
+        offset: 0,
+        line: 1,
+    };
+    let doc = crate::parse::yaml(&chunk, &Limits::default())
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("{name}: empty"))?;
+    if let Some(e) = doc.errors.first() {
+        return Err(format!("{name}: {}", e.message));
+    }
+    let root = doc.root.ok_or_else(|| format!("{name}: empty"))?;
+    let rule: Rule = serde_json::from_value(root.to_json()).map_err(|e| format!("{name}: {e}"))?;
+    if format!("{}.yaml", rule.id) != name {
+        return Err(format!("{name}: id {} does not match the file name", rule.id));
+    }
+    Ok(rule)
+}

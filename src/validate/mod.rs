@@ -1,0 +1,310 @@
+//! Strict schema validation of Kubernetes objects and ECS task definitions.
+
+mod errors;
+pub mod schemas;
+
+use crate::detect::{EcsShape, K8sObject};
+use crate::finding::{Finding, Severity};
+use crate::parse::{Document, Node};
+use crate::rules::ids;
+use errors::{Context, Ids};
+use schemas::{EcsSchemas, KubernetesSchemas, SchemaDirs};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+pub use schemas::{DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS};
+
+const K8S_IDS: Ids = Ids {
+    unknown_field: ids::K8S_UNKNOWN_FIELD,
+    wrong_type: ids::K8S_WRONG_TYPE,
+    missing_required: ids::K8S_MISSING_REQUIRED,
+    invalid_value: ids::K8S_INVALID_VALUE,
+};
+
+const ECS_IDS: Ids = Ids {
+    unknown_field: ids::ECS_UNKNOWN_FIELD,
+    wrong_type: ids::ECS_WRONG_TYPE,
+    missing_required: ids::ECS_MISSING_REQUIRED,
+    invalid_value: ids::ECS_INVALID_VALUE,
+};
+
+/// All schemas of a run. Each is parsed on first use and each validator compiled once,
+/// for the kinds actually seen, then shared by every thread.
+pub struct Validators {
+    kubernetes_version: String,
+    kubernetes: OnceLock<Result<KubernetesSchemas, String>>,
+    ecs: OnceLock<Result<EcsSchemas, String>>,
+    user: SchemaDirs,
+}
+
+impl Validators {
+    pub fn new(kubernetes_version: &str, schema_dirs: Vec<PathBuf>) -> Result<Self, String> {
+        let version = kubernetes_version.trim_start_matches('v');
+        let version = version.strip_suffix(".0").filter(|v| v.matches('.').count() == 1).unwrap_or(version);
+        if !KUBERNETES_VERSIONS.iter().any(|(v, _)| *v == version) {
+            return Err(format!(
+                "no bundled schemas for Kubernetes {kubernetes_version}; available: {}",
+                schemas::versions()
+            ));
+        }
+        Ok(Validators {
+            kubernetes_version: version.to_owned(),
+            kubernetes: OnceLock::new(),
+            ecs: OnceLock::new(),
+            user: SchemaDirs::new(schema_dirs),
+        })
+    }
+
+    pub fn kubernetes_version(&self) -> &str {
+        &self.kubernetes_version
+    }
+
+    fn kubernetes(&self) -> Result<&KubernetesSchemas, String> {
+        self.kubernetes
+            .get_or_init(|| KubernetesSchemas::load(&self.kubernetes_version))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn ecs(&self) -> Result<&EcsSchemas, String> {
+        self.ecs.get_or_init(EcsSchemas::load).as_ref().map_err(Clone::clone)
+    }
+
+    pub fn check_kubernetes(&self, file: &str, doc: &Document, obj: &K8sObject<'_>) -> Vec<Finding> {
+        let schemas = match self.kubernetes() {
+            Ok(s) => s,
+            Err(e) => return vec![Finding::at(ids::K8S_NO_SCHEMA, Severity::Error, file, doc, obj.node.span, e)],
+        };
+        let (group, version) = obj.group_version();
+        let label = Some(obj.label());
+        let kind_lower = obj.kind.to_lowercase();
+        let explain = |path: &str| {
+            if path.is_empty() {
+                format!("kubectl explain {kind_lower}")
+            } else {
+                format!("kubectl explain {kind_lower}.{path}")
+            }
+        };
+        if let Some(def) = schemas.definition(group, version, obj.kind) {
+            let start = Value::String(format!("#/$defs/{def}"));
+            let start = serde_json::json!({ "$ref": start });
+            return match schemas.set.validator(def) {
+                Ok(v) => {
+                    let cx = Context {
+                        ids: &K8S_IDS,
+                        file,
+                        doc,
+                        node: obj.node,
+                        prefix: &obj.pointer,
+                        schema_root: &schemas.set.defs,
+                        schema: &start,
+                        object: label,
+                        explain: &explain,
+                    };
+                    run(&v, &cx)
+                }
+                Err(e) => vec![internal(file, doc, obj.node, e)],
+            };
+        }
+        if let Some(path) = self.user.find(group, version, obj.kind) {
+            return match self.user.load(&path) {
+                Ok((v, schema)) => {
+                    let cx = Context {
+                        ids: &K8S_IDS,
+                        file,
+                        doc,
+                        node: obj.node,
+                        prefix: &obj.pointer,
+                        schema_root: &schema,
+                        schema: &schema,
+                        object: label,
+                        explain: &explain,
+                    };
+                    run(&v, &cx)
+                }
+                Err(e) => vec![
+                    Finding::at(ids::K8S_NO_SCHEMA, Severity::Error, file, doc, kind_span(doc, obj), e)
+                        .with_object(label),
+                ],
+            };
+        }
+        self.no_schema(schemas, file, doc, obj, group)
+    }
+
+    fn no_schema(
+        &self,
+        schemas: &KubernetesSchemas,
+        file: &str,
+        doc: &Document,
+        obj: &K8sObject<'_>,
+        group: &str,
+    ) -> Vec<Finding> {
+        let label = Some(obj.label());
+        let served = schemas.kinds.get(obj.kind);
+        if obj.api_version.is_empty() || obj.kind.is_empty() {
+            let span = first_line(obj.node);
+            return vec![
+                Finding::at(K8S_IDS.missing_required, Severity::Error, file, doc, span, "a List item needs apiVersion and kind".into())
+                    .with_pointer(obj.pointer.clone()),
+            ];
+        }
+        if let Some(served) = served.filter(|_| schemas.is_builtin_group(group)) {
+            let span = api_version_span(obj).unwrap_or(obj.node.span);
+            return vec![
+                Finding::at(
+                    ids::K8S_UNKNOWN_API,
+                    Severity::Error,
+                    file,
+                    doc,
+                    span,
+                    format!(
+                        "{} {} is not served by Kubernetes {}",
+                        obj.api_version, obj.kind, schemas.version
+                    ),
+                )
+                .with_label("no such API version")
+                .with_help(format!("use apiVersion: {}", served.join(" or ")))
+                .with_pointer(format!("{}/apiVersion", obj.pointer))
+                .with_object(label),
+            ];
+        }
+        vec![
+            Finding::at(
+                ids::K8S_NO_SCHEMA,
+                Severity::Info,
+                file,
+                doc,
+                kind_span(doc, obj),
+                format!("no schema for {} {}; not validated", obj.api_version, obj.kind),
+            )
+            .with_label("no schema")
+            .with_help("pass --schema-dir DIR with {kind}-{group}-{version}.json schemas (e.g. generated from the CRD)")
+            .with_pointer(format!("{}/kind", obj.pointer))
+            .with_object(label),
+        ]
+    }
+
+    pub fn check_ecs(&self, file: &str, doc: &Document, root: &Node, shape: EcsShape) -> Vec<Finding> {
+        let schemas = match self.ecs() {
+            Ok(s) => s,
+            Err(e) => return vec![internal(file, doc, root, e)],
+        };
+        let explain = |path: &str| {
+            format!("see RegisterTaskDefinition in the ECS API reference ({})", if path.is_empty() { "top level" } else { path })
+        };
+        let object = match shape {
+            EcsShape::ContainerDefinitions => None,
+            EcsShape::Register => root.get("family").and_then(Node::as_str).map(|f| format!("TaskDefinition/{f}")),
+            EcsShape::Describe => root
+                .get("taskDefinition")
+                .and_then(|t| t.get("family"))
+                .and_then(Node::as_str)
+                .map(|f| format!("TaskDefinition/{f}")),
+        };
+        let check = |def: &str, node: &Node, prefix: &str| -> Vec<Finding> {
+            let start = serde_json::json!({ "$ref": format!("#/$defs/{def}") });
+            match schemas.set.validator(def) {
+                Ok(v) => {
+                    let cx = Context {
+                        ids: &ECS_IDS,
+                        file,
+                        doc,
+                        node,
+                        prefix,
+                        schema_root: &schemas.set.defs,
+                        schema: &start,
+                        object: object.clone(),
+                        explain: &explain,
+                    };
+                    run(&v, &cx)
+                }
+                Err(e) => vec![internal(file, doc, node, e)],
+            }
+        };
+        match shape {
+            EcsShape::Register => check("RegisterTaskDefinitionRequest", root, ""),
+            EcsShape::ContainerDefinitions => {
+                let mut out = vec![
+                    Finding::at(
+                        ids::ECS_CONTAINER_ARRAY,
+                        Severity::Info,
+                        file,
+                        doc,
+                        first_line(root),
+                        "a bare containerDefinitions array, not a task definition: containers checked, task-level fields not".into(),
+                    )
+                    .with_label("container definitions")
+                    .with_help("this is the form Terraform's container_definitions takes; wrap it in {\"family\": ..., \"containerDefinitions\": [...]} to check a whole task definition"),
+                ];
+                out.extend(check("ContainerDefinitions", root, ""));
+                out
+            }
+            EcsShape::Describe => {
+                let mut out = Vec::new();
+                for entry in root.as_map().unwrap_or_default() {
+                    if entry.key == "taskDefinition" {
+                        let inner = without(&entry.value, &schemas.read_only);
+                        out.extend(check("RegisterTaskDefinitionRequest", &inner, "/taskDefinition"));
+                    } else if entry.key == "tags" && schemas.describe_siblings.contains(&entry.key) {
+                        out.extend(check("Tags", &entry.value, "/tags"));
+                    } else {
+                        out.push(
+                            Finding::at(
+                                ECS_IDS.unknown_field,
+                                Severity::Error,
+                                file,
+                                doc,
+                                entry.key_span,
+                                format!("unknown field \"{}\" in describe-task-definition output", entry.key),
+                            )
+                            .with_label("unknown field")
+                            .with_help("the output has only \"taskDefinition\" and \"tags\"")
+                            .with_pointer(format!("/{}", entry.key))
+                            .with_object(object.clone()),
+                        );
+                    }
+                }
+                out
+            }
+        }
+    }
+
+    pub fn ecs_as_of(&self) -> Option<String> {
+        self.ecs().ok().map(|e| e.as_of.clone())
+    }
+}
+
+fn run(validator: &jsonschema::Validator, cx: &Context<'_>) -> Vec<Finding> {
+    let instance = cx.node.to_json();
+    let mut out = Vec::new();
+    for error in validator.iter_errors(&instance) {
+        out.extend(errors::finding(cx, &error));
+    }
+    out
+}
+
+/// The read-only fields of describe output are accepted as they are; the rest must be valid input.
+fn without(node: &Node, keys: &[String]) -> Node {
+    let mut node = node.clone();
+    if let crate::parse::NodeKind::Map(entries) = &mut node.kind {
+        entries.retain(|e| !keys.contains(&e.key));
+    }
+    node
+}
+
+fn internal(file: &str, doc: &Document, node: &Node, e: String) -> Finding {
+    Finding::at(ids::INTERNAL, Severity::Error, file, doc, first_line(node), format!("internal schema error: {e}"))
+}
+
+fn kind_span(_doc: &Document, obj: &K8sObject<'_>) -> crate::parse::Span {
+    obj.node.entry("kind").map_or_else(|| first_line(obj.node), |e| e.value.span)
+}
+
+fn api_version_span(obj: &K8sObject<'_>) -> Option<crate::parse::Span> {
+    obj.node.entry("apiVersion").map(|e| e.value.span)
+}
+
+fn first_line(node: &Node) -> crate::parse::Span {
+    crate::parse::Span::new(node.span.start, node.span.start + 1)
+}

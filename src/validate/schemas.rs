@@ -1,0 +1,224 @@
+//! The vendored schemas (see schemas/README.md), loaded and compiled only when first needed.
+
+use jsonschema::Validator;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Kubernetes versions with vendored schemas, newest last.
+pub const KUBERNETES_VERSIONS: &[(&str, &[u8])] = &[
+    ("1.34", include_bytes!("../../schemas/kubernetes/v1.34/_definitions.json.gz")),
+    ("1.35", include_bytes!("../../schemas/kubernetes/v1.35/_definitions.json.gz")),
+    ("1.36", include_bytes!("../../schemas/kubernetes/v1.36/_definitions.json.gz")),
+    ("1.37", include_bytes!("../../schemas/kubernetes/v1.37/_definitions.json.gz")),
+];
+
+pub const DEFAULT_KUBERNETES_VERSION: &str = "1.37";
+
+const ECS_SCHEMA: &str = include_str!("../../schemas/ecs/register-task-definition.schema.json");
+const ECS_DESCRIBE: &str = include_str!("../../schemas/ecs/describe-task-definition.json");
+
+pub type Compiled = Result<Arc<Validator>, String>;
+
+/// A `$defs` document and a cache of validators compiled from it, one per definition.
+pub struct DefinitionSet {
+    pub defs: Value,
+    cache: Mutex<HashMap<String, Arc<OnceLock<Compiled>>>>,
+}
+
+impl DefinitionSet {
+    fn new(defs: Value) -> Self {
+        DefinitionSet {
+            defs,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn def(&self, name: &str) -> Option<&Value> {
+        self.defs.get("$defs")?.get(name)
+    }
+
+    /// The validator for `#/$defs/{name}`, compiled once and shared by all threads.
+    pub fn validator(&self, name: &str) -> Compiled {
+        let cell = {
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            cache.entry(name.to_owned()).or_default().clone()
+        };
+        cell.get_or_init(|| {
+            let defs = self.defs.get("$defs").cloned().unwrap_or(Value::Null);
+            let root = json!({
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "$ref": format!("#/$defs/{name}"),
+                "$defs": defs,
+            });
+            compile(&root)
+        })
+        .clone()
+    }
+}
+
+pub fn compile(schema: &Value) -> Compiled {
+    jsonschema::options()
+        .build(schema)
+        .map(Arc::new)
+        .map_err(|e| e.to_string())
+}
+
+/// Kubernetes schemas for one version, indexed by group/version/kind.
+pub struct KubernetesSchemas {
+    pub version: &'static str,
+    pub set: DefinitionSet,
+    gvk: HashMap<(String, String, String), String>,
+    /// kind -> every apiVersion that serves it, for "did you mean apps/v1" hints.
+    pub kinds: HashMap<String, Vec<String>>,
+    pub groups: Vec<String>,
+}
+
+impl KubernetesSchemas {
+    pub fn load(version: &str) -> Result<Self, String> {
+        let (version, bytes) = KUBERNETES_VERSIONS
+            .iter()
+            .find(|(v, _)| *v == version)
+            .ok_or_else(|| format!("no schemas for Kubernetes {version}; available: {}", versions()))?;
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(*bytes)
+            .read_to_string(&mut text)
+            .map_err(|e| format!("bundled Kubernetes {version} schemas are corrupt: {e}"))?;
+        let defs: Value = serde_json::from_str(&text)
+            .map_err(|e| format!("bundled Kubernetes {version} schemas are corrupt: {e}"))?;
+        let mut gvk = HashMap::new();
+        let mut kinds: HashMap<String, Vec<String>> = HashMap::new();
+        let mut groups: Vec<String> = Vec::new();
+        if let Some(map) = defs.get("$defs").and_then(Value::as_object) {
+            for (name, def) in map {
+                let Some(list) = def.get("x-kubernetes-group-version-kind").and_then(Value::as_array) else {
+                    continue;
+                };
+                // Shared types (DeleteOptions, WatchEvent) list dozens of GVKs; they are not objects users write.
+                if list.len() != 1 {
+                    continue;
+                }
+                let field = |k: &str| list[0].get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+                let (group, ver, kind) = (field("group"), field("version"), field("kind"));
+                let api_version = if group.is_empty() { ver.clone() } else { format!("{group}/{ver}") };
+                kinds.entry(kind.clone()).or_default().push(api_version);
+                if !groups.contains(&group) {
+                    groups.push(group.clone());
+                }
+                gvk.insert((group, ver, kind), name.clone());
+            }
+        }
+        for list in kinds.values_mut() {
+            list.sort();
+        }
+        Ok(KubernetesSchemas {
+            version,
+            set: DefinitionSet::new(defs),
+            gvk,
+            kinds,
+            groups,
+        })
+    }
+
+    pub fn definition(&self, group: &str, version: &str, kind: &str) -> Option<&str> {
+        self.gvk
+            .get(&(group.to_owned(), version.to_owned(), kind.to_owned()))
+            .map(String::as_str)
+    }
+
+    /// Whether a group belongs to Kubernetes itself (so an unknown version there is an error,
+    /// while an unknown group is a custom resource).
+    pub fn is_builtin_group(&self, group: &str) -> bool {
+        group == "extensions" || self.groups.iter().any(|g| g == group)
+    }
+}
+
+pub fn versions() -> String {
+    KUBERNETES_VERSIONS.iter().map(|(v, _)| *v).collect::<Vec<_>>().join(", ")
+}
+
+/// The ECS schema (RegisterTaskDefinitionRequest) and what describe-task-definition adds.
+pub struct EcsSchemas {
+    pub set: DefinitionSet,
+    pub read_only: Vec<String>,
+    pub describe_siblings: Vec<String>,
+    pub as_of: String,
+}
+
+impl EcsSchemas {
+    pub fn load() -> Result<Self, String> {
+        let defs: Value = serde_json::from_str(ECS_SCHEMA).map_err(|e| format!("bundled ECS schema is corrupt: {e}"))?;
+        let describe: Value =
+            serde_json::from_str(ECS_DESCRIBE).map_err(|e| format!("bundled ECS schema is corrupt: {e}"))?;
+        let names = |v: Option<&Value>| -> Vec<String> {
+            match v {
+                Some(Value::Object(m)) => m.keys().cloned().collect(),
+                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+                _ => Vec::new(),
+            }
+        };
+        let source = defs.get("x-k2e-source");
+        let as_of = source
+            .and_then(|s| s.get("version"))
+            .and_then(Value::as_str)
+            .map_or_else(String::new, |v| format!("botocore {v}"));
+        Ok(EcsSchemas {
+            read_only: names(describe.get("readOnlyFields")),
+            describe_siblings: names(describe.get("siblings")),
+            set: DefinitionSet::new(defs),
+            as_of,
+        })
+    }
+}
+
+/// User schemas for custom resources, in kubeconform's file naming.
+pub struct SchemaDirs {
+    dirs: Vec<PathBuf>,
+    cache: Mutex<HashMap<PathBuf, Arc<OnceLock<Result<(Arc<Validator>, Value), String>>>>>,
+}
+
+impl SchemaDirs {
+    pub fn new(dirs: Vec<PathBuf>) -> Self {
+        SchemaDirs {
+            dirs,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Finds `{kind}-{group}-{version}.json` (group: first label or full) or `{kind}_{version}.json`,
+    /// also under a `{group}/` folder, as the CRD catalogs lay them out.
+    pub fn find(&self, group: &str, version: &str, kind: &str) -> Option<PathBuf> {
+        let kind = kind.to_lowercase();
+        let short = group.split('.').next().unwrap_or("");
+        let mut names = Vec::new();
+        if group.is_empty() {
+            names.push(format!("{kind}-{version}.json"));
+        } else {
+            names.push(format!("{kind}-{short}-{version}.json"));
+            names.push(format!("{kind}-{group}-{version}.json"));
+            names.push(format!("{group}/{kind}_{version}.json"));
+        }
+        names.push(format!("{kind}_{version}.json"));
+        self.dirs
+            .iter()
+            .flat_map(|d| names.iter().map(move |n| d.join(n)))
+            .find(|p| p.is_file())
+    }
+
+    pub fn load(&self, path: &Path) -> Result<(Arc<Validator>, Value), String> {
+        let cell = {
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            cache.entry(path.to_owned()).or_default().clone()
+        };
+        cell.get_or_init(|| {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let schema: Value =
+                serde_json::from_str(&text).map_err(|e| format!("{}: not a JSON schema: {e}", path.display()))?;
+            let validator = compile(&schema).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok((validator, schema))
+        })
+        .clone()
+    }
+}
