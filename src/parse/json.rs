@@ -51,6 +51,17 @@ pub fn parse(text: &str, offset: usize, line: usize, limits: &Limits) -> Documen
     doc
 }
 
+/// Parses without building a tree (for the parse-only benchmark).
+pub fn scan(text: &str) -> Result<usize, String> {
+    let collect = CollectOptions {
+        comments: CommentCollectionStrategy::Off,
+        tokens: false,
+    };
+    jsonc_parser::parse_to_ast(text, &collect, &ParseOptions::default())
+        .map(|r| usize::from(r.value.is_some()))
+        .map_err(|e| e.to_string())
+}
+
 /// The recursive-descent parser would overflow the stack on `[[[[...`: check first.
 fn too_deep_at(text: &str, max: usize) -> Option<usize> {
     let mut depth = 0usize;

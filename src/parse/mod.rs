@@ -21,3 +21,14 @@ pub fn yaml(chunk: &Chunk, limits: &Limits) -> Vec<Document> {
 pub fn json(text: &str, offset: usize, limits: &Limits) -> Document {
     json::parse(text, offset, 1, limits)
 }
+
+/// Runs the YAML parser over a chunk without building a tree: the floor a lint pass cannot
+/// beat, measured by `scripts/bench`. Returns the number of events, or the error message.
+pub fn scan_yaml(chunk: &Chunk) -> Result<usize, String> {
+    yaml::scan(&chunk.text)
+}
+
+/// The JSON counterpart of [`scan_yaml`].
+pub fn scan_json(text: &str) -> Result<usize, String> {
+    json::scan(text)
+}

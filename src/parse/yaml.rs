@@ -35,6 +35,16 @@ pub fn parse(text: &str, offset: usize, line: usize, limits: &Limits) -> Vec<Doc
     builder.finish()
 }
 
+/// Parser events only, no tree (for the parse-only benchmark).
+pub fn scan(text: &str) -> Result<usize, String> {
+    let mut n = 0;
+    for item in Parser::new_from_str(text) {
+        item.map_err(|e| e.to_string())?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 enum Frame {
     Seq {
         start: usize,

@@ -47,7 +47,7 @@ impl DefinitionSet {
             cache.entry(name.to_owned()).or_default().clone()
         };
         cell.get_or_init(|| {
-            let defs = self.defs.get("$defs").cloned().unwrap_or(Value::Null);
+            let defs = self.closure(name);
             let root = json!({
                 "$schema": "https://json-schema.org/draft/2020-12/schema",
                 "$ref": format!("#/$defs/{name}"),
@@ -56,6 +56,42 @@ impl DefinitionSet {
             compile(&root)
         })
         .clone()
+    }
+}
+
+impl DefinitionSet {
+    /// Only the definitions `name` reaches: compiling a Pod should not pay for all 862.
+    fn closure(&self, name: &str) -> Value {
+        let mut out = serde_json::Map::new();
+        let mut todo = vec![name.to_owned()];
+        while let Some(next) = todo.pop() {
+            if out.contains_key(&next) {
+                continue;
+            }
+            let Some(def) = self.def(&next) else { continue };
+            collect_refs(def, &mut todo);
+            out.insert(next, def.clone());
+        }
+        Value::Object(out)
+    }
+}
+
+fn collect_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v) {
+                    ("$ref", Value::String(r)) => {
+                        if let Some(name) = r.strip_prefix("#/$defs/") {
+                            out.push(name.to_owned());
+                        }
+                    }
+                    _ => collect_refs(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
     }
 }
 
