@@ -111,7 +111,11 @@ impl Finding {
         f.start = lines.position(span.start);
         f.end = lines.position(span.end);
         f.document = Some(doc.index);
-        f.snippet = Some(lines.snippet(span));
+        let snippet = lines.snippet(span);
+        // Minified JSON or a 10,000-bracket line would flood the terminal: position only.
+        if snippet.text.lines().all(|l| l.len() <= MAX_SNIPPET_LINE) {
+            f.snippet = Some(snippet);
+        }
         f
     }
 
@@ -145,7 +149,7 @@ impl Finding {
         if let Some(snippet) = &mut self.snippet {
             // Widen the snippet so both places show in one excerpt when they are close.
             let wider = lines.snippet(Span::new(span.start.min(self.span.start), self.span.end.max(span.end)));
-            if wider.text.lines().count() <= 12 {
+            if wider.text.lines().count() <= 12 && wider.text.lines().all(|l| l.len() <= MAX_SNIPPET_LINE) {
                 *snippet = wider;
             }
         }
@@ -157,6 +161,8 @@ impl Finding {
         (&self.file, self.span.start, self.span.end, self.rule, &self.message)
     }
 }
+
+const MAX_SNIPPET_LINE: usize = 400;
 
 /// Offsets -> line/column within one document's text.
 pub struct LineIndex<'a> {

@@ -28,12 +28,24 @@ pub struct Skipped {
     pub reason: &'static str,
 }
 
+/// An object that was checked: a Kubernetes object or an ECS task definition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checked {
+    pub document: usize,
+    /// Where the object sits in its document ("" or "/items/3" for List items).
+    pub pointer: String,
+    pub api_version: String,
+    pub kind: String,
+    pub name: Option<String>,
+}
+
 #[derive(Debug, Default)]
 pub struct FileResult {
     pub file: String,
     pub documents: usize,
     pub findings: Vec<Finding>,
     pub skipped: Vec<Skipped>,
+    pub checked: Vec<Checked>,
 }
 
 #[derive(Debug, Default)]
@@ -179,6 +191,7 @@ fn lint_stream<R: std::io::BufRead>(
             result.documents += part.documents;
             result.findings.extend(part.findings);
             result.skipped.extend(part.skipped);
+            result.checked.extend(part.checked);
         }
         batch.clear();
     };
@@ -234,9 +247,25 @@ fn check_document(file: &str, doc: Document, validators: &Validators, out: &mut 
         Detected::Kubernetes(objects) => {
             for obj in &objects {
                 out.findings.extend(validators.check_kubernetes(file, &doc, obj));
+                out.checked.push(Checked {
+                    document: doc.index,
+                    pointer: obj.pointer.clone(),
+                    api_version: obj.api_version.to_owned(),
+                    kind: obj.kind.to_owned(),
+                    name: obj.name.map(str::to_owned),
+                });
             }
         }
-        Detected::Ecs { shape, .. } => out.findings.extend(validators.check_ecs(file, &doc, root, shape)),
+        Detected::Ecs { shape, family } => {
+            out.findings.extend(validators.check_ecs(file, &doc, root, shape));
+            out.checked.push(Checked {
+                document: doc.index,
+                pointer: String::new(),
+                api_version: "ecs".to_owned(),
+                kind: format!("{shape:?}"),
+                name: family.map(str::to_owned),
+            });
+        }
         Detected::Unknown(reason) => out.skipped.push(Skipped {
             file: file.to_owned(),
             document: doc.index,

@@ -37,13 +37,23 @@ impl std::fmt::Display for StreamError {
             }
             StreamError::TooLarge { limit } => write!(
                 f,
-                "larger than the {limit}-byte limit; raise it with --max-file-size if this is intended"
+                "larger than the {} limit; raise it with --max-file-size if this is intended",
+                human_size(*limit)
             ),
             StreamError::TooManyDocuments { limit, .. } => write!(
                 f,
                 "more than {limit} documents in one file; raise --max-documents if this is intended"
             ),
         }
+    }
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b}-byte"),
     }
 }
 

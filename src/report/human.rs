@@ -56,7 +56,10 @@ impl<'a> Rendered<'a> {
         let title = match (&source, finding.start.line) {
             (Some(_), _) => format!("{} {}", finding.rule, finding.message),
             (None, 0) => format!("{} {}: {}", finding.rule, finding.file, finding.message),
-            (None, line) => format!("{} {}:{line}: {}", finding.rule, finding.file, finding.message),
+            (None, line) => format!(
+                "{} {}:{line}:{}: {}",
+                finding.rule, finding.file, finding.start.column, finding.message
+            ),
         };
         Rendered { finding, source, title }
     }

@@ -122,13 +122,17 @@ pub fn finding(cx: &Context<'_>, error: &jsonschema::ValidationError<'_>) -> Vec
 }
 
 fn type_finding(cx: &Context<'_>, node: &Node, pointer: &str, field: &str, expected: &str) -> Vec<Finding> {
-    let found = type_name(&node.to_json());
+    let value = node.to_json();
+    let found = match type_name(&value) {
+        "null" => "null".to_owned(),
+        name => format!("{name} {}", shown(node)),
+    };
     let mut f = make(
         cx,
         cx.ids.wrong_type,
         node.span,
         pointer,
-        format!("\"{field}\" must be {}, found {found} {}", article(expected), shown(node)),
+        format!("\"{field}\" must be {}, found {found}", article(expected)),
     )
     .with_label(format!("expected {expected}"));
     if let Some(help) = type_help(cx.doc, node, expected) {
@@ -147,12 +151,19 @@ fn type_help(doc: &Document, node: &Node, expected: &str) -> Option<String> {
         Scalar::Str(s) if expected.contains("integer") || expected.contains("number") => {
             s.trim().parse::<f64>().ok().map(|_| format!("remove the quotes: {}", s.trim()))
         }
-        Scalar::Bool(_) | Scalar::Number(_) | Scalar::Null
-            if expected.contains("string") && *style == ScalarStyle::Plain =>
-        {
-            Some(format!(
-                "Kubernetes reads YAML 1.1, where `{raw}` is not a string; quote it: \"{raw}\""
-            ))
+        Scalar::Bool(_) if expected.contains("string") && *style == ScalarStyle::Plain => Some(format!(
+            "Kubernetes reads YAML 1.1, where `{raw}` is a boolean; quote it: \"{raw}\""
+        )),
+        Scalar::Number(n) if expected.contains("string") && *style == ScalarStyle::Plain => {
+            let note = if raw.trim_start_matches(['-', '+']).parse::<f64>().ok() == n.as_f64() {
+                String::new()
+            } else {
+                format!(" (YAML 1.1 reads it as {n})")
+            };
+            Some(format!("`{raw}` is a number{note}; quote it: \"{raw}\""))
+        }
+        Scalar::Null if expected.contains("string") && *style == ScalarStyle::Plain && !raw.is_empty() => {
+            Some(format!("`{raw}` is read as null; quote it: \"{raw}\""))
         }
         _ => None,
     }

@@ -1,0 +1,230 @@
+//! Runs the k2e binary the way users do and snapshots what they see (snapshots/).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn k2e_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_k2e"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("k2e binary runs");
+    if let Some(input) = stdin {
+        child.stdin.take().expect("piped").write_all(input).expect("stdin accepts input");
+    }
+    let out = child.wait_with_output().expect("k2e finishes");
+    Run {
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        code: out.status.code().expect("exited normally"),
+    }
+}
+
+fn lint(args: &[&str]) -> Run {
+    let mut all = vec!["lint", "--color", "never"];
+    all.extend_from_slice(args);
+    k2e_in(&fixtures(), &all, None)
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots");
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
+
+/// Human and JSON output of one lint run, snapshotted together with the exit code.
+fn snapshot(name: &str, args: &[&str], expected_code: i32) {
+    let human = lint(args);
+    let mut json_args = vec!["--format", "json"];
+    json_args.extend_from_slice(args);
+    let json = lint(&json_args);
+    assert_eq!(human.code, expected_code, "exit code of {args:?}\n{}{}", human.stdout, human.stderr);
+    assert_eq!(json.code, expected_code, "JSON run exits like the human one");
+    let parsed: serde_json::Value = serde_json::from_str(&json.stdout).expect("--format json prints JSON");
+    settings().bind(|| {
+        insta::assert_snapshot!(format!("{name}-human"), format!("exit code: {}\n{}", human.code, human.stdout));
+        insta::assert_json_snapshot!(format!("{name}-json"), parsed);
+    });
+}
+
+#[test]
+fn valid_files_pass() {
+    snapshot("valid", &["valid"], 0);
+}
+
+#[test]
+fn valid_skipped_documents_are_listed_when_verbose() {
+    let run = lint(&["--verbose", "valid/not-kubernetes.yaml"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("skipped valid/not-kubernetes.yaml:2: no apiVersion/kind"), "{}", run.stdout);
+}
+
+#[test]
+fn every_kind_of_kubernetes_schema_error() {
+    snapshot("kubernetes-schema-errors", &["invalid/every-schema-error.yaml"], 1);
+}
+
+#[test]
+fn every_kind_of_ecs_schema_error() {
+    snapshot("ecs-schema-errors", &["invalid/task-definition.json"], 1);
+}
+
+#[test]
+fn syntax_error_in_one_document_does_not_hide_the_others() {
+    snapshot("malformed-stream", &["bad/malformed.yaml"], 2);
+    let run = lint(&["--format", "json", "bad/malformed.yaml"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    // Document 3 holds an error after the broken document 2: it was still checked.
+    let rules: Vec<_> = v["findings"].as_array().unwrap().iter().map(|f| (f["rule"].clone(), f["line"].clone())).collect();
+    assert!(rules.contains(&("YML001".into(), 10.into())), "{rules:?}");
+    assert!(rules.contains(&("K8S002".into(), 16.into())), "{rules:?}");
+}
+
+#[test]
+fn bad_inputs_in_fixtures() {
+    snapshot("helm-template", &["bad/helm-template.yaml"], 2);
+    snapshot("duplicate-keys", &["bad/duplicate-keys.yaml"], 2);
+    snapshot("billion-laughs", &["bad/billion-laughs.yaml"], 2);
+    snapshot("json-with-comments", &["bad/json-with-comments.json"], 2);
+    snapshot("json-template", &["bad/json-template.json"], 2);
+    snapshot("crlf", &["bad/crlf-with-error.yaml"], 1);
+    snapshot("bom", &["bad/bom-with-error.yaml"], 1);
+}
+
+#[test]
+fn missing_path_is_reported_and_the_rest_still_checked() {
+    snapshot("missing-path", &["does-not-exist.yaml", "invalid/task-definition.json"], 2);
+}
+
+#[test]
+fn generated_bad_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+    std::fs::write(p.join("deep.yaml"), format!("apiVersion: v1\nkind: ConfigMap\ndata: {deep}\n")).unwrap();
+    std::fs::write(p.join("deep.json"), format!("{{\"a\": {deep}}}")).unwrap();
+    let mut binary = b"apiVersion: v1\n".to_vec();
+    binary.extend_from_slice(&[0, 159, 146, 150, 0, 1, 2]);
+    std::fs::write(p.join("binary.yaml"), binary).unwrap();
+    std::fs::write(p.join("latin1.yaml"), b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n").unwrap();
+    // 200 MB without writing 200 MB: a sparse file. k2e must refuse it from its size alone.
+    let big = std::fs::File::create(p.join("huge.yaml")).unwrap();
+    big.set_len(200 * 1024 * 1024).unwrap();
+    std::fs::write(p.join("ok.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: fine\n").unwrap();
+    #[cfg(unix)]
+    {
+        std::fs::create_dir(p.join("loop")).unwrap();
+        std::os::unix::fs::symlink("..", p.join("loop/back")).unwrap();
+    }
+    let started = std::time::Instant::now();
+    let run = k2e_in(p, &["lint", "--color", "never", "."], None);
+    assert!(started.elapsed().as_secs() < 20, "the 200 MB file must not be read");
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.is_empty(), "nothing on stderr: {}", run.stderr);
+    settings().bind(|| insta::assert_snapshot!("generated-bad-inputs", run.stdout));
+}
+
+#[test]
+fn stdin_yaml_and_json() {
+    let yaml = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  n: 1\n";
+    let run = k2e_in(&fixtures(), &["lint", "--color", "never", "-"], Some(yaml));
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("<stdin>:6:6"), "{}", run.stdout);
+    let json = br#"{"family": "x", "containerDefinitions": [{"name": "a"}]}"#;
+    let run = k2e_in(&fixtures(), &["lint", "--format", "json", "-"], Some(json));
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("\"rule\": \"ECS003\""), "{}", run.stdout);
+}
+
+#[test]
+fn fail_on_and_exit_codes() {
+    // The ServiceMonitor has no schema: an info finding only.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("crd.yaml"),
+        "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: m\n",
+    )
+    .unwrap();
+    assert_eq!(k2e_in(dir.path(), &["lint", "crd.yaml"], None).code, 0);
+    assert_eq!(k2e_in(dir.path(), &["lint", "--fail-on", "info", "crd.yaml"], None).code, 1);
+    assert_eq!(k2e_in(dir.path(), &["lint", "--format", "yaml"], None).code, 2, "usage error");
+    let run = k2e_in(dir.path(), &["lint", "--kubernetes-version", "1.20"], None);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("available: 1.34, 1.35, 1.36, 1.37"), "{}", run.stderr);
+}
+
+#[test]
+fn kubernetes_versions_are_selectable() {
+    for v in ["1.34", "1.35", "1.36", "1.37", "v1.37.0"] {
+        let run = lint(&["--kubernetes-version", v, "valid/deployment-and-service.yaml"]);
+        assert_eq!(run.code, 0, "{v}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn schema_dir_validates_custom_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    let schemas = dir.path().join("schemas");
+    std::fs::create_dir(&schemas).unwrap();
+    std::fs::write(
+        schemas.join("servicemonitor-monitoring-v1.json"),
+        r#"{"type": "object", "properties": {"apiVersion": {}, "kind": {}, "metadata": {},
+            "spec": {"type": "object", "properties": {"endpoints": {"type": "array"}}, "additionalProperties": false}},
+            "additionalProperties": false}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("sm.yaml"),
+        "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: m\nspec:\n  endpoint: []\n",
+    )
+    .unwrap();
+    let run = k2e_in(dir.path(), &["lint", "--color", "never", "--schema-dir", "schemas", "sm.yaml"], None);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("K8S001 unknown field \"endpoint\""), "{}", run.stdout);
+    assert!(run.stdout.contains("did you mean \"endpoints\"?"), "{}", run.stdout);
+}
+
+#[test]
+fn gitignore_is_honoured_unless_no_ignore() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir(p.join(".git")).unwrap();
+    std::fs::write(p.join(".gitignore"), "generated/\n").unwrap();
+    std::fs::create_dir(p.join("generated")).unwrap();
+    std::fs::write(p.join("generated/bad.yaml"), "apiVersion: v1\nkind: ConfigMap\ndata: {n: 1}\n").unwrap();
+    std::fs::write(p.join("notes.txt"), "not a manifest").unwrap();
+    assert_eq!(k2e_in(p, &["lint", "."], None).code, 0);
+    assert_eq!(k2e_in(p, &["lint", "--no-ignore", "."], None).code, 1);
+}
+
+#[test]
+fn output_is_deterministic_across_thread_counts() {
+    let one = lint(&["--format", "json", "-j", "1", "."]);
+    let many = lint(&["--format", "json", "-j", "4", "."]);
+    assert_eq!(one.stdout, many.stdout);
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let run = k2e_in(&fixtures(), &["lint", "--help"], None);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("Exit codes:"), "{}", run.stdout);
+    let run = k2e_in(&fixtures(), &["--version"], None);
+    assert!(run.stdout.starts_with("k2e "), "{}", run.stdout);
+}
