@@ -50,13 +50,24 @@ impl std::ops::Add for Counts {
 impl Counts {
     fn scanned(result: Result<usize, String>) -> Counts {
         match result {
-            Ok(events) => Counts { documents: 1, events, ..Counts::default() },
-            Err(_) => Counts { documents: 1, errors: 1, ..Counts::default() },
+            Ok(events) => Counts {
+                documents: 1,
+                events,
+                ..Counts::default()
+            },
+            Err(_) => Counts {
+                documents: 1,
+                errors: 1,
+                ..Counts::default()
+            },
         }
     }
 
     fn error() -> Counts {
-        Counts { errors: 1, ..Counts::default() }
+        Counts {
+            errors: 1,
+            ..Counts::default()
+        }
     }
 }
 
@@ -73,7 +84,11 @@ fn main() -> ExitCode {
         .par_iter()
         .map(|input| scan_input(input, max_file_size))
         .reduce(Counts::default, |a, b| a + b);
-    let total = total + Counts { errors: problems.len(), ..Counts::default() };
+    let total = total
+        + Counts {
+            errors: problems.len(),
+            ..Counts::default()
+        };
     println!(
         "parse_only: {} files, {} documents, {} events, {} errors",
         total.files, total.documents, total.events, total.errors
@@ -117,19 +132,27 @@ fn parse_size(s: &str) -> Result<u64, String> {
         "G" => 1 << 30,
         _ => return Err(format!("unknown size unit in {s:?}; use K, M or G")),
     };
-    n.checked_mul(factor).ok_or_else(|| format!("size too large: {s:?}"))
+    n.checked_mul(factor)
+        .ok_or_else(|| format!("size too large: {s:?}"))
 }
 
 fn scan_input(input: &Input, max_file_size: u64) -> Counts {
     let counts = match input {
         Input::Stdin => scan_stdin(max_file_size),
         Input::File(path) => {
-            let Ok((file, meta)) = File::open(path).and_then(|f| f.metadata().map(|m| (f, m))) else {
-                return Counts { files: 1, ..Counts::error() };
+            let Ok((file, meta)) = File::open(path).and_then(|f| f.metadata().map(|m| (f, m)))
+            else {
+                return Counts {
+                    files: 1,
+                    ..Counts::error()
+                };
             };
             // k2e refuses oversized files from their metadata before reading a byte.
             if meta.len() > max_file_size {
-                return Counts { files: 1, ..Counts::error() };
+                return Counts {
+                    files: 1,
+                    ..Counts::error()
+                };
             }
             let is_json = path
                 .extension()
@@ -150,7 +173,10 @@ fn scan_input(input: &Input, max_file_size: u64) -> Counts {
 /// else a YAML stream.
 fn scan_stdin(max_file_size: u64) -> Counts {
     let mut bytes = Vec::new();
-    let read = std::io::stdin().lock().take(max_file_size.saturating_add(1)).read_to_end(&mut bytes);
+    let read = std::io::stdin()
+        .lock()
+        .take(max_file_size.saturating_add(1))
+        .read_to_end(&mut bytes);
     if read.is_err() || bytes.len() as u64 > max_file_size {
         return Counts::error();
     }

@@ -106,7 +106,7 @@ fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> FileRes
                 if let Ok(text) = std::str::from_utf8(&bytes) {
                     let doc = parse::json(text, 0, &opts.limits);
                     if !doc.errors.iter().any(|e| e.kind == ParseErrorKind::Syntax) {
-                        check_document(&name, doc, validators, &mut result);
+                        result.documents = usize::from(check_document(&name, doc, validators, &mut result));
                         return result;
                     }
                 }
@@ -156,7 +156,7 @@ fn lint_json_file(name: &str, mut file: File, opts: &Options, validators: &Valid
     match std::str::from_utf8(bytes) {
         Ok(text) => {
             let doc = parse::json(text, skip, &opts.limits);
-            check_document(name, doc, validators, result);
+            result.documents = usize::from(check_document(name, doc, validators, result));
         }
         Err(e) => {
             let pos = e.valid_up_to();
@@ -180,10 +180,14 @@ fn lint_stream<R: std::io::BufRead>(
             .par_iter()
             .map(|(index, chunk)| {
                 let mut part = FileResult::default();
+                let mut counted = false;
+                // A chunk holds one document unless the YAML is broken in a way the splitter
+                // cannot see ("--" then content); those share the chunk's index and count once.
                 for mut doc in parse::yaml(chunk, &opts.limits) {
                     doc.index = *index;
-                    check_document(name, doc, validators, &mut part);
+                    counted |= check_document(name, doc, validators, &mut part);
                 }
+                part.documents = usize::from(counted);
                 part
             })
             .collect();
@@ -215,7 +219,8 @@ fn lint_stream<R: std::io::BufRead>(
     flush(&mut batch, result);
 }
 
-fn check_document(file: &str, doc: Document, validators: &Validators, out: &mut FileResult) {
+/// Checks one document; returns whether it counts as a document (empty ones do not).
+fn check_document(file: &str, doc: Document, validators: &Validators, out: &mut FileResult) -> bool {
     for err in &doc.errors {
         let rule = match err.kind {
             ParseErrorKind::Syntax | ParseErrorKind::ComplexKey => ids::SYNTAX,
@@ -234,16 +239,22 @@ fn check_document(file: &str, doc: Document, validators: &Validators, out: &mut 
         out.findings.push(f);
     }
     let Some(root) = &doc.root else {
-        if !doc.errors.is_empty() {
-            out.documents += 1;
-        }
-        return;
+        return !doc.errors.is_empty();
     };
     if doc.errors.is_empty() && is_null(root) {
-        return;
+        return false;
     }
-    out.documents += 1;
     match detect(root) {
+        Detected::Kubernetes(objects) if objects.is_empty() => {
+            // An empty List: nothing to validate, but it was recognised.
+            out.checked.push(Checked {
+                document: doc.index,
+                pointer: String::new(),
+                api_version: root.get("apiVersion").and_then(parse::Node::as_str).unwrap_or("").to_owned(),
+                kind: root.get("kind").and_then(parse::Node::as_str).unwrap_or("").to_owned(),
+                name: None,
+            });
+        }
         Detected::Kubernetes(objects) => {
             for obj in &objects {
                 out.findings.extend(validators.check_kubernetes(file, &doc, obj));
@@ -275,6 +286,7 @@ fn check_document(file: &str, doc: Document, validators: &Validators, out: &mut 
             reason,
         }),
     }
+    true
 }
 
 /// `---` followed by nothing, or a document holding only comments, is empty: not counted.

@@ -14,25 +14,63 @@ pub fn parse(text: &str, offset: usize, line: usize, limits: &Limits) -> Vec<Doc
         block_nesting_limit: limits.max_depth,
         flow_nesting_limit: limits.max_depth,
     };
-    let mut builder = Builder::new(text, offset, line, limits);
-    for item in Parser::new_from_str_with_options(text, opts) {
-        match item {
-            Ok((event, span)) => {
-                let range = span.byte_range().unwrap_or(0..0);
-                let span = Span::new(offset + range.start, offset + range.end);
-                if let Err(e) = builder.event(event, span) {
-                    builder.fail(e);
+    let mut padded: Option<String> = None;
+    let mut inserts: Vec<(usize, usize)> = Vec::new();
+    loop {
+        let src = padded.as_deref().unwrap_or(text);
+        let mut builder = Builder::new(text, offset, line, limits, &inserts);
+        let mut retry = None;
+        for item in Parser::new_from_str_with_options(src, opts.clone()) {
+            match item {
+                Ok((event, span)) => {
+                    let range = span.byte_range().unwrap_or(0..0);
+                    let span = Span::new(offset + builder.map(range.start), offset + builder.map(range.end));
+                    if let Err(e) = builder.event(event, span) {
+                        builder.fail(e);
+                        break;
+                    }
+                }
+                Err(e) => {
+                    if matches!(e.kind(), ErrorKind::InvalidQuotedScalarIndent) && inserts.len() < MAX_INDENT_FIXES {
+                        retry = e.marker().byte_offset();
+                        break;
+                    }
+                    let err = builder.scan_error(&e, src);
+                    builder.fail(err);
                     break;
                 }
             }
-            Err(e) => {
-                let err = builder.scan_error(&e);
-                builder.fail(err);
-                break;
-            }
         }
+        let Some(at) = retry else {
+            return builder.finish();
+        };
+        let (fixed, insert) = indent_continuation(src, at);
+        let orig = builder.map(insert.0);
+        inserts.push((orig, insert.1));
+        inserts.sort_unstable();
+        padded = Some(fixed);
     }
-    builder.finish()
+}
+
+/// go-yaml (and so kubectl) accepts a quoted scalar whose continuation line is not indented
+/// past its mapping key, as controller-gen writes CRD descriptions; YAML 1.2 and granit do not.
+/// Indenting such a line changes nothing (leading blanks of continuation lines are folded away),
+/// so k2e pads it, parses again and maps positions back to the original text.
+const MAX_INDENT_FIXES: usize = 10_000;
+
+fn indent_continuation(src: &str, at: usize) -> (String, (usize, usize)) {
+    let at = at.min(src.len());
+    let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let current = indent(&src[line_start..]);
+    let prev_start = src[..line_start.saturating_sub(1)].rfind('\n').map_or(0, |i| i + 1);
+    let previous = indent(&src[prev_start..line_start]);
+    let count = (previous + 1).saturating_sub(current).max(1);
+    let mut fixed = String::with_capacity(src.len() + count);
+    fixed.push_str(&src[..line_start]);
+    fixed.extend(std::iter::repeat_n(' ', count));
+    fixed.push_str(&src[line_start..]);
+    (fixed, (line_start, count))
 }
 
 /// Parser events only, no tree (for the parse-only benchmark).
@@ -68,6 +106,8 @@ enum Key {
 
 struct Builder<'a> {
     text: &'a str,
+    /// Spaces k2e added before parsing (original position, count), see `indent_continuation`.
+    inserts: &'a [(usize, usize)],
     offset: usize,
     line: usize,
     limits: &'a Limits,
@@ -80,9 +120,10 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(text: &'a str, offset: usize, line: usize, limits: &'a Limits) -> Self {
+    fn new(text: &'a str, offset: usize, line: usize, limits: &'a Limits, inserts: &'a [(usize, usize)]) -> Self {
         Builder {
             text,
+            inserts,
             offset,
             line,
             limits,
@@ -93,6 +134,22 @@ impl<'a> Builder<'a> {
             expanded: 0,
             last_node: None,
         }
+    }
+
+    /// A position in the parsed (possibly padded) text -> the same place in the original text.
+    fn map(&self, local: usize) -> usize {
+        let mut shift = 0;
+        for &(orig, count) in self.inserts {
+            let padded = orig + shift;
+            if local < padded {
+                break;
+            }
+            if local < padded + count {
+                return orig;
+            }
+            shift += count;
+        }
+        local - shift
     }
 
     fn doc(&mut self) -> &mut Document {
@@ -297,11 +354,9 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn scan_error(&self, e: &ScanError) -> ParseError {
+    fn scan_error(&self, e: &ScanError, src: &str) -> ParseError {
         let mark = e.marker();
-        let local = mark
-            .byte_offset()
-            .unwrap_or_else(|| char_to_byte(self.text, mark.index()));
+        let local = self.map(mark.byte_offset().unwrap_or_else(|| char_to_byte(src, mark.index())));
         let at = self.offset + local.min(self.text.len());
         let span = Span::new(at, at);
         if matches!(e.kind(), ErrorKind::RecursionLimitExceeded) {
@@ -515,6 +570,18 @@ mod tests {
         let doc = one("metadata:\n  name: {{ .Release.Name }}-svc\n");
         assert_eq!(doc.errors[0].kind, ParseErrorKind::Template);
         assert_eq!(doc.raw(doc.errors[0].span), Some("{{"));
+    }
+
+    #[test]
+    fn underindented_quoted_continuation_is_accepted_like_kubectl() {
+        let text = "spec:\n  a:\n    description: 'Container name: required for volumes,\n    optional for env vars'\n    type: string\n";
+        let doc = one(text);
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+        let root = doc.root.as_ref().unwrap();
+        let (node, _) = root.pointer("/spec/a/type").unwrap();
+        assert_eq!(doc.raw(node.span), Some("string"));
+        let (node, _) = root.pointer("/spec/a/description").unwrap();
+        assert_eq!(node.as_str(), Some("Container name: required for volumes, optional for env vars"));
     }
 
     #[test]

@@ -1,0 +1,208 @@
+//! Compatibility with real-world files: lints the public corpus named by K2E_CORPUS (skipped
+//! when unset) and compares k2e's verdicts with kubeconform's and botocore's.
+//! Run with `K2E_CORPUS=../shared/corpus cargo test --test corpus -- --nocapture` for the figures.
+
+use k2e::finding::{Finding, Severity};
+use k2e::lint::{self, FileResult, Options, Outcome};
+use k2e::parse::Limits;
+use k2e::validate::Validators;
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+
+fn corpus() -> Option<PathBuf> {
+    let dir = PathBuf::from(std::env::var_os("K2E_CORPUS")?);
+    assert!(dir.is_dir(), "K2E_CORPUS={} is not a directory", dir.display());
+    Some(dir)
+}
+
+fn lint_dir(dir: &Path) -> Outcome {
+    let opts = Options {
+        paths: vec![dir.to_path_buf()],
+        no_ignore: true,
+        max_file_size: 64 << 20,
+        max_documents: 100_000,
+        limits: Limits::default(),
+    };
+    lint::run(&opts, &Validators::new("1.37", Vec::new()).unwrap())
+}
+
+fn relative(file: &str, root: &Path) -> String {
+    Path::new(file).strip_prefix(root).map_or_else(|_| file.to_owned(), |p| p.to_string_lossy().into_owned())
+}
+
+fn is_input_problem(f: &Finding) -> bool {
+    f.severity == Severity::Error && k2e::rules::is_input_problem(f.rule)
+}
+
+/// Every counted document was validated, skipped with a reason, or reported as unparseable.
+fn assert_all_classified(file: &FileResult) {
+    let mut seen = BTreeSet::new();
+    seen.extend(file.checked.iter().map(|c| c.document));
+    seen.extend(file.skipped.iter().map(|s| s.document));
+    seen.extend(file.findings.iter().filter(|f| is_input_problem(f)).filter_map(|f| f.document));
+    assert_eq!(seen.len(), file.documents, "{}: {} documents, {} classified", file.file, file.documents, seen.len());
+}
+
+fn verdict_rows(path: &Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("file\t"))
+        .map(|l| l.split('\t').map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn kubernetes_corpus_agrees_with_kubeconform() {
+    let Some(root) = corpus() else {
+        eprintln!("K2E_CORPUS not set: corpus compatibility test skipped");
+        return;
+    };
+    let outcome = lint_dir(&root.join("k8s"));
+    let by_file: HashMap<String, &FileResult> =
+        outcome.files.iter().map(|f| (relative(&f.file, &root), f)).collect();
+    for file in &outcome.files {
+        assert_all_classified(file);
+    }
+
+    // Our verdict for each object, queued per (file, apiVersion, kind, name) in stream order.
+    let mut ours: HashMap<(String, String, String, String), VecDeque<&'static str>> = HashMap::new();
+    for (name, file) in &by_file {
+        for obj in &file.checked {
+            let in_doc = |f: &&Finding| f.document == Some(obj.document);
+            let doc_findings: Vec<&Finding> = file.findings.iter().filter(in_doc).collect();
+            let own = |f: &&&Finding| {
+                let p = f.pointer.as_deref().unwrap_or("");
+                obj.pointer.is_empty() || p == obj.pointer || p.starts_with(&format!("{}/", obj.pointer))
+            };
+            let verdict = if doc_findings.iter().any(|f| is_input_problem(f)) {
+                "error"
+            } else if doc_findings.iter().filter(own).any(|f| matches!(f.rule, "K8S005" | "K8S006")) {
+                "noschema"
+            } else if doc_findings.iter().filter(own).any(|f| f.severity == Severity::Error) {
+                "invalid"
+            } else {
+                "valid"
+            };
+            let key = (name.clone(), obj.api_version.clone(), obj.kind.clone(), obj.name.clone().unwrap_or_default());
+            ours.entry(key).or_default().push_back(verdict);
+        }
+    }
+
+    let mut table: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut disagreements = Vec::new();
+    for row in verdict_rows(&root.join("VERDICTS-k8s.tsv")) {
+        let [file, api, kind, name, verdict, message] = <[String; 6]>::try_from(row.clone()).unwrap_or_else(|r| {
+            let mut r = r;
+            r.resize(6, String::new());
+            <[String; 6]>::try_from(r).unwrap()
+        });
+        if kind.is_empty() {
+            // kubeconform lists empty documents too; k2e ignores them.
+            continue;
+        }
+        let theirs = match verdict.as_str() {
+            "error" if message.contains("could not find schema") => "noschema",
+            v => v,
+        }
+        .to_owned();
+        // kubeconform shows generateName "pi-" as "pi-{{ generateName }}".
+        let name = name.replace("{{ generateName }}", "");
+        let mine = ours
+            .get_mut(&(file.clone(), api.clone(), kind.clone(), name.clone()))
+            .and_then(VecDeque::pop_front)
+            .unwrap_or("missing");
+        *table.entry((theirs.clone(), mine.to_owned())).or_default() += 1;
+        if theirs != mine {
+            disagreements.push(format!("{file} {api} {kind}/{name}: kubeconform {theirs}, k2e {mine}"));
+        }
+    }
+    eprintln!("kubeconform verdict -> k2e verdict (resources):");
+    for ((theirs, mine), n) in &table {
+        eprintln!("  {theirs:>9} -> {mine:<9} {n}");
+    }
+    let total: usize = table.values().sum();
+    let with_schema: usize = table.iter().filter(|((t, _), _)| t == "valid" || t == "invalid").map(|(_, n)| n).sum();
+    eprintln!("{} of {total} resources agree; {} disagreements", total - disagreements.len(), disagreements.len());
+    eprintln!("{with_schema} resources with a schema");
+    for d in &disagreements {
+        eprintln!("  {d}");
+    }
+    assert!(disagreements.is_empty(), "unexplained disagreements with kubeconform:\n{}", disagreements.join("\n"));
+}
+
+/// Where botocore's client-side check and k2e differ, and why k2e is right.
+const ECS_EXPECTED_DIFFERENCES: &[(&str, &str)] = &[
+    (
+        "cwagent-prometheus-task-definition.json",
+        "\"{{networkmode}}\" is not a networkMode: ECS rejects it; botocore does not check enums",
+    ),
+    ("iam-roles__task-definition.json", "\"$$$NETWORK_MODE$$$\" is not a networkMode (enum)"),
+    ("network-stats__task-definition.json", "\"$$$NETWORK_MODE$$$\" is not a networkMode (enum)"),
+    ("v3-task-endpoint-validator__task-definition.json", "\"$$$NETWORK_MODE$$$\" is not a networkMode (enum)"),
+    (
+        "container_transform__tests__composev2_output.json",
+        "a container without image: ECS requires it, the botocore model does not mark it",
+    ),
+];
+
+#[test]
+fn ecs_corpus_agrees_with_botocore() {
+    let Some(root) = corpus() else {
+        eprintln!("K2E_CORPUS not set: corpus compatibility test skipped");
+        return;
+    };
+    let outcome = lint_dir(&root.join("ecs"));
+    let by_file: HashMap<String, &FileResult> =
+        outcome.files.iter().map(|f| (relative(&f.file, &root), f)).collect();
+    for file in &outcome.files {
+        assert_all_classified(file);
+    }
+    let mut agree = 0;
+    let mut differences = Vec::new();
+    for row in verdict_rows(&root.join("VERDICTS-ecs.tsv")) {
+        let (file, verdict) = (&row[0], &row[1]);
+        let result = by_file.get(file).unwrap_or_else(|| panic!("{file} was not linted"));
+        let mine = if result.findings.iter().any(|f| f.severity == Severity::Error) { "invalid" } else { "valid" };
+        if mine == verdict {
+            agree += 1;
+        } else {
+            let expected = ECS_EXPECTED_DIFFERENCES.iter().find(|(name, _)| file.ends_with(name));
+            match expected {
+                Some((_, why)) => differences.push(format!("{file}: botocore {verdict}, k2e {mine}: {why}")),
+                None => panic!("unexplained difference: {file}: botocore {verdict}, k2e {mine}: {:#?}", result.findings),
+            }
+        }
+    }
+    eprintln!("ECS: {agree} task definitions agree with botocore, {} differ (explained):", differences.len());
+    for d in &differences {
+        eprintln!("  {d}");
+    }
+    assert_eq!(differences.len(), ECS_EXPECTED_DIFFERENCES.len(), "an expected difference no longer occurs");
+}
+
+#[test]
+fn whole_corpus_is_linted_without_panics_and_edge_files_are_rejected() {
+    let Some(root) = corpus() else {
+        eprintln!("K2E_CORPUS not set: corpus compatibility test skipped");
+        return;
+    };
+    let outcome = lint_dir(&root);
+    let mut documents = 0;
+    for file in &outcome.files {
+        assert_all_classified(file);
+        documents += file.documents;
+        if relative(&file.file, &root).starts_with("edge/") {
+            assert!(
+                file.findings.iter().any(is_input_problem),
+                "{}: a broken file must get a parse error: {:#?}",
+                file.file,
+                file.findings
+            );
+            for f in file.findings.iter().filter(|f| is_input_problem(f)) {
+                assert!(f.start.line > 0, "{}: parse errors carry a line: {f:?}", file.file);
+            }
+        }
+    }
+    eprintln!("corpus: {} files, {documents} documents, all classified", outcome.files.len());
+}

@@ -1,0 +1,68 @@
+//! Every rule's data file loads, and every example in it behaves as it says.
+
+use k2e::lint::{self, Options};
+use k2e::parse::Limits;
+use k2e::rules::{self, RULE_FILES, ids};
+use k2e::validate::Validators;
+
+fn run_example(file: &str, text: &str) -> Vec<k2e::finding::Finding> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(file);
+    std::fs::write(&path, text).unwrap();
+    let opts = Options {
+        paths: vec![path],
+        no_ignore: false,
+        max_file_size: 1 << 20,
+        max_documents: 100,
+        limits: Limits::default(),
+    };
+    let validators = Validators::new("1.37", Vec::new()).unwrap();
+    lint::run(&opts, &validators).findings().cloned().collect()
+}
+
+#[test]
+fn every_rule_file_loads_and_matches_its_id() {
+    for (name, text) in RULE_FILES {
+        let rule = rules::load(name, text).unwrap_or_else(|e| panic!("{e}"));
+        assert!(ids::ALL.contains(&rule.id.as_str()), "{} has no constant in rules::ids", rule.id);
+        assert!(!rule.summary.is_empty() && !rule.fix.is_empty() && !rule.rationale.is_empty(), "{name}");
+    }
+    for id in ids::ALL {
+        assert!(rules::get(id).is_some(), "rule {id} is used in code but has no rules/{id}.yaml");
+    }
+    assert_eq!(rules::all().len(), ids::ALL.len());
+}
+
+#[test]
+fn every_example_reports_what_it_promises() {
+    let mut checked = 0;
+    for rule in rules::all() {
+        for example in &rule.examples.fail {
+            let found = run_example(&example.file, &example.text);
+            let mut at: Vec<String> = found
+                .iter()
+                .filter(|f| f.rule == rule.id)
+                .map(|f| format!("{}:{}", f.start.line, f.start.column))
+                .collect();
+            at.sort();
+            let mut expected = example.expect.clone();
+            expected.sort();
+            assert_eq!(at, expected, "{}: fail example {}: {found:#?}", rule.id, example.file);
+            for f in found.iter().filter(|f| f.rule == rule.id) {
+                assert_eq!(f.severity, rule.severity, "{}: finding severity differs from the rule's", rule.id);
+            }
+            checked += 1;
+        }
+        for example in &rule.examples.pass {
+            let found = run_example(&example.file, &example.text);
+            assert!(
+                found.iter().all(|f| f.rule != rule.id),
+                "{}: pass example {} reports it: {found:#?}",
+                rule.id,
+                example.file
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} examples ran");
+}
