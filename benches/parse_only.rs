@@ -132,16 +132,14 @@ fn parse_size(s: &str) -> Result<u64, String> {
         "G" => 1 << 30,
         _ => return Err(format!("unknown size unit in {s:?}; use K, M or G")),
     };
-    n.checked_mul(factor)
-        .ok_or_else(|| format!("size too large: {s:?}"))
+    n.checked_mul(factor).ok_or_else(|| format!("size too large: {s:?}"))
 }
 
 fn scan_input(input: &Input, max_file_size: u64) -> Counts {
     let counts = match input {
         Input::Stdin => scan_stdin(max_file_size),
         Input::File(path) => {
-            let Ok((file, meta)) = File::open(path).and_then(|f| f.metadata().map(|m| (f, m)))
-            else {
+            let Ok((file, meta)) = File::open(path).and_then(|f| f.metadata().map(|m| (f, m))) else {
                 return Counts {
                     files: 1,
                     ..Counts::error()

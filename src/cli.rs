@@ -107,7 +107,9 @@ fn parse_size(s: &str) -> Result<u64, String> {
         Some((i, _)) => (&s[..i], s[i..].trim_end_matches(['i', 'B', 'b'])),
         None => (s, ""),
     };
-    let n: u64 = digits.parse().map_err(|_| format!("not a size: {s:?} (examples: 500000, 64M, 1G)"))?;
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("not a size: {s:?} (examples: 500000, 64M, 1G)"))?;
     let factor: u64 = match unit.to_ascii_uppercase().as_str() {
         "" => 1,
         "K" => 1 << 10,
@@ -162,9 +164,17 @@ fn lint_command(args: LintArgs) -> i32 {
             let color = match args.color {
                 Color::Always => true,
                 Color::Never => false,
-                Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                Color::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
             };
-            report::human::render(&outcome, &report::human::Style { color, verbose: args.verbose })
+            report::human::render(
+                &outcome,
+                &report::human::Style {
+                    color,
+                    verbose: args.verbose,
+                },
+            )
         }
     };
     let mut stdout = std::io::stdout().lock();

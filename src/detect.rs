@@ -42,7 +42,10 @@ pub enum EcsShape {
 #[derive(Debug)]
 pub enum Detected<'a> {
     Kubernetes(Vec<K8sObject<'a>>),
-    Ecs { shape: EcsShape, family: Option<&'a str> },
+    Ecs {
+        shape: EcsShape,
+        family: Option<&'a str>,
+    },
     /// Not something k2e checks; the reason is shown in verbose and JSON output.
     Unknown(&'static str),
 }
@@ -50,12 +53,10 @@ pub enum Detected<'a> {
 pub fn detect(root: &Node) -> Detected<'_> {
     match &root.kind {
         NodeKind::Map(_) => detect_map(root),
-        NodeKind::Seq(items) if !items.is_empty() && items.iter().all(looks_like_container) => {
-            Detected::Ecs {
-                shape: EcsShape::ContainerDefinitions,
-                family: None,
-            }
-        }
+        NodeKind::Seq(items) if !items.is_empty() && items.iter().all(looks_like_container) => Detected::Ecs {
+            shape: EcsShape::ContainerDefinitions,
+            family: None,
+        },
         NodeKind::Seq(_) => Detected::Unknown("a list that is neither a Kubernetes List nor ECS container definitions"),
         NodeKind::Scalar { .. } => Detected::Unknown("a scalar, not an object"),
     }
@@ -126,7 +127,8 @@ fn name_of(node: &Node) -> Option<&str> {
 }
 
 fn looks_like_container(item: &Node) -> bool {
-    item.as_map().is_some() && (item.get("image").is_some() || item.get("name").is_some())
+    item.as_map().is_some()
+        && (item.get("image").is_some() || item.get("name").is_some())
         && item.get("apiVersion").is_none()
 }
 
@@ -147,12 +149,18 @@ mod tests {
     #[test]
     fn kubernetes_objects_and_lists() {
         let r = root("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n");
-        let Detected::Kubernetes(objs) = detect(&r) else { panic!() };
+        let Detected::Kubernetes(objs) = detect(&r) else {
+            panic!()
+        };
         assert_eq!(objs[0].label(), "Pod/p");
         assert_eq!(objs[0].group_version(), ("", "v1"));
 
-        let r = root("apiVersion: v1\nkind: List\nitems:\n- {apiVersion: apps/v1, kind: Deployment}\n- {apiVersion: v1, kind: Service}\n");
-        let Detected::Kubernetes(objs) = detect(&r) else { panic!() };
+        let r = root(
+            "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: apps/v1, kind: Deployment}\n- {apiVersion: v1, kind: Service}\n",
+        );
+        let Detected::Kubernetes(objs) = detect(&r) else {
+            panic!()
+        };
         assert_eq!(objs.len(), 2);
         assert_eq!(objs[1].pointer, "/items/1");
         assert_eq!(objs[0].group_version(), ("apps", "v1"));
@@ -161,11 +169,33 @@ mod tests {
     #[test]
     fn ecs_shapes() {
         let d = json(r#"{"family": "f", "containerDefinitions": []}"#, 0, &Limits::default());
-        assert!(matches!(detect(d.root.as_ref().unwrap()), Detected::Ecs { shape: EcsShape::Register, family: Some("f") }));
-        let d = json(r#"{"taskDefinition": {"containerDefinitions": []}}"#, 0, &Limits::default());
-        assert!(matches!(detect(d.root.as_ref().unwrap()), Detected::Ecs { shape: EcsShape::Describe, .. }));
+        assert!(matches!(
+            detect(d.root.as_ref().unwrap()),
+            Detected::Ecs {
+                shape: EcsShape::Register,
+                family: Some("f")
+            }
+        ));
+        let d = json(
+            r#"{"taskDefinition": {"containerDefinitions": []}}"#,
+            0,
+            &Limits::default(),
+        );
+        assert!(matches!(
+            detect(d.root.as_ref().unwrap()),
+            Detected::Ecs {
+                shape: EcsShape::Describe,
+                ..
+            }
+        ));
         let d = json(r#"[{"name": "a", "image": "nginx"}]"#, 0, &Limits::default());
-        assert!(matches!(detect(d.root.as_ref().unwrap()), Detected::Ecs { shape: EcsShape::ContainerDefinitions, .. }));
+        assert!(matches!(
+            detect(d.root.as_ref().unwrap()),
+            Detected::Ecs {
+                shape: EcsShape::ContainerDefinitions,
+                ..
+            }
+        ));
         let d = json(r#"{"hello": 1}"#, 0, &Limits::default());
         assert!(matches!(detect(d.root.as_ref().unwrap()), Detected::Unknown(_)));
     }

@@ -51,7 +51,10 @@ pub fn discover(paths: &[PathBuf], no_ignore: bool) -> (Vec<Input>, Vec<Finding>
                 } else {
                     format!("cannot read: {e}")
                 };
-                problems.lock().unwrap_or_else(|e| e.into_inner()).push(unreadable(&shown, message));
+                problems
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(unreadable(&shown, message));
             }
             Ok(meta) if meta.is_dir() => {
                 let found = Mutex::new(Vec::new());

@@ -97,14 +97,7 @@ impl Finding {
     }
 
     /// A finding at a span of a parsed document; positions and snippet come from its text.
-    pub fn at(
-        rule: &'static str,
-        severity: Severity,
-        file: &str,
-        doc: &Document,
-        span: Span,
-        message: String,
-    ) -> Self {
+    pub fn at(rule: &'static str, severity: Severity, file: &str, doc: &Document, span: Span, message: String) -> Self {
         let lines = LineIndex::new(&doc.text, doc.offset, doc.line);
         let mut f = Finding::file(rule, severity, file, message);
         f.span = span;

@@ -93,12 +93,18 @@ fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> FileRes
         Input::Stdin => {
             let mut bytes = Vec::new();
             let limit = opts.max_file_size;
-            if let Err(e) = std::io::stdin().lock().take(limit.saturating_add(1)).read_to_end(&mut bytes) {
+            if let Err(e) = std::io::stdin()
+                .lock()
+                .take(limit.saturating_add(1))
+                .read_to_end(&mut bytes)
+            {
                 result.findings.push(unreadable(&name, format!("cannot read: {e}")));
                 return result;
             }
             if bytes.len() as u64 > limit {
-                result.findings.push(stream_error(&name, &StreamError::TooLarge { limit }));
+                result
+                    .findings
+                    .push(stream_error(&name, &StreamError::TooLarge { limit }));
                 return result;
             }
             let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
@@ -111,7 +117,13 @@ fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> FileRes
                     }
                 }
             }
-            lint_stream(&name, Stream::new(&bytes[..], limit, opts.max_documents), opts, validators, &mut result);
+            lint_stream(
+                &name,
+                Stream::new(&bytes[..], limit, opts.max_documents),
+                opts,
+                validators,
+                &mut result,
+            );
         }
         Input::File(path) => {
             let file = match File::open(path).and_then(|f| f.metadata().map(|m| (f, m))) {
@@ -123,15 +135,29 @@ fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> FileRes
             };
             let (file, meta) = file;
             if meta.len() > opts.max_file_size {
-                result.findings.push(stream_error(&name, &StreamError::TooLarge { limit: opts.max_file_size }));
+                result.findings.push(stream_error(
+                    &name,
+                    &StreamError::TooLarge {
+                        limit: opts.max_file_size,
+                    },
+                ));
                 return result;
             }
-            let is_json = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("json"));
+            let is_json = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"));
             if is_json {
                 lint_json_file(&name, file, opts, validators, &mut result);
             } else {
                 let reader = BufReader::with_capacity(1 << 16, file);
-                lint_stream(&name, Stream::new(reader, opts.max_file_size, opts.max_documents), opts, validators, &mut result);
+                lint_stream(
+                    &name,
+                    Stream::new(reader, opts.max_file_size, opts.max_documents),
+                    opts,
+                    validators,
+                    &mut result,
+                );
             }
         }
     }
@@ -150,7 +176,9 @@ fn lint_json_file(name: &str, mut file: File, opts: &Options, validators: &Valid
     };
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         let line = 1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count();
-        result.findings.push(stream_error(name, &StreamError::Binary { offset: pos, line }));
+        result
+            .findings
+            .push(stream_error(name, &StreamError::Binary { offset: pos, line }));
         return;
     }
     match std::str::from_utf8(bytes) {
@@ -161,7 +189,9 @@ fn lint_json_file(name: &str, mut file: File, opts: &Options, validators: &Valid
         Err(e) => {
             let pos = e.valid_up_to();
             let line = 1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count();
-            result.findings.push(stream_error(name, &StreamError::NotUtf8 { offset: pos, line }));
+            result
+                .findings
+                .push(stream_error(name, &StreamError::NotUtf8 { offset: pos, line }));
         }
     }
 }
@@ -250,7 +280,11 @@ fn check_document(file: &str, doc: Document, validators: &Validators, out: &mut 
             out.checked.push(Checked {
                 document: doc.index,
                 pointer: String::new(),
-                api_version: root.get("apiVersion").and_then(parse::Node::as_str).unwrap_or("").to_owned(),
+                api_version: root
+                    .get("apiVersion")
+                    .and_then(parse::Node::as_str)
+                    .unwrap_or("")
+                    .to_owned(),
                 kind: root.get("kind").and_then(parse::Node::as_str).unwrap_or("").to_owned(),
                 name: None,
             });
@@ -291,7 +325,13 @@ fn check_document(file: &str, doc: Document, validators: &Validators, out: &mut 
 
 /// `---` followed by nothing, or a document holding only comments, is empty: not counted.
 fn is_null(node: &parse::Node) -> bool {
-    matches!(node.kind, parse::NodeKind::Scalar { value: parse::Scalar::Null, .. })
+    matches!(
+        node.kind,
+        parse::NodeKind::Scalar {
+            value: parse::Scalar::Null,
+            ..
+        }
+    )
 }
 
 fn stream_error(file: &str, e: &StreamError) -> Finding {

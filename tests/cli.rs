@@ -25,7 +25,12 @@ fn k2e_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
         .spawn()
         .expect("k2e binary runs");
     if let Some(input) = stdin {
-        child.stdin.take().expect("piped").write_all(input).expect("stdin accepts input");
+        child
+            .stdin
+            .take()
+            .expect("piped")
+            .write_all(input)
+            .expect("stdin accepts input");
     }
     let out = child.wait_with_output().expect("k2e finishes");
     Run {
@@ -54,11 +59,18 @@ fn snapshot(name: &str, args: &[&str], expected_code: i32) {
     let mut json_args = vec!["--format", "json"];
     json_args.extend_from_slice(args);
     let json = lint(&json_args);
-    assert_eq!(human.code, expected_code, "exit code of {args:?}\n{}{}", human.stdout, human.stderr);
+    assert_eq!(
+        human.code, expected_code,
+        "exit code of {args:?}\n{}{}",
+        human.stdout, human.stderr
+    );
     assert_eq!(json.code, expected_code, "JSON run exits like the human one");
     let parsed: serde_json::Value = serde_json::from_str(&json.stdout).expect("--format json prints JSON");
     settings().bind(|| {
-        insta::assert_snapshot!(format!("{name}-human"), format!("exit code: {}\n{}", human.code, human.stdout));
+        insta::assert_snapshot!(
+            format!("{name}-human"),
+            format!("exit code: {}\n{}", human.code, human.stdout)
+        );
         insta::assert_json_snapshot!(format!("{name}-json"), parsed);
     });
 }
@@ -72,7 +84,12 @@ fn valid_files_pass() {
 fn valid_skipped_documents_are_listed_when_verbose() {
     let run = lint(&["--verbose", "valid/not-kubernetes.yaml"]);
     assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("skipped valid/not-kubernetes.yaml:2: no apiVersion/kind"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("skipped valid/not-kubernetes.yaml:2: no apiVersion/kind"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -91,7 +108,12 @@ fn syntax_error_in_one_document_does_not_hide_the_others() {
     let run = lint(&["--format", "json", "bad/malformed.yaml"]);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     // Document 3 holds an error after the broken document 2: it was still checked.
-    let rules: Vec<_> = v["findings"].as_array().unwrap().iter().map(|f| (f["rule"].clone(), f["line"].clone())).collect();
+    let rules: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].clone(), f["line"].clone()))
+        .collect();
     assert!(rules.contains(&("YML001".into(), 10.into())), "{rules:?}");
     assert!(rules.contains(&("K8S002".into(), 16.into())), "{rules:?}");
 }
@@ -109,7 +131,11 @@ fn bad_inputs_in_fixtures() {
 
 #[test]
 fn missing_path_is_reported_and_the_rest_still_checked() {
-    snapshot("missing-path", &["does-not-exist.yaml", "invalid/task-definition.json"], 2);
+    snapshot(
+        "missing-path",
+        &["does-not-exist.yaml", "invalid/task-definition.json"],
+        2,
+    );
 }
 
 #[test]
@@ -117,16 +143,28 @@ fn generated_bad_inputs() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     let deep = "[".repeat(10_000) + &"]".repeat(10_000);
-    std::fs::write(p.join("deep.yaml"), format!("apiVersion: v1\nkind: ConfigMap\ndata: {deep}\n")).unwrap();
+    std::fs::write(
+        p.join("deep.yaml"),
+        format!("apiVersion: v1\nkind: ConfigMap\ndata: {deep}\n"),
+    )
+    .unwrap();
     std::fs::write(p.join("deep.json"), format!("{{\"a\": {deep}}}")).unwrap();
     let mut binary = b"apiVersion: v1\n".to_vec();
     binary.extend_from_slice(&[0, 159, 146, 150, 0, 1, 2]);
     std::fs::write(p.join("binary.yaml"), binary).unwrap();
-    std::fs::write(p.join("latin1.yaml"), b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n").unwrap();
+    std::fs::write(
+        p.join("latin1.yaml"),
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n",
+    )
+    .unwrap();
     // 200 MB without writing 200 MB: a sparse file. k2e must refuse it from its size alone.
     let big = std::fs::File::create(p.join("huge.yaml")).unwrap();
     big.set_len(200 * 1024 * 1024).unwrap();
-    std::fs::write(p.join("ok.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: fine\n").unwrap();
+    std::fs::write(
+        p.join("ok.yaml"),
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: fine\n",
+    )
+    .unwrap();
     #[cfg(unix)]
     {
         std::fs::create_dir(p.join("loop")).unwrap();
@@ -162,11 +200,22 @@ fn fail_on_and_exit_codes() {
     )
     .unwrap();
     assert_eq!(k2e_in(dir.path(), &["lint", "crd.yaml"], None).code, 0);
-    assert_eq!(k2e_in(dir.path(), &["lint", "--fail-on", "info", "crd.yaml"], None).code, 1);
-    assert_eq!(k2e_in(dir.path(), &["lint", "--format", "yaml"], None).code, 2, "usage error");
+    assert_eq!(
+        k2e_in(dir.path(), &["lint", "--fail-on", "info", "crd.yaml"], None).code,
+        1
+    );
+    assert_eq!(
+        k2e_in(dir.path(), &["lint", "--format", "yaml"], None).code,
+        2,
+        "usage error"
+    );
     let run = k2e_in(dir.path(), &["lint", "--kubernetes-version", "1.20"], None);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("available: 1.34, 1.35, 1.36, 1.37"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("available: 1.34, 1.35, 1.36, 1.37"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -194,9 +243,17 @@ fn schema_dir_validates_custom_resources() {
         "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: m\nspec:\n  endpoint: []\n",
     )
     .unwrap();
-    let run = k2e_in(dir.path(), &["lint", "--color", "never", "--schema-dir", "schemas", "sm.yaml"], None);
+    let run = k2e_in(
+        dir.path(),
+        &["lint", "--color", "never", "--schema-dir", "schemas", "sm.yaml"],
+        None,
+    );
     assert_eq!(run.code, 1, "{}", run.stdout);
-    assert!(run.stdout.contains("K8S001 unknown field \"endpoint\""), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("K8S001 unknown field \"endpoint\""),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("did you mean \"endpoints\"?"), "{}", run.stdout);
 }
 
@@ -207,7 +264,11 @@ fn gitignore_is_honoured_unless_no_ignore() {
     std::fs::create_dir(p.join(".git")).unwrap();
     std::fs::write(p.join(".gitignore"), "generated/\n").unwrap();
     std::fs::create_dir(p.join("generated")).unwrap();
-    std::fs::write(p.join("generated/bad.yaml"), "apiVersion: v1\nkind: ConfigMap\ndata: {n: 1}\n").unwrap();
+    std::fs::write(
+        p.join("generated/bad.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\ndata: {n: 1}\n",
+    )
+    .unwrap();
     std::fs::write(p.join("notes.txt"), "not a manifest").unwrap();
     assert_eq!(k2e_in(p, &["lint", "."], None).code, 0);
     assert_eq!(k2e_in(p, &["lint", "--no-ignore", "."], None).code, 1);

@@ -27,7 +27,9 @@ fn lint_dir(dir: &Path) -> Outcome {
 }
 
 fn relative(file: &str, root: &Path) -> String {
-    Path::new(file).strip_prefix(root).map_or_else(|_| file.to_owned(), |p| p.to_string_lossy().into_owned())
+    Path::new(file)
+        .strip_prefix(root)
+        .map_or_else(|_| file.to_owned(), |p| p.to_string_lossy().into_owned())
 }
 
 fn is_input_problem(f: &Finding) -> bool {
@@ -39,8 +41,20 @@ fn assert_all_classified(file: &FileResult) {
     let mut seen = BTreeSet::new();
     seen.extend(file.checked.iter().map(|c| c.document));
     seen.extend(file.skipped.iter().map(|s| s.document));
-    seen.extend(file.findings.iter().filter(|f| is_input_problem(f)).filter_map(|f| f.document));
-    assert_eq!(seen.len(), file.documents, "{}: {} documents, {} classified", file.file, file.documents, seen.len());
+    seen.extend(
+        file.findings
+            .iter()
+            .filter(|f| is_input_problem(f))
+            .filter_map(|f| f.document),
+    );
+    assert_eq!(
+        seen.len(),
+        file.documents,
+        "{}: {} documents, {} classified",
+        file.file,
+        file.documents,
+        seen.len()
+    );
 }
 
 fn verdict_rows(path: &Path) -> Vec<Vec<String>> {
@@ -59,8 +73,7 @@ fn kubernetes_corpus_agrees_with_kubeconform() {
         return;
     };
     let outcome = lint_dir(&root.join("k8s"));
-    let by_file: HashMap<String, &FileResult> =
-        outcome.files.iter().map(|f| (relative(&f.file, &root), f)).collect();
+    let by_file: HashMap<String, &FileResult> = outcome.files.iter().map(|f| (relative(&f.file, &root), f)).collect();
     for file in &outcome.files {
         assert_all_classified(file);
     }
@@ -77,14 +90,23 @@ fn kubernetes_corpus_agrees_with_kubeconform() {
             };
             let verdict = if doc_findings.iter().any(|f| is_input_problem(f)) {
                 "error"
-            } else if doc_findings.iter().filter(own).any(|f| matches!(f.rule, "K8S005" | "K8S006")) {
+            } else if doc_findings
+                .iter()
+                .filter(own)
+                .any(|f| matches!(f.rule, "K8S005" | "K8S006"))
+            {
                 "noschema"
             } else if doc_findings.iter().filter(own).any(|f| f.severity == Severity::Error) {
                 "invalid"
             } else {
                 "valid"
             };
-            let key = (name.clone(), obj.api_version.clone(), obj.kind.clone(), obj.name.clone().unwrap_or_default());
+            let key = (
+                name.clone(),
+                obj.api_version.clone(),
+                obj.kind.clone(),
+                obj.name.clone().unwrap_or_default(),
+            );
             ours.entry(key).or_default().push_back(verdict);
         }
     }
@@ -122,13 +144,25 @@ fn kubernetes_corpus_agrees_with_kubeconform() {
         eprintln!("  {theirs:>9} -> {mine:<9} {n}");
     }
     let total: usize = table.values().sum();
-    let with_schema: usize = table.iter().filter(|((t, _), _)| t == "valid" || t == "invalid").map(|(_, n)| n).sum();
-    eprintln!("{} of {total} resources agree; {} disagreements", total - disagreements.len(), disagreements.len());
+    let with_schema: usize = table
+        .iter()
+        .filter(|((t, _), _)| t == "valid" || t == "invalid")
+        .map(|(_, n)| n)
+        .sum();
+    eprintln!(
+        "{} of {total} resources agree; {} disagreements",
+        total - disagreements.len(),
+        disagreements.len()
+    );
     eprintln!("{with_schema} resources with a schema");
     for d in &disagreements {
         eprintln!("  {d}");
     }
-    assert!(disagreements.is_empty(), "unexplained disagreements with kubeconform:\n{}", disagreements.join("\n"));
+    assert!(
+        disagreements.is_empty(),
+        "unexplained disagreements with kubeconform:\n{}",
+        disagreements.join("\n")
+    );
 }
 
 /// Where botocore's client-side check and k2e differ, and why k2e is right.
@@ -137,9 +171,18 @@ const ECS_EXPECTED_DIFFERENCES: &[(&str, &str)] = &[
         "cwagent-prometheus-task-definition.json",
         "\"{{networkmode}}\" is not a networkMode: ECS rejects it; botocore does not check enums",
     ),
-    ("iam-roles__task-definition.json", "\"$$$NETWORK_MODE$$$\" is not a networkMode (enum)"),
-    ("network-stats__task-definition.json", "\"$$$NETWORK_MODE$$$\" is not a networkMode (enum)"),
-    ("v3-task-endpoint-validator__task-definition.json", "\"$$$NETWORK_MODE$$$\" is not a networkMode (enum)"),
+    (
+        "iam-roles__task-definition.json",
+        "\"$$$NETWORK_MODE$$$\" is not a networkMode (enum)",
+    ),
+    (
+        "network-stats__task-definition.json",
+        "\"$$$NETWORK_MODE$$$\" is not a networkMode (enum)",
+    ),
+    (
+        "v3-task-endpoint-validator__task-definition.json",
+        "\"$$$NETWORK_MODE$$$\" is not a networkMode (enum)",
+    ),
     (
         "container_transform__tests__composev2_output.json",
         "a container without image: ECS requires it, the botocore model does not mark it",
@@ -153,8 +196,7 @@ fn ecs_corpus_agrees_with_botocore() {
         return;
     };
     let outcome = lint_dir(&root.join("ecs"));
-    let by_file: HashMap<String, &FileResult> =
-        outcome.files.iter().map(|f| (relative(&f.file, &root), f)).collect();
+    let by_file: HashMap<String, &FileResult> = outcome.files.iter().map(|f| (relative(&f.file, &root), f)).collect();
     for file in &outcome.files {
         assert_all_classified(file);
     }
@@ -163,22 +205,36 @@ fn ecs_corpus_agrees_with_botocore() {
     for row in verdict_rows(&root.join("VERDICTS-ecs.tsv")) {
         let (file, verdict) = (&row[0], &row[1]);
         let result = by_file.get(file).unwrap_or_else(|| panic!("{file} was not linted"));
-        let mine = if result.findings.iter().any(|f| f.severity == Severity::Error) { "invalid" } else { "valid" };
+        let mine = if result.findings.iter().any(|f| f.severity == Severity::Error) {
+            "invalid"
+        } else {
+            "valid"
+        };
         if mine == verdict {
             agree += 1;
         } else {
             let expected = ECS_EXPECTED_DIFFERENCES.iter().find(|(name, _)| file.ends_with(name));
             match expected {
                 Some((_, why)) => differences.push(format!("{file}: botocore {verdict}, k2e {mine}: {why}")),
-                None => panic!("unexplained difference: {file}: botocore {verdict}, k2e {mine}: {:#?}", result.findings),
+                None => panic!(
+                    "unexplained difference: {file}: botocore {verdict}, k2e {mine}: {:#?}",
+                    result.findings
+                ),
             }
         }
     }
-    eprintln!("ECS: {agree} task definitions agree with botocore, {} differ (explained):", differences.len());
+    eprintln!(
+        "ECS: {agree} task definitions agree with botocore, {} differ (explained):",
+        differences.len()
+    );
     for d in &differences {
         eprintln!("  {d}");
     }
-    assert_eq!(differences.len(), ECS_EXPECTED_DIFFERENCES.len(), "an expected difference no longer occurs");
+    assert_eq!(
+        differences.len(),
+        ECS_EXPECTED_DIFFERENCES.len(),
+        "an expected difference no longer occurs"
+    );
 }
 
 #[test]
@@ -204,5 +260,8 @@ fn whole_corpus_is_linted_without_panics_and_edge_files_are_rejected() {
             }
         }
     }
-    eprintln!("corpus: {} files, {documents} documents, all classified", outcome.files.len());
+    eprintln!(
+        "corpus: {} files, {documents} documents, all classified",
+        outcome.files.len()
+    );
 }

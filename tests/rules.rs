@@ -24,11 +24,21 @@ fn run_example(file: &str, text: &str) -> Vec<k2e::finding::Finding> {
 fn every_rule_file_loads_and_matches_its_id() {
     for (name, text) in RULE_FILES {
         let rule = rules::load(name, text).unwrap_or_else(|e| panic!("{e}"));
-        assert!(ids::ALL.contains(&rule.id.as_str()), "{} has no constant in rules::ids", rule.id);
-        assert!(!rule.summary.is_empty() && !rule.fix.is_empty() && !rule.rationale.is_empty(), "{name}");
+        assert!(
+            ids::ALL.contains(&rule.id.as_str()),
+            "{} has no constant in rules::ids",
+            rule.id
+        );
+        assert!(
+            !rule.summary.is_empty() && !rule.fix.is_empty() && !rule.rationale.is_empty(),
+            "{name}"
+        );
     }
     for id in ids::ALL {
-        assert!(rules::get(id).is_some(), "rule {id} is used in code but has no rules/{id}.yaml");
+        assert!(
+            rules::get(id).is_some(),
+            "rule {id} is used in code but has no rules/{id}.yaml"
+        );
     }
     assert_eq!(rules::all().len(), ids::ALL.len());
 }
@@ -49,7 +59,11 @@ fn every_example_reports_what_it_promises() {
             expected.sort();
             assert_eq!(at, expected, "{}: fail example {}: {found:#?}", rule.id, example.file);
             for f in found.iter().filter(|f| f.rule == rule.id) {
-                assert_eq!(f.severity, rule.severity, "{}: finding severity differs from the rule's", rule.id);
+                assert_eq!(
+                    f.severity, rule.severity,
+                    "{}: finding severity differs from the rule's",
+                    rule.id
+                );
             }
             checked += 1;
         }

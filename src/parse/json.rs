@@ -113,12 +113,7 @@ fn convert(value: &Value, offset: usize, errors: &mut Vec<ParseError>) -> Node {
         Value::NullKeyword(n) => scalar(Scalar::Null, n.range),
         Value::Array(a) => Node {
             span: span(a.range),
-            kind: NodeKind::Seq(
-                a.elements
-                    .iter()
-                    .map(|v| convert(v, offset, errors))
-                    .collect(),
-            ),
+            kind: NodeKind::Seq(a.elements.iter().map(|v| convert(v, offset, errors)).collect()),
         },
         Value::Object(o) => {
             let mut entries: Vec<Entry> = Vec::with_capacity(o.properties.len());
@@ -143,11 +138,7 @@ fn convert(value: &Value, offset: usize, errors: &mut Vec<ParseError>) -> Node {
                     continue;
                 }
                 seen.insert(key.clone(), entries.len());
-                entries.push(Entry {
-                    key,
-                    key_span,
-                    value,
-                });
+                entries.push(Entry { key, key_span, value });
             }
             Node {
                 span: span(o.range),

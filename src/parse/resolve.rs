@@ -210,7 +210,19 @@ mod tests {
 
     #[test]
     fn strings_stay_strings() {
-        for t in ["1.2.3", "12:30", "v1", "0x", "1e", "-", "2024-01-01", "100Mi", "+", ".", "0b2"] {
+        for t in [
+            "1.2.3",
+            "12:30",
+            "v1",
+            "0x",
+            "1e",
+            "-",
+            "2024-01-01",
+            "100Mi",
+            "+",
+            ".",
+            "0b2",
+        ] {
             assert_eq!(plain(t), Scalar::Str(t.into()), "{t}");
         }
     }

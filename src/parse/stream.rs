@@ -158,9 +158,7 @@ impl<R: BufRead> Iterator for Stream<R> {
             }
             if self.offset as u64 + body.len() as u64 > self.max_bytes {
                 self.done = true;
-                return Some(Err(StreamError::TooLarge {
-                    limit: self.max_bytes,
-                }));
+                return Some(Err(StreamError::TooLarge { limit: self.max_bytes }));
             }
             let line_offset = self.offset;
             let line_no = self.line;
@@ -199,10 +197,7 @@ impl<R: BufRead> Iterator for Stream<R> {
 }
 
 fn is_marker(line: &[u8], marker: &[u8]) -> bool {
-    line.starts_with(marker)
-        && line
-            .get(3)
-            .is_none_or(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    line.starts_with(marker) && line.get(3).is_none_or(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 fn is_blank_comment_or_directive(line: &[u8]) -> bool {
@@ -274,11 +269,17 @@ mod tests {
         let mut s = Stream::new(&b"a: 1\n---\nb: 2\n---\nc: 3\n"[..], u64::MAX, 2);
         assert!(s.next().unwrap().is_ok());
         assert!(s.next().unwrap().is_ok());
-        assert!(matches!(s.next(), Some(Err(StreamError::TooManyDocuments { line: 4, .. }))));
+        assert!(matches!(
+            s.next(),
+            Some(Err(StreamError::TooManyDocuments { line: 4, .. }))
+        ));
         assert!(s.next().is_none());
 
         let mut s = Stream::new(&b"a: 1\nb: \xff\n"[..], u64::MAX, 10);
-        assert!(matches!(s.next(), Some(Err(StreamError::NotUtf8 { line: 2, offset: 8 }))));
+        assert!(matches!(
+            s.next(),
+            Some(Err(StreamError::NotUtf8 { line: 2, offset: 8 }))
+        ));
 
         let mut s = Stream::new(&b"a: 1\nb: 2\n"[..], 6, 10);
         assert!(matches!(s.next(), Some(Err(StreamError::TooLarge { .. }))));

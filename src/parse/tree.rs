@@ -122,8 +122,7 @@ impl Node {
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::Scalar {
-                value: Scalar::Str(s),
-                ..
+                value: Scalar::Str(s), ..
             } => Some(s),
             _ => None,
         }

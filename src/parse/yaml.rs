@@ -210,10 +210,7 @@ impl<'a> Builder<'a> {
                 let (scalar, style) = scalar(&value, style, tag.as_deref());
                 let node = Node {
                     span,
-                    kind: NodeKind::Scalar {
-                        value: scalar,
-                        style,
-                    },
+                    kind: NodeKind::Scalar { value: scalar, style },
                 };
                 self.remember(anchor, &node);
                 self.push(node)?;
@@ -245,11 +242,7 @@ impl<'a> Builder<'a> {
                     span.end
                 };
                 let node = match self.stack.pop() {
-                    Some(Frame::Seq {
-                        start,
-                        anchor,
-                        items,
-                    }) => {
+                    Some(Frame::Seq { start, anchor, items }) => {
                         let node = Node {
                             span: Span::new(start, end),
                             kind: NodeKind::Seq(items),
@@ -335,11 +328,8 @@ impl<'a> Builder<'a> {
                     if let Some(index) = index {
                         index.insert(name.clone(), entries.len());
                     } else if entries.len() >= 16 {
-                        let mut map: HashMap<String, usize> = entries
-                            .iter()
-                            .enumerate()
-                            .map(|(i, e)| (e.key.clone(), i))
-                            .collect();
+                        let mut map: HashMap<String, usize> =
+                            entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)).collect();
                         map.insert(name.clone(), entries.len());
                         *index = Some(map);
                     }
@@ -367,9 +357,7 @@ impl<'a> Builder<'a> {
 
     fn fail(&mut self, err: ParseError) {
         let err = match err.kind {
-            ParseErrorKind::Syntax | ParseErrorKind::ComplexKey => {
-                template_hint(self.text, self.offset).unwrap_or(err)
-            }
+            ParseErrorKind::Syntax | ParseErrorKind::ComplexKey => template_hint(self.text, self.offset).unwrap_or(err),
             _ => err,
         };
         self.stack.clear();
@@ -462,11 +450,7 @@ fn merge(entries: &mut Vec<Entry>, merges: Vec<Node>) {
     }
 }
 
-fn scalar(
-    value: &str,
-    style: YamlStyle,
-    tag: Option<&granit_parser::Tag>,
-) -> (Scalar, ScalarStyle) {
+fn scalar(value: &str, style: YamlStyle, tag: Option<&granit_parser::Tag>) -> (Scalar, ScalarStyle) {
     let style = match style {
         YamlStyle::Plain => ScalarStyle::Plain,
         YamlStyle::SingleQuoted => ScalarStyle::SingleQuoted,
@@ -581,7 +565,10 @@ mod tests {
         let (node, _) = root.pointer("/spec/a/type").unwrap();
         assert_eq!(doc.raw(node.span), Some("string"));
         let (node, _) = root.pointer("/spec/a/description").unwrap();
-        assert_eq!(node.as_str(), Some("Container name: required for volumes, optional for env vars"));
+        assert_eq!(
+            node.as_str(),
+            Some("Container name: required for volumes, optional for env vars")
+        );
     }
 
     #[test]

@@ -28,7 +28,10 @@ pub fn render(outcome: &Outcome, style: &Style) -> String {
     for f in outcome.findings() {
         let diagnostic = Rendered::new(f);
         if handler.render_report(&mut out, &diagnostic).is_err() {
-            out.push_str(&format!("{}:{}:{}: {} {}\n", f.file, f.start.line, f.start.column, f.rule, f.message));
+            out.push_str(&format!(
+                "{}:{}:{}: {} {}\n",
+                f.file, f.start.line, f.start.column, f.rule, f.message
+            ));
         }
         out.push('\n');
     }

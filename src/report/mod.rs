@@ -69,7 +69,11 @@ impl std::fmt::Display for Summary {
             plural(self.infos, "info", "infos"),
         )?;
         if self.skipped > 0 {
-            write!(f, " ({} not Kubernetes or ECS, skipped)", plural(self.skipped, "document", "documents"))?;
+            write!(
+                f,
+                " ({} not Kubernetes or ECS, skipped)",
+                plural(self.skipped, "document", "documents")
+            )?;
         }
         Ok(())
     }

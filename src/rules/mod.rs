@@ -68,7 +68,10 @@ impl<'de> Deserialize<'de> for Severity {
 pub fn all() -> &'static [Rule] {
     static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
     RULES.get_or_init(|| {
-        let mut rules: Vec<Rule> = RULE_FILES.iter().filter_map(|(name, text)| load(name, text).ok()).collect();
+        let mut rules: Vec<Rule> = RULE_FILES
+            .iter()
+            .filter_map(|(name, text)| load(name, text).ok())
+            .collect();
         rules.sort_by(|a, b| a.id.cmp(&b.id));
         rules
     })

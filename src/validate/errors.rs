@@ -32,7 +32,13 @@ pub struct Context<'a> {
 pub fn finding(cx: &Context<'_>, error: &jsonschema::ValidationError<'_>) -> Vec<Finding> {
     let pointer = error.instance_path().as_str().to_owned();
     let Some((node, key_span)) = cx.node.pointer(&pointer) else {
-        return vec![make(cx, cx.ids.invalid_value, cx.node.span, &pointer, error.to_string())];
+        return vec![make(
+            cx,
+            cx.ids.invalid_value,
+            cx.node.span,
+            &pointer,
+            error.to_string(),
+        )];
     };
     let segments = split(&pointer);
     let field = segments.iter().rev().find(|s| s.parse::<usize>().is_err()).cloned();
@@ -57,9 +63,15 @@ pub fn finding(cx: &Context<'_>, error: &jsonschema::ValidationError<'_>) -> Vec
                     Some(best) => format!("did you mean \"{best}\"?"),
                     None => format!("remove it; valid fields: {}", (cx.explain)(&dotted(&segments))),
                 };
-                make(cx, cx.ids.unknown_field, span, &child, format!("unknown field \"{key}\"{within}"))
-                    .with_label("unknown field")
-                    .with_help(help)
+                make(
+                    cx,
+                    cx.ids.unknown_field,
+                    span,
+                    &child,
+                    format!("unknown field \"{key}\"{within}"),
+                )
+                .with_label("unknown field")
+                .with_help(help)
             })
             .collect(),
         ValidationErrorKind::Required { property } => {
@@ -67,15 +79,20 @@ pub fn finding(cx: &Context<'_>, error: &jsonschema::ValidationError<'_>) -> Vec
             let within = type_label.map_or_else(String::new, |t| format!(" in {t}"));
             // Underline where the object starts (its key if it has one), not the whole object.
             let span = key_span.unwrap_or_else(|| first_line(cx.doc, node.span));
-            vec![make(
-                cx,
-                cx.ids.missing_required,
-                span,
-                &pointer,
-                format!("missing required field \"{property}\"{within}"),
-            )
-            .with_label(format!("\"{property}\" is required here"))
-            .with_help(format!("add \"{property}\" ({})", (cx.explain)(&dotted_with(&segments, property))))]
+            vec![
+                make(
+                    cx,
+                    cx.ids.missing_required,
+                    span,
+                    &pointer,
+                    format!("missing required field \"{property}\"{within}"),
+                )
+                .with_label(format!("\"{property}\" is required here"))
+                .with_help(format!(
+                    "add \"{property}\" ({})",
+                    (cx.explain)(&dotted_with(&segments, property))
+                )),
+            ]
         }
         ValidationErrorKind::Type { kind } => {
             // Kubernetes schemas allow null almost everywhere; naming it only distracts.
@@ -84,7 +101,11 @@ pub fn finding(cx: &Context<'_>, error: &jsonschema::ValidationError<'_>) -> Vec
                 TypeKind::Multiple(set) => {
                     let types: Vec<String> = set.iter().map(|t| t.to_string()).collect();
                     let useful: Vec<&str> = types.iter().map(String::as_str).filter(|t| *t != "null").collect();
-                    if useful.is_empty() { types.join(" or ") } else { useful.join(" or ") }
+                    if useful.is_empty() {
+                        types.join(" or ")
+                    } else {
+                        useful.join(" or ")
+                    }
                 }
             };
             type_finding(cx, node, &pointer, &field, &expected)
@@ -148,9 +169,11 @@ fn type_help(doc: &Document, node: &Node, expected: &str) -> Option<String> {
     };
     let raw = doc.raw(node.span).unwrap_or_default();
     match value {
-        Scalar::Str(s) if expected.contains("integer") || expected.contains("number") => {
-            s.trim().parse::<f64>().ok().map(|_| format!("remove the quotes: {}", s.trim()))
-        }
+        Scalar::Str(s) if expected.contains("integer") || expected.contains("number") => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .map(|_| format!("remove the quotes: {}", s.trim())),
         Scalar::Bool(_) if expected.contains("string") && *style == ScalarStyle::Plain => Some(format!(
             "Kubernetes reads YAML 1.1, where `{raw}` is a boolean; quote it: \"{raw}\""
         )),
@@ -255,7 +278,11 @@ fn dotted(segments: &[String]) -> String {
 
 fn dotted_with(segments: &[String], last: &str) -> String {
     let base = dotted(segments);
-    if base.is_empty() { last.to_owned() } else { format!("{base}.{last}") }
+    if base.is_empty() {
+        last.to_owned()
+    } else {
+        format!("{base}.{last}")
+    }
 }
 
 /// `io.k8s.api.core.v1.PodSpec` -> `PodSpec`.
@@ -310,7 +337,11 @@ fn step<'a>(root: &'a Value, schema: &'a Value, seg: &str) -> Option<&'a Value> 
     None
 }
 
-fn deref<'a>(root: &'a Value, mut schema: &'a Value, mut name: Option<&'a str>) -> Option<(&'a Value, Option<&'a str>)> {
+fn deref<'a>(
+    root: &'a Value,
+    mut schema: &'a Value,
+    mut name: Option<&'a str>,
+) -> Option<(&'a Value, Option<&'a str>)> {
     for _ in 0..32 {
         let Some(r) = schema.get("$ref").and_then(Value::as_str) else {
             return Some((schema, name));
@@ -329,7 +360,10 @@ mod tests {
     #[test]
     fn suggestions() {
         assert_eq!(closest("contianers", &["containers", "volumes"]), Some("containers"));
-        assert_eq!(closest("imagePullPolcy", &["image", "imagePullPolicy"]), Some("imagePullPolicy"));
+        assert_eq!(
+            closest("imagePullPolcy", &["image", "imagePullPolicy"]),
+            Some("imagePullPolicy")
+        );
         assert_eq!(closest("zzz", &["containers"]), None);
         assert_eq!(short_name("io.k8s.api.core.v1.PodSpec"), "PodSpec");
     }

@@ -41,7 +41,10 @@ pub struct Validators {
 impl Validators {
     pub fn new(kubernetes_version: &str, schema_dirs: Vec<PathBuf>) -> Result<Self, String> {
         let version = kubernetes_version.trim_start_matches('v');
-        let version = version.strip_suffix(".0").filter(|v| v.matches('.').count() == 1).unwrap_or(version);
+        let version = version
+            .strip_suffix(".0")
+            .filter(|v| v.matches('.').count() == 1)
+            .unwrap_or(version);
         if !KUBERNETES_VERSIONS.iter().any(|(v, _)| *v == version) {
             return Err(format!(
                 "no bundled schemas for Kubernetes {kubernetes_version}; available: {}",
@@ -74,7 +77,16 @@ impl Validators {
     pub fn check_kubernetes(&self, file: &str, doc: &Document, obj: &K8sObject<'_>) -> Vec<Finding> {
         let schemas = match self.kubernetes() {
             Ok(s) => s,
-            Err(e) => return vec![Finding::at(ids::K8S_NO_SCHEMA, Severity::Error, file, doc, obj.node.span, e)],
+            Err(e) => {
+                return vec![Finding::at(
+                    ids::K8S_NO_SCHEMA,
+                    Severity::Error,
+                    file,
+                    doc,
+                    obj.node.span,
+                    e,
+                )];
+            }
         };
         let (group, version) = obj.group_version();
         let label = Some(obj.label());
@@ -145,8 +157,15 @@ impl Validators {
         if obj.api_version.is_empty() || obj.kind.is_empty() {
             let span = first_line(obj.node);
             return vec![
-                Finding::at(K8S_IDS.missing_required, Severity::Error, file, doc, span, "a List item needs apiVersion and kind".into())
-                    .with_pointer(obj.pointer.clone()),
+                Finding::at(
+                    K8S_IDS.missing_required,
+                    Severity::Error,
+                    file,
+                    doc,
+                    span,
+                    "a List item needs apiVersion and kind".into(),
+                )
+                .with_pointer(obj.pointer.clone()),
             ];
         }
         if let Some(served) = served.filter(|_| schemas.is_builtin_group(group)) {
@@ -191,11 +210,17 @@ impl Validators {
             Err(e) => return vec![internal(file, doc, root, e)],
         };
         let explain = |path: &str| {
-            format!("see RegisterTaskDefinition in the ECS API reference ({})", if path.is_empty() { "top level" } else { path })
+            format!(
+                "see RegisterTaskDefinition in the ECS API reference ({})",
+                if path.is_empty() { "top level" } else { path }
+            )
         };
         let object = match shape {
             EcsShape::ContainerDefinitions => None,
-            EcsShape::Register => root.get("family").and_then(Node::as_str).map(|f| format!("TaskDefinition/{f}")),
+            EcsShape::Register => root
+                .get("family")
+                .and_then(Node::as_str)
+                .map(|f| format!("TaskDefinition/{f}")),
             EcsShape::Describe => root
                 .get("taskDefinition")
                 .and_then(|t| t.get("family"))
@@ -294,11 +319,20 @@ fn without(node: &Node, keys: &[String]) -> Node {
 }
 
 fn internal(file: &str, doc: &Document, node: &Node, e: String) -> Finding {
-    Finding::at(ids::INTERNAL, Severity::Error, file, doc, first_line(node), format!("internal schema error: {e}"))
+    Finding::at(
+        ids::INTERNAL,
+        Severity::Error,
+        file,
+        doc,
+        first_line(node),
+        format!("internal schema error: {e}"),
+    )
 }
 
 fn kind_span(_doc: &Document, obj: &K8sObject<'_>) -> crate::parse::Span {
-    obj.node.entry("kind").map_or_else(|| first_line(obj.node), |e| e.value.span)
+    obj.node
+        .entry("kind")
+        .map_or_else(|| first_line(obj.node), |e| e.value.span)
 }
 
 fn api_version_span(obj: &K8sObject<'_>) -> Option<crate::parse::Span> {

@@ -9,10 +9,22 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 /// Kubernetes versions with vendored schemas, newest last.
 pub const KUBERNETES_VERSIONS: &[(&str, &[u8])] = &[
-    ("1.34", include_bytes!("../../schemas/kubernetes/v1.34/_definitions.json.gz")),
-    ("1.35", include_bytes!("../../schemas/kubernetes/v1.35/_definitions.json.gz")),
-    ("1.36", include_bytes!("../../schemas/kubernetes/v1.36/_definitions.json.gz")),
-    ("1.37", include_bytes!("../../schemas/kubernetes/v1.37/_definitions.json.gz")),
+    (
+        "1.34",
+        include_bytes!("../../schemas/kubernetes/v1.34/_definitions.json.gz"),
+    ),
+    (
+        "1.35",
+        include_bytes!("../../schemas/kubernetes/v1.35/_definitions.json.gz"),
+    ),
+    (
+        "1.36",
+        include_bytes!("../../schemas/kubernetes/v1.36/_definitions.json.gz"),
+    ),
+    (
+        "1.37",
+        include_bytes!("../../schemas/kubernetes/v1.37/_definitions.json.gz"),
+    ),
 ];
 
 pub const DEFAULT_KUBERNETES_VERSION: &str = "1.37";
@@ -138,7 +150,11 @@ impl KubernetesSchemas {
                 }
                 let field = |k: &str| list[0].get(k).and_then(Value::as_str).unwrap_or("").to_owned();
                 let (group, ver, kind) = (field("group"), field("version"), field("kind"));
-                let api_version = if group.is_empty() { ver.clone() } else { format!("{group}/{ver}") };
+                let api_version = if group.is_empty() {
+                    ver.clone()
+                } else {
+                    format!("{group}/{ver}")
+                };
                 kinds.entry(kind.clone()).or_default().push(api_version);
                 if !groups.contains(&group) {
                     groups.push(group.clone());
@@ -172,7 +188,11 @@ impl KubernetesSchemas {
 }
 
 pub fn versions() -> String {
-    KUBERNETES_VERSIONS.iter().map(|(v, _)| *v).collect::<Vec<_>>().join(", ")
+    KUBERNETES_VERSIONS
+        .iter()
+        .map(|(v, _)| *v)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The ECS schema (RegisterTaskDefinitionRequest) and what describe-task-definition adds.
@@ -185,7 +205,8 @@ pub struct EcsSchemas {
 
 impl EcsSchemas {
     pub fn load() -> Result<Self, String> {
-        let defs: Value = serde_json::from_str(ECS_SCHEMA).map_err(|e| format!("bundled ECS schema is corrupt: {e}"))?;
+        let defs: Value =
+            serde_json::from_str(ECS_SCHEMA).map_err(|e| format!("bundled ECS schema is corrupt: {e}"))?;
         let describe: Value =
             serde_json::from_str(ECS_DESCRIBE).map_err(|e| format!("bundled ECS schema is corrupt: {e}"))?;
         let names = |v: Option<&Value>| -> Vec<String> {
@@ -209,10 +230,13 @@ impl EcsSchemas {
     }
 }
 
+/// A user schema's validator and its document (for field suggestions), or why it failed.
+pub type UserSchema = Result<(Arc<Validator>, Value), String>;
+
 /// User schemas for custom resources, in kubeconform's file naming.
 pub struct SchemaDirs {
     dirs: Vec<PathBuf>,
-    cache: Mutex<HashMap<PathBuf, Arc<OnceLock<Result<(Arc<Validator>, Value), String>>>>>,
+    cache: Mutex<HashMap<PathBuf, Arc<OnceLock<UserSchema>>>>,
 }
 
 impl SchemaDirs {
@@ -243,7 +267,7 @@ impl SchemaDirs {
             .find(|p| p.is_file())
     }
 
-    pub fn load(&self, path: &Path) -> Result<(Arc<Validator>, Value), String> {
+    pub fn load(&self, path: &Path) -> UserSchema {
         let cell = {
             let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
             cache.entry(path.to_owned()).or_default().clone()
