@@ -80,3 +80,12 @@ fn every_example_reports_what_it_promises() {
     }
     assert!(checked >= 20, "only {checked} examples ran");
 }
+
+#[test]
+fn readme_rules_table_lists_every_rule_with_its_severity() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for rule in rules::all() {
+        let row = format!("| {} | {} |", rule.id, rule.severity.as_str());
+        assert!(readme.contains(&row), "README.md rules table lacks `{row}`");
+    }
+}
