@@ -98,43 +98,30 @@ impl Validators {
                 format!("kubectl explain {kind_lower}.{path}")
             }
         };
+        let validate = |v: &jsonschema::Validator, schema_root: &Value, schema: &Value| {
+            let cx = Context {
+                ids: &K8S_IDS,
+                file,
+                doc,
+                node: obj.node,
+                prefix: &obj.pointer,
+                schema_root,
+                schema,
+                object: label.clone(),
+                explain: &explain,
+            };
+            run(v, &cx)
+        };
         if let Some(def) = schemas.definition(group, version, obj.kind) {
-            let start = Value::String(format!("#/$defs/{def}"));
-            let start = serde_json::json!({ "$ref": start });
+            let start = serde_json::json!({ "$ref": format!("#/$defs/{def}") });
             return match schemas.set.validator(def) {
-                Ok(v) => {
-                    let cx = Context {
-                        ids: &K8S_IDS,
-                        file,
-                        doc,
-                        node: obj.node,
-                        prefix: &obj.pointer,
-                        schema_root: &schemas.set.defs,
-                        schema: &start,
-                        object: label,
-                        explain: &explain,
-                    };
-                    run(&v, &cx)
-                }
+                Ok(v) => validate(&v, &schemas.set.defs, &start),
                 Err(e) => vec![internal(file, doc, obj.node, e)],
             };
         }
         if let Some(path) = self.user.find(group, version, obj.kind) {
             return match self.user.load(&path) {
-                Ok((v, schema)) => {
-                    let cx = Context {
-                        ids: &K8S_IDS,
-                        file,
-                        doc,
-                        node: obj.node,
-                        prefix: &obj.pointer,
-                        schema_root: &schema,
-                        schema: &schema,
-                        object: label,
-                        explain: &explain,
-                    };
-                    run(&v, &cx)
-                }
+                Ok((v, schema)) => validate(&v, &schema, &schema),
                 Err(e) => vec![
                     Finding::at(ids::K8S_NO_SCHEMA, Severity::Error, file, doc, kind_span(doc, obj), e)
                         .with_object(label),
