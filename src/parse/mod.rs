@@ -1,6 +1,7 @@
 //! Text -> span tree. The only module that knows the YAML and JSON parser crates.
 
 mod error;
+mod indent;
 mod json;
 mod resolve;
 mod stream;

@@ -1,6 +1,7 @@
 //! YAML text -> span tree, through granit-parser's event stream.
 
 use super::error::{Limits, ParseError, ParseErrorKind, template_hint};
+use super::indent;
 use super::resolve;
 use super::tree::{Comment, Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Span};
 use granit_parser::{ErrorKind, Event, Parser, ScalarStyle as YamlStyle, ScanError, options};
@@ -16,6 +17,7 @@ pub fn parse(text: &str, offset: usize, line: usize, limits: &Limits) -> Vec<Doc
     };
     let mut padded: Option<String> = None;
     let mut inserts: Vec<(usize, usize)> = Vec::new();
+    let mut line_fixes = 0;
     loop {
         let src = padded.as_deref().unwrap_or(text);
         let mut builder = Builder::new(text, offset, line, limits, &inserts);
@@ -31,8 +33,8 @@ pub fn parse(text: &str, offset: usize, line: usize, limits: &Limits) -> Vec<Doc
                     }
                 }
                 Err(e) => {
-                    if matches!(e.kind(), ErrorKind::InvalidQuotedScalarIndent) && inserts.len() < MAX_INDENT_FIXES {
-                        retry = e.marker().byte_offset();
+                    if matches!(e.kind(), ErrorKind::InvalidQuotedScalarIndent) && line_fixes < MAX_LINE_FIXES {
+                        retry = Some(e.marker().byte_offset().unwrap_or(0));
                         break;
                     }
                     let err = builder.scan_error(&e, src);
@@ -44,6 +46,14 @@ pub fn parse(text: &str, offset: usize, line: usize, limits: &Limits) -> Vec<Doc
         let Some(at) = retry else {
             return builder.finish();
         };
+        if padded.is_none() {
+            let (fixed, all) = indent::pad_quoted_continuations(text);
+            padded = Some(fixed);
+            inserts = all;
+            continue;
+        }
+        // The lexical pass missed a line (an unusual layout): fix that one line and retry.
+        line_fixes += 1;
         let (fixed, insert) = indent_continuation(src, at);
         let orig = builder.map(insert.0);
         inserts.push((orig, insert.1));
@@ -52,11 +62,8 @@ pub fn parse(text: &str, offset: usize, line: usize, limits: &Limits) -> Vec<Doc
     }
 }
 
-/// go-yaml (and so kubectl) accepts a quoted scalar whose continuation line is not indented
-/// past its mapping key, as controller-gen writes CRD descriptions; YAML 1.2 and granit do not.
-/// Indenting such a line changes nothing (leading blanks of continuation lines are folded away),
-/// so k2e pads it, parses again and maps positions back to the original text.
-const MAX_INDENT_FIXES: usize = 10_000;
+/// Each retry re-parses the document, so the fallback is bounded; see `indent`.
+const MAX_LINE_FIXES: usize = 32;
 
 fn indent_continuation(src: &str, at: usize) -> (String, (usize, usize)) {
     let at = at.min(src.len());
