@@ -5,6 +5,10 @@
 //! at the parser's event stream: no span tree, no detection, no schema validation. Whatever
 //! k2e spends above this is the cost of its own work, not of I/O or YAML.
 //!
+//! On YAML that granit rejects the floor is lower than k2e's parse alone: `scan_yaml` stops at
+//! the error, where k2e may pad an under-indented quoted line and parse the document again
+//! (see `parse::yaml::parse`).
+//!
 //! Usage: `parse_only [--max-file-size SIZE] PATH...` (SIZE in bytes, K/M/G suffixes allowed,
 //! as for k2e). Prints `parse_only: N files, M documents, E events, X errors` and exits 0:
 //! parse errors are expected on the corpus and are counted, not fatal.
@@ -102,10 +106,10 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(u64, Vec<PathBuf>),
     let mut args = args.peekable();
     while let Some(arg) = args.next() {
         if let Some(value) = arg.strip_prefix("--max-file-size=") {
-            max_file_size = parse_size(value)?;
+            max_file_size = k2e::cli::parse_size(value)?;
         } else if arg == "--max-file-size" {
             let value = args.next().ok_or("--max-file-size needs a value")?;
-            max_file_size = parse_size(&value)?;
+            max_file_size = k2e::cli::parse_size(&value)?;
         } else if arg.starts_with("--") {
             return Err(format!("unknown option {arg}"));
         } else {
@@ -116,23 +120,6 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(u64, Vec<PathBuf>),
         return Err("no PATH given".to_owned());
     }
     Ok((max_file_size, paths))
-}
-
-/// The k2e CLI's size syntax (its parser is private to the binary), so the bench script can
-/// pass the same `--max-file-size 1G` to both programs.
-fn parse_size(s: &str) -> Result<u64, String> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (digits, unit) = (&s[..split], s[split..].trim_end_matches(['i', 'B', 'b']));
-    let n: u64 = digits.parse().map_err(|_| format!("not a size: {s:?}"))?;
-    let factor: u64 = match unit.to_ascii_uppercase().as_str() {
-        "" => 1,
-        "K" => 1 << 10,
-        "M" => 1 << 20,
-        "G" => 1 << 30,
-        _ => return Err(format!("unknown size unit in {s:?}; use K, M or G")),
-    };
-    n.checked_mul(factor).ok_or_else(|| format!("size too large: {s:?}"))
 }
 
 fn scan_input(input: &Input, max_file_size: u64) -> Counts {

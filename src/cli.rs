@@ -101,7 +101,8 @@ enum Color {
     Never,
 }
 
-fn parse_size(s: &str) -> Result<u64, String> {
+/// Sizes as the command line takes them: bytes, or K, M, G (powers of 1024).
+pub fn parse_size(s: &str) -> Result<u64, String> {
     let s = s.trim();
     let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
         Some((i, _)) => (&s[..i], s[i..].trim_end_matches(['i', 'B', 'b'])),
@@ -151,6 +152,8 @@ fn lint_command(args: LintArgs) -> i32 {
         max_file_size: args.max_file_size,
         max_documents: args.max_documents,
         limits: Limits::default(),
+        snippets: matches!(args.format, Format::Human),
+        record_checked: false,
     };
     let outcome = lint::run(&opts, &validators);
     let fail_on = match args.fail_on {

@@ -17,6 +17,10 @@ pub struct Options {
     pub max_file_size: u64,
     pub max_documents: usize,
     pub limits: Limits,
+    /// Keep source snippets in findings (only the human report shows them).
+    pub snippets: bool,
+    /// Record every checked object in `FileResult::checked` (for tests and tools built on k2e).
+    pub record_checked: bool,
 }
 
 /// A document k2e did not check, and why.
@@ -221,7 +225,13 @@ fn lint_stream<R: std::io::BufRead>(
                 part
             })
             .collect();
-        for part in parts {
+        for mut part in parts {
+            if !opts.snippets {
+                part.findings.iter_mut().for_each(|f| f.snippet = None);
+            }
+            if !opts.record_checked {
+                part.checked = Vec::new();
+            }
             result.documents += part.documents;
             result.findings.extend(part.findings);
             result.skipped.extend(part.skipped);

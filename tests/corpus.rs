@@ -22,6 +22,8 @@ fn lint_dir(dir: &Path) -> Outcome {
         max_file_size: 64 << 20,
         max_documents: 100_000,
         limits: Limits::default(),
+        snippets: true,
+        record_checked: true,
     };
     lint::run(&opts, &Validators::new("1.37", Vec::new()).unwrap())
 }

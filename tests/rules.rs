@@ -15,6 +15,8 @@ fn run_example(file: &str, text: &str) -> Vec<k2e::finding::Finding> {
         max_file_size: 1 << 20,
         max_documents: 100,
         limits: Limits::default(),
+        snippets: true,
+        record_checked: true,
     };
     let validators = Validators::new("1.37", Vec::new()).unwrap();
     lint::run(&opts, &validators).findings().cloned().collect()
