@@ -1,7 +1,7 @@
 //! The floor `k2e lint` cannot beat, timed against it by `scripts/bench`.
 //!
 //! It walks, reads and parses exactly as `k2e::lint` does (same `discover`, same 64 KiB
-//! `BufReader`, same `Stream` splitter, same ~1 MiB batches on the same rayon pool), but stops
+//! `BufReader`, same `Stream` splitter, documents handed to the same rayon pool as they are read), but stops
 //! at the parser's event stream: no span tree, no detection, no schema validation. Whatever
 //! k2e spends above this is the cost of its own work, not of I/O or YAML.
 //!
@@ -14,16 +14,12 @@
 //! parse errors are expected on the corpus and are counted, not fatal.
 
 use k2e::discover::{Input, discover};
-use k2e::parse::{self, Chunk, Stream};
+use k2e::parse::{self, Stream};
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// Same value as `k2e::lint::BATCH_BYTES` (private there); keep them in step, or the two
-/// programs no longer parallelise a big stream the same way.
-const BATCH_BYTES: usize = 1 << 20;
 
 /// k2e's default `--max-file-size`, so both refuse the same files unless told otherwise.
 const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
@@ -192,35 +188,13 @@ fn scan_json_file(mut file: File) -> Counts {
     }
 }
 
-/// Same batching as `k2e::lint::lint_stream`: the reader runs on this thread while each full
-/// batch is parsed on the pool, which is what bounds memory on a 300 MB stream.
-fn scan_stream<R: BufRead>(stream: Stream<R>) -> Counts {
-    let mut total = Counts::default();
-    let mut batch: Vec<Chunk> = Vec::new();
-    let mut batch_bytes = 0;
-    let flush = |batch: &mut Vec<Chunk>| -> Counts {
-        let counts = batch
-            .par_iter()
-            .map(|chunk| Counts::scanned(parse::scan_yaml(chunk)))
-            .reduce(Counts::default, |a, b| a + b);
-        batch.clear();
-        counts
-    };
-    for chunk in stream {
-        match chunk {
-            Ok(chunk) => {
-                batch_bytes += chunk.text.len();
-                batch.push(chunk);
-                if batch_bytes >= BATCH_BYTES {
-                    total = total + flush(&mut batch);
-                    batch_bytes = 0;
-                }
-            }
-            Err(_) => {
-                total = total + flush(&mut batch) + Counts::error();
-                return total;
-            }
-        }
-    }
-    total + flush(&mut batch)
+/// Same scheduling as `k2e::lint::lint_stream`: documents go to the pool as they are read.
+fn scan_stream<R: BufRead + Send>(stream: Stream<R>) -> Counts {
+    stream
+        .par_bridge()
+        .map(|chunk| match chunk {
+            Ok(chunk) => Counts::scanned(parse::scan_yaml(&chunk)),
+            Err(_) => Counts::error(),
+        })
+        .reduce(Counts::default, |a, b| a + b)
 }

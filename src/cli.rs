@@ -161,8 +161,9 @@ fn lint_command(args: LintArgs) -> i32 {
         FailOn::Warning => Severity::Warning,
         FailOn::Info => Severity::Info,
     };
-    let text = match args.format {
-        Format::Json => report::json::render(&outcome, validators.kubernetes_version()),
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = match args.format {
+        Format::Json => report::json::write(&outcome, validators.kubernetes_version(), &mut stdout),
         Format::Human => {
             let color = match args.color {
                 Color::Always => true,
@@ -171,17 +172,14 @@ fn lint_command(args: LintArgs) -> i32 {
                     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
-            report::human::render(
-                &outcome,
-                &report::human::Style {
-                    color,
-                    verbose: args.verbose,
-                },
-            )
+            let style = report::human::Style {
+                color,
+                verbose: args.verbose,
+            };
+            report::human::write(&outcome, &style, &mut stdout)
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    if let Err(e) = written.and_then(|()| stdout.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("k2e: cannot write output: {e}");
             return 2;

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub struct Options {
     pub paths: Vec<PathBuf>,
@@ -62,10 +63,6 @@ impl Outcome {
         self.files.iter().flat_map(|f| f.findings.iter())
     }
 }
-
-/// Bytes of YAML handed to the thread pool at once: big enough to keep both cores busy,
-/// small enough that a 300 MB stream never sits in memory.
-const BATCH_BYTES: usize = 1 << 20;
 
 pub fn run(opts: &Options, validators: &Validators) -> Outcome {
     let (inputs, problems) = discover(&opts.paths, opts.no_ignore);
@@ -200,63 +197,62 @@ fn lint_json_file(name: &str, mut file: File, opts: &Options, validators: &Valid
     }
 }
 
-fn lint_stream<R: std::io::BufRead>(
+fn lint_stream<R: std::io::BufRead + Send>(
     name: &str,
     stream: Stream<R>,
     opts: &Options,
     validators: &Validators,
     result: &mut FileResult,
 ) {
-    let mut batch: Vec<(usize, Chunk)> = Vec::new();
-    let mut batch_bytes = 0;
-    let flush = |batch: &mut Vec<(usize, Chunk)>, result: &mut FileResult| {
-        let parts: Vec<FileResult> = batch
-            .par_iter()
-            .map(|(index, chunk)| {
-                let mut part = FileResult::default();
-                let mut counted = false;
-                // A chunk holds one document unless the YAML is broken in a way the splitter
-                // cannot see ("--" then content); those share the chunk's index and count once.
-                for mut doc in parse::yaml(chunk, &opts.limits) {
-                    doc.index = *index;
-                    counted |= check_document(name, doc, validators, &mut part);
-                }
-                part.documents = usize::from(counted);
-                part
-            })
-            .collect();
-        for mut part in parts {
-            if !opts.snippets {
-                part.findings.iter_mut().for_each(|f| f.snippet = None);
-            }
-            if !opts.record_checked {
-                part.checked = Vec::new();
-            }
-            result.documents += part.documents;
-            result.findings.extend(part.findings);
-            result.skipped.extend(part.skipped);
-            result.checked.extend(part.checked);
-        }
-        batch.clear();
-    };
-    for (index, chunk) in stream.enumerate() {
-        match chunk {
-            Ok(chunk) => {
-                batch_bytes += chunk.text.len();
-                batch.push((index, chunk));
-                if batch_bytes >= BATCH_BYTES {
-                    flush(&mut batch, result);
-                    batch_bytes = 0;
-                }
-            }
-            Err(e) => {
-                flush(&mut batch, result);
-                result.findings.push(stream_error(name, &e));
-                return;
-            }
-        }
+    // Documents go to the pool as soon as they are read, so a 1 MB CRD keeps one core busy
+    // while the other goes on reading and checking. Only documents with something to report
+    // are kept, so memory follows the findings, not the stream.
+    let documents = AtomicUsize::new(0);
+    let mut parts: Vec<(usize, FileResult)> = stream
+        .enumerate()
+        .par_bridge()
+        .filter_map(|(index, chunk)| {
+            let part = match chunk {
+                Ok(chunk) => check_chunk(name, &chunk, index, opts, validators),
+                Err(e) => FileResult {
+                    findings: vec![stream_error(name, &e)],
+                    ..FileResult::default()
+                },
+            };
+            documents.fetch_add(part.documents, Ordering::Relaxed);
+            let empty = part.findings.is_empty() && part.skipped.is_empty() && part.checked.is_empty();
+            (!empty).then_some((index, part))
+        })
+        .collect();
+    parts.sort_unstable_by_key(|(index, _)| *index);
+    result.documents += documents.into_inner();
+    result
+        .findings
+        .reserve_exact(parts.iter().map(|(_, p)| p.findings.len()).sum());
+    for (_, part) in parts {
+        result.findings.extend(part.findings);
+        result.skipped.extend(part.skipped);
+        result.checked.extend(part.checked);
     }
-    flush(&mut batch, result);
+}
+
+fn check_chunk(name: &str, chunk: &Chunk, index: usize, opts: &Options, validators: &Validators) -> FileResult {
+    let mut part = FileResult::default();
+    let mut counted = false;
+    // A chunk holds one document unless the YAML is broken in a way the splitter cannot
+    // see ("--" then content); those share the chunk's index and count once.
+    for mut doc in parse::yaml(chunk, &opts.limits) {
+        doc.index = index;
+        counted |= check_document(name, doc, validators, &mut part);
+    }
+    part.documents = usize::from(counted);
+    if !opts.snippets {
+        part.findings.iter_mut().for_each(|f| f.snippet = None);
+    }
+    if !opts.record_checked {
+        part.checked = Vec::new();
+    }
+    part
 }
 
 /// Checks one document; returns whether it counts as a document (empty ones do not).

@@ -14,7 +14,8 @@ pub struct Style {
     pub verbose: bool,
 }
 
-pub fn render(outcome: &Outcome, style: &Style) -> String {
+/// Writes the report finding by finding, so a run with 100,000 findings is never held as text.
+pub fn write(outcome: &Outcome, style: &Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -24,24 +25,24 @@ pub fn render(outcome: &Outcome, style: &Style) -> String {
         .with_width(100)
         .with_context_lines(1)
         .with_links(false);
-    let mut out = String::new();
+    let mut text = String::new();
     for f in outcome.findings() {
+        text.clear();
         let diagnostic = Rendered::new(f);
-        if handler.render_report(&mut out, &diagnostic).is_err() {
-            out.push_str(&format!(
+        if handler.render_report(&mut text, &diagnostic).is_err() {
+            text = format!(
                 "{}:{}:{}: {} {}\n",
                 f.file, f.start.line, f.start.column, f.rule, f.message
-            ));
+            );
         }
-        out.push('\n');
+        writeln!(out, "{text}")?;
     }
     if style.verbose {
         for s in outcome.files.iter().flat_map(|f| &f.skipped) {
-            out.push_str(&format!("skipped {}:{}: {}\n", s.file, s.line, s.reason));
+            writeln!(out, "skipped {}:{}: {}", s.file, s.line, s.reason)?;
         }
     }
-    out.push_str(&format!("k2e: {}\n", Summary::of(outcome)));
-    out
+    writeln!(out, "k2e: {}", Summary::of(outcome))
 }
 
 struct Rendered<'a> {

@@ -11,7 +11,7 @@ struct Report<'a> {
     version: u32,
     tool: Tool,
     kubernetes_version: &'a str,
-    findings: Vec<JsonFinding<'a>>,
+    findings: Findings<'a>,
     skipped: Vec<JsonSkipped<'a>>,
     summary: Summary,
 }
@@ -61,6 +61,15 @@ struct JsonSkipped<'a> {
     reason: &'a str,
 }
 
+/// Serialized straight from the outcome, one finding at a time.
+struct Findings<'a>(&'a Outcome);
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.findings().map(finding))
+    }
+}
+
 fn finding(f: &Finding) -> JsonFinding<'_> {
     JsonFinding {
         rule: f.rule,
@@ -89,7 +98,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
     }
 }
 
-pub fn render(outcome: &Outcome, kubernetes_version: &str) -> String {
+pub fn write(outcome: &Outcome, kubernetes_version: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let report = Report {
         version: 1,
         tool: Tool {
@@ -97,7 +106,7 @@ pub fn render(outcome: &Outcome, kubernetes_version: &str) -> String {
             version: env!("CARGO_PKG_VERSION"),
         },
         kubernetes_version,
-        findings: outcome.findings().map(finding).collect(),
+        findings: Findings(outcome),
         skipped: outcome
             .files
             .iter()
@@ -111,7 +120,6 @@ pub fn render(outcome: &Outcome, kubernetes_version: &str) -> String {
             .collect(),
         summary: Summary::of(outcome),
     };
-    let mut out = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
 }
