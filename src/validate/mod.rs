@@ -115,7 +115,7 @@ impl Validators {
         if let Some(def) = schemas.definition(group, version, obj.kind) {
             let start = serde_json::json!({ "$ref": format!("#/$defs/{def}") });
             return match schemas.set.validator(def) {
-                Ok(v) => validate(&v, &schemas.set.defs, &start),
+                Ok(c) => validate(&c.validator, &c.root, &start),
                 Err(e) => vec![internal(file, doc, obj.node, e)],
             };
         }
@@ -217,19 +217,19 @@ impl Validators {
         let check = |def: &str, node: &Node, prefix: &str| -> Vec<Finding> {
             let start = serde_json::json!({ "$ref": format!("#/$defs/{def}") });
             match schemas.set.validator(def) {
-                Ok(v) => {
+                Ok(c) => {
                     let cx = Context {
                         ids: &ECS_IDS,
                         file,
                         doc,
                         node,
                         prefix,
-                        schema_root: &schemas.set.defs,
+                        schema_root: &c.root,
                         schema: &start,
                         object: object.clone(),
                         explain: &explain,
                     };
-                    run(&v, &cx)
+                    run(&c.validator, &cx)
                 }
                 Err(e) => vec![internal(file, doc, node, e)],
             }

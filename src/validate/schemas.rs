@@ -1,6 +1,8 @@
 //! The vendored schemas (see schemas/README.md), loaded and compiled only when first needed.
 
 use jsonschema::Validator;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::Read;
@@ -32,59 +34,69 @@ pub const DEFAULT_KUBERNETES_VERSION: &str = "1.37";
 const ECS_SCHEMA: &str = include_str!("../../schemas/ecs/register-task-definition.schema.json");
 const ECS_DESCRIBE: &str = include_str!("../../schemas/ecs/describe-task-definition.json");
 
-pub type Compiled = Result<Arc<Validator>, String>;
+/// A compiled definition and the schema document it was compiled from (the definition and
+/// everything it reaches), which error messages walk to name types and suggest fields.
+pub struct Compiled {
+    pub validator: Validator,
+    pub root: Value,
+}
 
-/// A `$defs` document and a cache of validators compiled from it, one per definition.
+pub type CompiledResult = Result<Arc<Compiled>, String>;
+
+/// The `$defs` of a schema document, kept as raw JSON text until a kind needs them: a run that
+/// meets three kinds parses a few dozen of the 862 Kubernetes definitions, not all of them.
 pub struct DefinitionSet {
-    pub defs: Value,
-    cache: Mutex<HashMap<String, Arc<OnceLock<Compiled>>>>,
+    raw: HashMap<String, Box<RawValue>>,
+    cache: Mutex<HashMap<String, Arc<OnceLock<CompiledResult>>>>,
+}
+
+#[derive(Deserialize)]
+struct RawDocument {
+    #[serde(rename = "$defs")]
+    defs: HashMap<String, Box<RawValue>>,
 }
 
 impl DefinitionSet {
-    fn new(defs: Value) -> Self {
-        DefinitionSet {
-            defs,
+    fn from_text(text: &str, what: &str) -> Result<Self, String> {
+        let doc: RawDocument = serde_json::from_str(text).map_err(|e| format!("bundled {what} is corrupt: {e}"))?;
+        Ok(DefinitionSet {
+            raw: doc.defs,
             cache: Mutex::new(HashMap::new()),
-        }
-    }
-
-    pub fn def(&self, name: &str) -> Option<&Value> {
-        self.defs.get("$defs")?.get(name)
+        })
     }
 
     /// The validator for `#/$defs/{name}`, compiled once and shared by all threads.
-    pub fn validator(&self, name: &str) -> Compiled {
+    pub fn validator(&self, name: &str) -> CompiledResult {
         let cell = {
             let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
             cache.entry(name.to_owned()).or_default().clone()
         };
         cell.get_or_init(|| {
-            let defs = self.closure(name);
             let root = json!({
                 "$schema": "https://json-schema.org/draft/2020-12/schema",
                 "$ref": format!("#/$defs/{name}"),
-                "$defs": defs,
+                "$defs": self.closure(name)?,
             });
-            compile(&root)
+            let validator = jsonschema::options().build(&root).map_err(|e| e.to_string())?;
+            Ok(Arc::new(Compiled { validator, root }))
         })
         .clone()
     }
-}
 
-impl DefinitionSet {
-    /// Only the definitions `name` reaches: compiling a Pod should not pay for all 862.
-    fn closure(&self, name: &str) -> Value {
+    /// Only the definitions `name` reaches, parsed now.
+    fn closure(&self, name: &str) -> Result<Value, String> {
         let mut out = serde_json::Map::new();
         let mut todo = vec![name.to_owned()];
         while let Some(next) = todo.pop() {
             if out.contains_key(&next) {
                 continue;
             }
-            let Some(def) = self.def(&next) else { continue };
-            collect_refs(def, &mut todo);
-            out.insert(next, def.clone());
+            let Some(raw) = self.raw.get(&next) else { continue };
+            let def: Value = serde_json::from_str(raw.get()).map_err(|e| format!("definition {next}: {e}"))?;
+            collect_refs(&def, &mut todo);
+            out.insert(next, def);
         }
-        Value::Object(out)
+        Ok(Value::Object(out))
     }
 }
 
@@ -107,11 +119,22 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
     }
 }
 
-pub fn compile(schema: &Value) -> Compiled {
-    jsonschema::options()
-        .build(schema)
-        .map(Arc::new)
-        .map_err(|e| e.to_string())
+fn compile(schema: &Value) -> Result<Validator, String> {
+    jsonschema::options().build(schema).map_err(|e| e.to_string())
+}
+
+#[derive(Deserialize)]
+struct GvkOnly {
+    #[serde(rename = "x-kubernetes-group-version-kind", default)]
+    gvk: Vec<Gvk>,
+}
+
+#[derive(Deserialize)]
+struct Gvk {
+    #[serde(default)]
+    group: String,
+    version: String,
+    kind: String,
 }
 
 /// Kubernetes schemas for one version, indexed by group/version/kind.
@@ -134,40 +157,37 @@ impl KubernetesSchemas {
         flate2::read::GzDecoder::new(*bytes)
             .read_to_string(&mut text)
             .map_err(|e| format!("bundled Kubernetes {version} schemas are corrupt: {e}"))?;
-        let defs: Value = serde_json::from_str(&text)
-            .map_err(|e| format!("bundled Kubernetes {version} schemas are corrupt: {e}"))?;
+        let set = DefinitionSet::from_text(&text, &format!("Kubernetes {version} schemas"))?;
         let mut gvk = HashMap::new();
         let mut kinds: HashMap<String, Vec<String>> = HashMap::new();
         let mut groups: Vec<String> = Vec::new();
-        if let Some(map) = defs.get("$defs").and_then(Value::as_object) {
-            for (name, def) in map {
-                let Some(list) = def.get("x-kubernetes-group-version-kind").and_then(Value::as_array) else {
-                    continue;
-                };
-                // Shared types (DeleteOptions, WatchEvent) list dozens of GVKs; they are not objects users write.
-                if list.len() != 1 {
-                    continue;
-                }
-                let field = |k: &str| list[0].get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-                let (group, ver, kind) = (field("group"), field("version"), field("kind"));
-                let api_version = if group.is_empty() {
-                    ver.clone()
-                } else {
-                    format!("{group}/{ver}")
-                };
-                kinds.entry(kind.clone()).or_default().push(api_version);
-                if !groups.contains(&group) {
-                    groups.push(group.clone());
-                }
-                gvk.insert((group, ver, kind), name.clone());
+        for (name, raw) in &set.raw {
+            if !raw.get().contains("x-kubernetes-group-version-kind") {
+                continue;
             }
+            let def: GvkOnly = serde_json::from_str(raw.get()).map_err(|e| format!("definition {name}: {e}"))?;
+            // Shared types (DeleteOptions, WatchEvent) list dozens of GVKs; they are not objects users write.
+            let [only] = def.gvk.as_slice() else { continue };
+            let api_version = if only.group.is_empty() {
+                only.version.clone()
+            } else {
+                format!("{}/{}", only.group, only.version)
+            };
+            kinds.entry(only.kind.clone()).or_default().push(api_version);
+            if !groups.contains(&only.group) {
+                groups.push(only.group.clone());
+            }
+            gvk.insert(
+                (only.group.clone(), only.version.clone(), only.kind.clone()),
+                name.clone(),
+            );
         }
         for list in kinds.values_mut() {
             list.sort();
         }
         Ok(KubernetesSchemas {
             version,
-            set: DefinitionSet::new(defs),
+            set,
             gvk,
             kinds,
             groups,
@@ -224,7 +244,7 @@ impl EcsSchemas {
         Ok(EcsSchemas {
             read_only: names(describe.get("readOnlyFields")),
             describe_siblings: names(describe.get("siblings")),
-            set: DefinitionSet::new(defs),
+            set: DefinitionSet::from_text(ECS_SCHEMA, "ECS schema")?,
             as_of,
         })
     }
@@ -277,7 +297,7 @@ impl SchemaDirs {
             let schema: Value =
                 serde_json::from_str(&text).map_err(|e| format!("{}: not a JSON schema: {e}", path.display()))?;
             let validator = compile(&schema).map_err(|e| format!("{}: {e}", path.display()))?;
-            Ok((validator, schema))
+            Ok((Arc::new(validator), schema))
         })
         .clone()
     }
