@@ -98,30 +98,30 @@ impl Validators {
                 format!("kubectl explain {kind_lower}.{path}")
             }
         };
-        let validate = |v: &jsonschema::Validator, schema_root: &Value, schema: &Value| {
-            let cx = Context {
+        // A user schema is its own root; the bundled ones are parsed whole only for messages.
+        let validate = |v: &jsonschema::Validator, user: Option<&Value>, schema: &Value| {
+            run(v, obj.node, || Context {
                 ids: &K8S_IDS,
                 file,
                 doc,
                 node: obj.node,
                 prefix: &obj.pointer,
-                schema_root,
+                schema_root: user.unwrap_or_else(|| schemas.set.document()),
                 schema,
                 object: label.clone(),
                 explain: &explain,
-            };
-            run(v, &cx)
+            })
         };
         if let Some(def) = schemas.definition(group, version, obj.kind) {
             let start = serde_json::json!({ "$ref": format!("#/$defs/{def}") });
             return match schemas.set.validator(def) {
-                Ok(c) => validate(&c.validator, &c.root, &start),
+                Ok(v) => validate(&v, None, &start),
                 Err(e) => vec![internal(file, doc, obj.node, e)],
             };
         }
         if let Some(path) = self.user.find(group, version, obj.kind) {
             return match self.user.load(&path) {
-                Ok((v, schema)) => validate(&v, &schema, &schema),
+                Ok((v, schema)) => validate(&v, Some(&schema), &schema),
                 Err(e) => vec![
                     Finding::at(ids::K8S_NO_SCHEMA, Severity::Error, file, doc, kind_span(doc, obj), e)
                         .with_object(label),
@@ -217,20 +217,17 @@ impl Validators {
         let check = |def: &str, node: &Node, prefix: &str| -> Vec<Finding> {
             let start = serde_json::json!({ "$ref": format!("#/$defs/{def}") });
             match schemas.set.validator(def) {
-                Ok(c) => {
-                    let cx = Context {
-                        ids: &ECS_IDS,
-                        file,
-                        doc,
-                        node,
-                        prefix,
-                        schema_root: &c.root,
-                        schema: &start,
-                        object: object.clone(),
-                        explain: &explain,
-                    };
-                    run(&c.validator, &cx)
-                }
+                Ok(v) => run(&v, node, || Context {
+                    ids: &ECS_IDS,
+                    file,
+                    doc,
+                    node,
+                    prefix,
+                    schema_root: schemas.set.document(),
+                    schema: &start,
+                    object: object.clone(),
+                    explain: &explain,
+                }),
                 Err(e) => vec![internal(file, doc, node, e)],
             }
         };
@@ -287,13 +284,15 @@ impl Validators {
     }
 }
 
-fn run(validator: &jsonschema::Validator, cx: &Context<'_>) -> Vec<Finding> {
-    let instance = cx.node.to_json();
-    let mut out = Vec::new();
-    for error in validator.iter_errors(&instance) {
-        out.extend(errors::finding(cx, &error));
+/// Validates `node`; the context for messages is only built when there is an error.
+fn run<'a>(validator: &jsonschema::Validator, node: &Node, context: impl FnOnce() -> Context<'a>) -> Vec<Finding> {
+    let instance = node.to_json();
+    let mut errors = validator.iter_errors(&instance).peekable();
+    if errors.peek().is_none() {
+        return Vec::new();
     }
-    out
+    let cx = context();
+    errors.flat_map(|error| errors::finding(&cx, &error)).collect()
 }
 
 /// The read-only fields of describe output are accepted as they are; the rest must be valid input.

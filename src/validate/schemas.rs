@@ -34,20 +34,15 @@ pub const DEFAULT_KUBERNETES_VERSION: &str = "1.37";
 const ECS_SCHEMA: &str = include_str!("../../schemas/ecs/register-task-definition.schema.json");
 const ECS_DESCRIBE: &str = include_str!("../../schemas/ecs/describe-task-definition.json");
 
-/// A compiled definition and the schema document it was compiled from (the definition and
-/// everything it reaches), which error messages walk to name types and suggest fields.
-pub struct Compiled {
-    pub validator: Validator,
-    pub root: Value,
-}
-
-pub type CompiledResult = Result<Arc<Compiled>, String>;
+pub type CompiledResult = Result<Arc<Validator>, String>;
 
 /// The `$defs` of a schema document, kept as raw JSON text until a kind needs them: a run that
 /// meets three kinds parses a few dozen of the 862 Kubernetes definitions, not all of them.
 pub struct DefinitionSet {
     raw: HashMap<String, Box<RawValue>>,
     cache: Mutex<HashMap<String, Arc<OnceLock<CompiledResult>>>>,
+    /// Every definition parsed, for error messages to walk; built on the first error only.
+    document: OnceLock<Value>,
 }
 
 #[derive(Deserialize)]
@@ -62,6 +57,20 @@ impl DefinitionSet {
         Ok(DefinitionSet {
             raw: doc.defs,
             cache: Mutex::new(HashMap::new()),
+            document: OnceLock::new(),
+        })
+    }
+
+    /// `{"$defs": {...}}` with every definition parsed (unparseable ones left out; compiling
+    /// them reports the problem).
+    pub fn document(&self) -> &Value {
+        self.document.get_or_init(|| {
+            let defs = self
+                .raw
+                .iter()
+                .filter_map(|(name, raw)| Some((name.clone(), serde_json::from_str(raw.get()).ok()?)))
+                .collect::<serde_json::Map<String, Value>>();
+            json!({ "$defs": defs })
         })
     }
 
@@ -77,8 +86,7 @@ impl DefinitionSet {
                 "$ref": format!("#/$defs/{name}"),
                 "$defs": self.closure(name)?,
             });
-            let validator = jsonschema::options().build(&root).map_err(|e| e.to_string())?;
-            Ok(Arc::new(Compiled { validator, root }))
+            Ok(Arc::new(compile(&root)?))
         })
         .clone()
     }
