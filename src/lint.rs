@@ -175,25 +175,12 @@ fn lint_json_file(name: &str, mut file: File, opts: &Options, validators: &Valid
         Some(rest) => (3, rest),
         None => (0, &bytes[..]),
     };
-    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
-        let line = 1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count();
-        result
-            .findings
-            .push(stream_error(name, &StreamError::Binary { offset: pos, line }));
-        return;
-    }
-    match std::str::from_utf8(bytes) {
+    match parse::check_text(bytes, skip, 1) {
         Ok(text) => {
             let doc = parse::json(text, skip, &opts.limits);
             result.documents = usize::from(check_document(name, doc, validators, result));
         }
-        Err(e) => {
-            let pos = e.valid_up_to();
-            let line = 1 + bytes[..pos].iter().filter(|&&b| b == b'\n').count();
-            result
-                .findings
-                .push(stream_error(name, &StreamError::NotUtf8 { offset: pos, line }));
-        }
+        Err(e) => result.findings.push(stream_error(name, &e)),
     }
 }
 
@@ -348,13 +335,17 @@ fn stream_error(file: &str, e: &StreamError) -> Finding {
         StreamError::TooManyDocuments { .. } => ids::TOO_MANY_DOCUMENTS,
     };
     let mut f = Finding::file(rule, Severity::Error, file, e.to_string());
-    if let StreamError::NotUtf8 { offset, line }
-    | StreamError::Binary { offset, line }
-    | StreamError::TooManyDocuments { offset, line, .. } = e
-    {
-        f.start = Position { line: *line, column: 1 };
+    let at = match *e {
+        StreamError::NotUtf8 { offset, line, column } | StreamError::Binary { offset, line, column } => {
+            Some((offset, line, column))
+        }
+        StreamError::TooManyDocuments { offset, line, .. } => Some((offset, line, 1)),
+        StreamError::Io(_) | StreamError::TooLarge { .. } => None,
+    };
+    if let Some((offset, line, column)) = at {
+        f.start = Position { line, column };
         f.end = f.start;
-        f.span = parse::Span::new(*offset, *offset);
+        f.span = parse::Span::new(offset, offset);
     }
     f
 }

@@ -59,6 +59,19 @@ fn assert_all_classified(file: &FileResult) {
     );
 }
 
+/// Lints a corpus folder and checks every document was classified; None when K2E_CORPUS is unset.
+fn lint_corpus(sub: &str) -> Option<(PathBuf, Outcome)> {
+    let Some(root) = corpus() else {
+        eprintln!("K2E_CORPUS not set: corpus compatibility test skipped");
+        return None;
+    };
+    let outcome = lint_dir(&if sub.is_empty() { root.clone() } else { root.join(sub) });
+    for file in &outcome.files {
+        assert_all_classified(file);
+    }
+    Some((root, outcome))
+}
+
 fn verdict_rows(path: &Path) -> Vec<Vec<String>> {
     std::fs::read_to_string(path)
         .unwrap()
@@ -70,15 +83,10 @@ fn verdict_rows(path: &Path) -> Vec<Vec<String>> {
 
 #[test]
 fn kubernetes_corpus_agrees_with_kubeconform() {
-    let Some(root) = corpus() else {
-        eprintln!("K2E_CORPUS not set: corpus compatibility test skipped");
+    let Some((root, outcome)) = lint_corpus("k8s") else {
         return;
     };
-    let outcome = lint_dir(&root.join("k8s"));
     let by_file: HashMap<String, &FileResult> = outcome.files.iter().map(|f| (relative(&f.file, &root), f)).collect();
-    for file in &outcome.files {
-        assert_all_classified(file);
-    }
 
     // Our verdict for each object, queued per (file, apiVersion, kind, name) in stream order.
     let mut ours: HashMap<(String, String, String, String), VecDeque<&'static str>> = HashMap::new();
@@ -193,15 +201,10 @@ const ECS_EXPECTED_DIFFERENCES: &[(&str, &str)] = &[
 
 #[test]
 fn ecs_corpus_agrees_with_botocore() {
-    let Some(root) = corpus() else {
-        eprintln!("K2E_CORPUS not set: corpus compatibility test skipped");
+    let Some((root, outcome)) = lint_corpus("ecs") else {
         return;
     };
-    let outcome = lint_dir(&root.join("ecs"));
     let by_file: HashMap<String, &FileResult> = outcome.files.iter().map(|f| (relative(&f.file, &root), f)).collect();
-    for file in &outcome.files {
-        assert_all_classified(file);
-    }
     let mut agree = 0;
     let mut differences = Vec::new();
     for row in verdict_rows(&root.join("VERDICTS-ecs.tsv")) {
@@ -241,14 +244,11 @@ fn ecs_corpus_agrees_with_botocore() {
 
 #[test]
 fn whole_corpus_is_linted_without_panics_and_edge_files_are_rejected() {
-    let Some(root) = corpus() else {
-        eprintln!("K2E_CORPUS not set: corpus compatibility test skipped");
+    let Some((root, outcome)) = lint_corpus("") else {
         return;
     };
-    let outcome = lint_dir(&root);
     let mut documents = 0;
     for file in &outcome.files {
-        assert_all_classified(file);
         documents += file.documents;
         if relative(&file.file, &root).starts_with("edge/") {
             assert!(

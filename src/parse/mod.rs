@@ -10,7 +10,7 @@ mod yaml;
 
 pub use error::{Limits, ParseError, ParseErrorKind};
 pub use resolve::is_yaml11_ambiguous;
-pub use stream::{Chunk, Stream, StreamError};
+pub use stream::{Chunk, Stream, StreamError, check_text};
 pub use tree::{Comment, Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Span, type_name};
 
 /// Parses one chunk of a YAML stream (see [`Stream`]) into its documents.

@@ -18,8 +18,8 @@ pub struct Chunk {
 #[derive(Debug)]
 pub enum StreamError {
     Io(io::Error),
-    NotUtf8 { offset: usize, line: usize },
-    Binary { offset: usize, line: usize },
+    NotUtf8 { offset: usize, line: usize, column: usize },
+    Binary { offset: usize, line: usize, column: usize },
     TooLarge { limit: u64 },
     TooManyDocuments { limit: usize, offset: usize, line: usize },
 }
@@ -28,13 +28,8 @@ impl std::fmt::Display for StreamError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StreamError::Io(e) => write!(f, "could not read: {e}"),
-            StreamError::NotUtf8 { line, .. } => write!(
-                f,
-                "not valid UTF-8 (line {line}); manifests and task definitions must be UTF-8 text"
-            ),
-            StreamError::Binary { line, .. } => {
-                write!(f, "binary content (NUL byte on line {line}); not a manifest")
-            }
+            StreamError::NotUtf8 { .. } => write!(f, "not UTF-8 text; save the file as UTF-8"),
+            StreamError::Binary { .. } => write!(f, "binary content (a NUL byte): not a manifest"),
             StreamError::TooLarge { limit } => write!(
                 f,
                 "larger than the {} limit; raise it with --max-file-size if this is intended",
@@ -98,22 +93,16 @@ impl<R: BufRead> Stream<R> {
                 line,
             }));
         }
-        if let Some(pos) = memchr_nul(&bytes) {
+        if let Some(pos) = bytes.iter().position(|&b| b == 0) {
             self.done = true;
-            return Some(Err(StreamError::Binary {
-                offset: offset + pos,
-                line: line + count_newlines(&bytes[..pos]),
-            }));
+            return Some(Err(encoding_error(&bytes, pos, offset, line, true)));
         }
         match String::from_utf8(bytes) {
             Ok(text) => Some(Ok(Chunk { text, offset, line })),
             Err(e) => {
                 self.done = true;
                 let pos = e.utf8_error().valid_up_to();
-                Some(Err(StreamError::NotUtf8 {
-                    offset: offset + pos,
-                    line: line + count_newlines(&e.as_bytes()[..pos]),
-                }))
+                Some(Err(encoding_error(e.as_bytes(), pos, offset, line, false)))
             }
         }
     }
@@ -209,12 +198,26 @@ fn is_blank_comment_or_directive(line: &[u8]) -> bool {
     }
 }
 
-fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+/// Rejects what is not UTF-8 text (a NUL byte, an invalid sequence) with its position.
+/// `offset` and `line` place `bytes` in its file.
+pub fn check_text(bytes: &[u8], offset: usize, line: usize) -> Result<&str, StreamError> {
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        return Err(encoding_error(bytes, pos, offset, line, true));
+    }
+    std::str::from_utf8(bytes).map_err(|e| encoding_error(bytes, e.valid_up_to(), offset, line, false))
 }
 
-fn count_newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+/// The error for a bad byte at `pos`, with its file offset, line and column.
+fn encoding_error(bytes: &[u8], pos: usize, offset: usize, line: usize, binary: bool) -> StreamError {
+    let line_start = bytes[..pos].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&bytes[line_start..pos]).chars().count() + 1;
+    let line = line + bytes[..pos].iter().filter(|&&b| b == b'\n').count();
+    let offset = offset + pos;
+    if binary {
+        StreamError::Binary { offset, line, column }
+    } else {
+        StreamError::NotUtf8 { offset, line, column }
+    }
 }
 
 #[cfg(test)]
@@ -278,7 +281,11 @@ mod tests {
         let mut s = Stream::new(&b"a: 1\nb: \xff\n"[..], u64::MAX, 10);
         assert!(matches!(
             s.next(),
-            Some(Err(StreamError::NotUtf8 { line: 2, offset: 8 }))
+            Some(Err(StreamError::NotUtf8 {
+                line: 2,
+                offset: 8,
+                column: 4
+            }))
         ));
 
         let mut s = Stream::new(&b"a: 1\nb: 2\n"[..], 6, 10);
