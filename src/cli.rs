@@ -4,6 +4,7 @@ use crate::finding::Severity;
 use crate::lint;
 use crate::parse::Limits;
 use crate::report;
+use crate::rules::{Selection, Target};
 use crate::validate::{DEFAULT_KUBERNETES_VERSION, Validators};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -32,6 +33,13 @@ enum Command {
     /// Validate manifests and task definitions; report findings with file:line:column.
     #[command(after_help = EXIT_CODES)]
     Lint(LintArgs),
+    /// List every rule: id, default severity, category, name and summary.
+    Rules,
+    /// Show everything about one rule: why it exists, how to fix it, examples.
+    Explain {
+        /// A rule id, e.g. FG001.
+        id: String,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -51,6 +59,19 @@ struct LintArgs {
     /// Kubernetes version whose schemas are used (bundled: 1.34, 1.35, 1.36, 1.37).
     #[arg(long, value_name = "VERSION", default_value = DEFAULT_KUBERNETES_VERSION)]
     kubernetes_version: String,
+
+    /// Platform to check for: auto (ECS task definitions by their requiresCompatibilities),
+    /// ecs-fargate, ecs-ec2, eks-fargate, eks-ec2.
+    #[arg(long, value_enum, default_value_t = TargetArg::Auto)]
+    target: TargetArg,
+
+    /// Only report these rules (ids or prefixes, comma-separated or repeated: FG,K8S001).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    select: Vec<String>,
+
+    /// Do not report these rules (ids or prefixes).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    ignore: Vec<String>,
 
     /// Extra schemas for custom resources, named {kind}-{group}-{version}.json (repeatable).
     #[arg(long = "schema-dir", value_name = "DIR")]
@@ -85,6 +106,27 @@ struct LintArgs {
 enum Format {
     Human,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum TargetArg {
+    Auto,
+    EcsFargate,
+    EcsEc2,
+    EksFargate,
+    EksEc2,
+}
+
+impl From<TargetArg> for Target {
+    fn from(t: TargetArg) -> Self {
+        match t {
+            TargetArg::Auto => Target::Auto,
+            TargetArg::EcsFargate => Target::EcsFargate,
+            TargetArg::EcsEc2 => Target::EcsEc2,
+            TargetArg::EksFargate => Target::EksFargate,
+            TargetArg::EksEc2 => Target::EksEc2,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -125,10 +167,35 @@ pub fn main() -> i32 {
     let cli = Cli::parse();
     match cli.command {
         Command::Lint(args) => lint_command(args),
+        Command::Rules => print(&crate::rules::docs::table()),
+        Command::Explain { id } => match crate::rules::get(&id.to_ascii_uppercase()) {
+            Some(rule) => print(&crate::rules::docs::explain(rule)),
+            None => {
+                eprintln!("k2e: no rule {id}; `k2e rules` lists them");
+                2
+            }
+        },
+    }
+}
+
+fn print(text: &str) -> i32 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("k2e: cannot write output: {e}");
+            2
+        }
+        _ => 0,
     }
 }
 
 fn lint_command(args: LintArgs) -> i32 {
+    for id in args.select.iter().chain(&args.ignore) {
+        if !crate::rules::all().iter().any(|r| r.id.starts_with(id.as_str())) {
+            eprintln!("k2e: --select/--ignore {id}: no rule id starts with it; `k2e rules` lists them");
+            return 2;
+        }
+    }
     if let Some(n) = args.threads {
         // Only fails if a pool already exists, which cannot happen this early.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
@@ -154,6 +221,11 @@ fn lint_command(args: LintArgs) -> i32 {
         limits: Limits::default(),
         snippets: matches!(args.format, Format::Human),
         record_checked: false,
+        target: args.target.into(),
+        selection: Selection {
+            select: args.select,
+            ignore: args.ignore,
+        },
     };
     let outcome = lint::run(&opts, &validators);
     let fail_on = match args.fail_on {

@@ -1,10 +1,10 @@
 //! The lint pipeline: discover -> read -> parse -> detect -> validate -> findings.
 
-use crate::detect::{Detected, detect};
+use crate::detect::{Detected, EcsShape, detect};
 use crate::discover::{Input, discover, unreadable};
 use crate::finding::{Finding, Position, Severity};
 use crate::parse::{self, Chunk, Document, Limits, ParseErrorKind, Stream, StreamError};
-use crate::rules::ids;
+use crate::rules::{self, Selection, Target, ids};
 use crate::validate::Validators;
 use rayon::prelude::*;
 use std::fs::File;
@@ -22,6 +22,8 @@ pub struct Options {
     pub snippets: bool,
     /// Record every checked object in `FileResult::checked` (for tests and tools built on k2e).
     pub record_checked: bool,
+    pub target: Target,
+    pub selection: Selection,
 }
 
 /// A document k2e did not check, and why.
@@ -79,6 +81,7 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
     }
     files.sort_by(|a, b| a.file.cmp(&b.file));
     for f in &mut files {
+        f.findings.retain(|f| opts.selection.allows(f.rule));
         f.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
     Outcome { files }
@@ -113,7 +116,7 @@ fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> FileRes
                 if let Ok(text) = std::str::from_utf8(&bytes) {
                     let doc = parse::json(text, 0, &opts.limits);
                     if !doc.errors.iter().any(|e| e.kind == ParseErrorKind::Syntax) {
-                        result.documents = usize::from(check_document(&name, doc, validators, &mut result));
+                        result.documents = usize::from(check_document(&name, doc, opts, validators, &mut result));
                         return result;
                     }
                 }
@@ -178,7 +181,7 @@ fn lint_json_file(name: &str, mut file: File, opts: &Options, validators: &Valid
     match parse::check_text(bytes, skip, 1) {
         Ok(text) => {
             let doc = parse::json(text, skip, &opts.limits);
-            result.documents = usize::from(check_document(name, doc, validators, result));
+            result.documents = usize::from(check_document(name, doc, opts, validators, result));
         }
         Err(e) => result.findings.push(stream_error(name, &e)),
     }
@@ -230,7 +233,7 @@ fn check_chunk(name: &str, chunk: &Chunk, index: usize, opts: &Options, validato
     // see ("--" then content); those share the chunk's index and count once.
     for mut doc in parse::yaml(chunk, &opts.limits) {
         doc.index = index;
-        counted |= check_document(name, doc, validators, &mut part);
+        counted |= check_document(name, doc, opts, validators, &mut part);
     }
     part.documents = usize::from(counted);
     if !opts.snippets {
@@ -243,7 +246,7 @@ fn check_chunk(name: &str, chunk: &Chunk, index: usize, opts: &Options, validato
 }
 
 /// Checks one document; returns whether it counts as a document (empty ones do not).
-fn check_document(file: &str, doc: Document, validators: &Validators, out: &mut FileResult) -> bool {
+fn check_document(file: &str, doc: Document, opts: &Options, validators: &Validators, out: &mut FileResult) -> bool {
     for err in &doc.errors {
         let rule = match err.kind {
             ParseErrorKind::Syntax | ParseErrorKind::ComplexKey => ids::SYNTAX,
@@ -296,6 +299,21 @@ fn check_document(file: &str, doc: Document, validators: &Validators, out: &mut 
         }
         Detected::Ecs { shape, family } => {
             out.findings.extend(validators.check_ecs(file, &doc, root, shape));
+            let task = match shape {
+                EcsShape::Register => Some((root, "")),
+                EcsShape::Describe => root.get("taskDefinition").map(|t| (t, "/taskDefinition")),
+                EcsShape::ContainerDefinitions => None,
+            };
+            if let Some((node, prefix)) = task.filter(|(node, _)| opts.target.ecs_fargate(node)) {
+                let task = rules::FargateTask {
+                    file,
+                    doc: &doc,
+                    node,
+                    prefix,
+                    object: family.map(|f| format!("TaskDefinition/{f}")),
+                };
+                rules::check_ecs_fargate(&task, &mut out.findings);
+            }
             out.checked.push(Checked {
                 document: doc.index,
                 pointer: String::new(),

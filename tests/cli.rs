@@ -289,3 +289,52 @@ fn help_documents_exit_codes() {
     let run = k2e_in(&fixtures(), &["--version"], None);
     assert!(run.stdout.starts_with("k2e "), "{}", run.stdout);
 }
+
+#[test]
+fn rules_and_explain_come_from_the_rule_files() {
+    let run = k2e_in(&fixtures(), &["rules"], None);
+    assert_eq!(run.code, 0);
+    let explain = k2e_in(&fixtures(), &["explain", "fg001"], None);
+    assert_eq!(explain.code, 0);
+    assert!(explain.stdout.contains("Facts as of 2026-08-07"), "{}", explain.stdout);
+    assert_eq!(k2e_in(&fixtures(), &["explain", "NOPE1"], None).code, 2);
+    settings().bind(|| {
+        insta::assert_snapshot!("rules-table", run.stdout);
+        insta::assert_snapshot!("explain-fg001", explain.stdout);
+    });
+}
+
+#[test]
+fn fargate_rules_follow_the_target_and_the_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    // No requiresCompatibilities: auto does not assume Fargate.
+    std::fs::write(
+        dir.path().join("task.json"),
+        r#"{"family": "web", "networkMode": "bridge", "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "memory": 256}]}"#,
+    )
+    .unwrap();
+    let code = |args: &[&str]| k2e_in(dir.path(), args, None).code;
+    assert_eq!(code(&["lint", "task.json"]), 0);
+    assert_eq!(code(&["lint", "--target", "ecs-fargate", "task.json"]), 1);
+    assert_eq!(
+        code(&["lint", "--target", "ecs-fargate", "--ignore", "FG", "task.json"]),
+        0
+    );
+    assert_eq!(
+        code(&["lint", "--target", "ecs-fargate", "--select", "FG003", "task.json"]),
+        1
+    );
+    assert_eq!(
+        code(&["lint", "--target", "ecs-fargate", "--select", "K8S", "task.json"]),
+        0
+    );
+    let run = k2e_in(dir.path(), &["lint", "--select", "XYZ", "task.json"], None);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no rule id starts with it"), "{}", run.stderr);
+    let run = k2e_in(
+        dir.path(),
+        &["lint", "--color", "never", "--target", "ecs-fargate", "task.json"],
+        None,
+    );
+    settings().bind(|| insta::assert_snapshot!("fargate-forced-target", run.stdout));
+}

@@ -5,6 +5,7 @@
 use k2e::finding::{Finding, Severity};
 use k2e::lint::{self, FileResult, Options, Outcome};
 use k2e::parse::Limits;
+use k2e::rules::{Selection, Target};
 use k2e::validate::Validators;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -24,6 +25,8 @@ fn lint_dir(dir: &Path) -> Outcome {
         limits: Limits::default(),
         snippets: true,
         record_checked: true,
+        target: Target::Auto,
+        selection: Selection::default(),
     };
     lint::run(&opts, &Validators::new("1.37", Vec::new()).unwrap())
 }

@@ -3,6 +3,7 @@
 use k2e::lint::{self, Options};
 use k2e::parse::Limits;
 use k2e::rules::{self, RULE_FILES, ids};
+use k2e::rules::{Selection, Target};
 use k2e::validate::Validators;
 
 fn run_example(file: &str, text: &str) -> Vec<k2e::finding::Finding> {
@@ -17,6 +18,8 @@ fn run_example(file: &str, text: &str) -> Vec<k2e::finding::Finding> {
         limits: Limits::default(),
         snippets: true,
         record_checked: true,
+        target: Target::Auto,
+        selection: Selection::default(),
     };
     let validators = Validators::new("1.37", Vec::new()).unwrap();
     lint::run(&opts, &validators).findings().cloned().collect()

@@ -25,8 +25,21 @@ pub const ECS_MISSING_REQUIRED: &str = "ECS003";
 pub const ECS_INVALID_VALUE: &str = "ECS004";
 pub const ECS_CONTAINER_ARRAY: &str = "ECS005";
 
+pub const FG_SIZE: &str = "FG001";
+pub const FG_SIZE_MISSING: &str = "FG002";
+pub const FG_NETWORK_MODE: &str = "FG003";
+pub const FG_HOST_PORT: &str = "FG004";
+pub const FG_PRIVILEGED: &str = "FG005";
+pub const FG_UNSUPPORTED: &str = "FG006";
+
 /// Every id above, for the test that each has a rule file.
 pub const ALL: &[&str] = &[
+    FG_SIZE,
+    FG_SIZE_MISSING,
+    FG_NETWORK_MODE,
+    FG_HOST_PORT,
+    FG_PRIVILEGED,
+    FG_UNSUPPORTED,
     INTERNAL,
     UNREADABLE,
     ENCODING,

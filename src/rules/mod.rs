@@ -1,6 +1,13 @@
 //! The rule registry: one data file per rule in `rules/`, embedded at build time.
 
+pub mod docs;
+mod fargate_ecs;
 pub mod ids;
+pub mod sizes;
+mod target;
+
+pub use fargate_ecs::{Task as FargateTask, check as check_ecs_fargate};
+pub use target::{Selection, Target};
 
 use crate::finding::Severity;
 use crate::parse::{Chunk, Limits};
@@ -18,6 +25,8 @@ pub enum Category {
     Syntax,
     /// The document does not match the API schema.
     Schema,
+    /// AWS Fargate would reject or mishandle it.
+    Fargate,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -55,6 +64,9 @@ pub struct Example {
     /// `line:column` of each finding this rule must report.
     #[serde(default)]
     pub expect: Vec<String>,
+    /// `--target` to lint the example with (default auto).
+    #[serde(default)]
+    pub target: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for Severity {
@@ -86,7 +98,13 @@ pub fn is_input_problem(id: &str) -> bool {
     get(id).is_some_and(|r| matches!(r.category, Category::Input | Category::Syntax))
 }
 
-pub fn load(name: &str, text: &str) -> Result<Rule, String> {
+/// The default severity of a rule (error for an id without a rule file, which a test forbids).
+pub fn severity(id: &str) -> Severity {
+    get(id).map_or(Severity::Error, |r| r.severity)
+}
+
+/// Reads one of k2e's own YAML data files with its own parser.
+pub fn load_data<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
     let chunk = Chunk {
         text: text.to_owned(),
         offset: 0,
@@ -95,12 +113,16 @@ pub fn load(name: &str, text: &str) -> Result<Rule, String> {
     let doc = crate::parse::yaml(&chunk, &Limits::default())
         .into_iter()
         .next()
-        .ok_or_else(|| format!("{name}: empty"))?;
+        .ok_or("empty")?;
     if let Some(e) = doc.errors.first() {
-        return Err(format!("{name}: {}", e.message));
+        return Err(e.message.clone());
     }
-    let root = doc.root.ok_or_else(|| format!("{name}: empty"))?;
-    let rule: Rule = serde_json::from_value(root.to_json()).map_err(|e| format!("{name}: {e}"))?;
+    let root = doc.root.ok_or("empty")?;
+    serde_json::from_value(root.to_json()).map_err(|e| e.to_string())
+}
+
+pub fn load(name: &str, text: &str) -> Result<Rule, String> {
+    let rule: Rule = load_data(text).map_err(|e| format!("{name}: {e}"))?;
     if format!("{}.yaml", rule.id) != name {
         return Err(format!("{name}: id {} does not match the file name", rule.id));
     }

@@ -1,0 +1,370 @@
+//! ECS on Fargate: what `register-task-definition` or the Fargate scheduler rejects
+//! (../shared/reference/aws-facts.md section 1; sizes in rules/data/fargate-ecs-sizes.yaml).
+
+use super::ids;
+use super::sizes::{Size, SizeTable, gb, parse_cpu, parse_memory, vcpu};
+use crate::finding::Finding;
+use crate::parse::{Document, Node, NodeKind, Scalar, Span};
+
+/// One task definition being checked.
+pub struct Task<'a> {
+    pub file: &'a str,
+    pub doc: &'a Document,
+    /// The task definition object (the `taskDefinition` of describe output).
+    pub node: &'a Node,
+    /// Its pointer in the document ("" or "/taskDefinition").
+    pub prefix: &'a str,
+    pub object: Option<String>,
+}
+
+impl Task<'_> {
+    fn finding(&self, rule: &'static str, span: Span, pointer: &str, message: String) -> Finding {
+        Finding::at(rule, super::severity(rule), self.file, self.doc, span, message)
+            .with_pointer(format!("{}{pointer}", self.prefix))
+            .with_object(self.object.clone())
+    }
+
+    fn containers(&self) -> impl Iterator<Item = (usize, &Node)> {
+        self.node
+            .get("containerDefinitions")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+    }
+}
+
+pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {
+    size(task, out);
+    network_mode(task, out);
+    host_ports(task, out);
+    privileged(task, out);
+    unsupported(task, out);
+}
+
+/// A value as text whether the file wrote `"512"` or `512`.
+fn text_of(node: &Node) -> Option<String> {
+    match &node.kind {
+        NodeKind::Scalar {
+            value: Scalar::Str(s), ..
+        } => Some(s.clone()),
+        NodeKind::Scalar {
+            value: Scalar::Number(n),
+            ..
+        } => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn first_line(node: &Node) -> Span {
+    Span::new(node.span.start, node.span.start + 1)
+}
+
+/// FG001 / FG002: task-level cpu and memory must be one of the 74 Fargate sizes.
+fn size(task: &Task<'_>, out: &mut Vec<Finding>) {
+    let table = SizeTable::get();
+    let (cpu, memory) = (task.node.get("cpu"), task.node.get("memory"));
+    let (Some(cpu), Some(memory)) = (cpu, memory) else {
+        let anchor = task
+            .node
+            .entry("requiresCompatibilities")
+            .map_or_else(|| first_line(task.node), |e| e.key_span);
+        let missing = match (cpu, memory) {
+            (None, None) => "cpu and memory",
+            (None, Some(_)) => "cpu",
+            _ => "memory",
+        };
+        out.push(
+            task.finding(
+                ids::FG_SIZE_MISSING,
+                anchor,
+                "",
+                format!("Fargate requires task-level {missing}"),
+            )
+            .with_label(format!("no task-level {missing}"))
+            .with_help("add e.g. \"cpu\": \"256\", \"memory\": \"512\" (the smallest Fargate size)"),
+        );
+        return;
+    };
+    let cpus: Vec<String> = table.cpus().iter().map(|c| format!("{c} ({})", vcpu(*c))).collect();
+    let Some(cpu_units) = text_of(cpu).as_deref().and_then(parse_cpu) else {
+        out.push(
+            task.finding(
+                ids::FG_SIZE,
+                cpu.span,
+                "/cpu",
+                format!("cpu {} is not a cpu value", shown(cpu)),
+            )
+            .with_label("not a cpu value")
+            .with_help(format!("use one of: {}", cpus.join(", "))),
+        );
+        return;
+    };
+    let Some(memory_mib) = text_of(memory).as_deref().and_then(parse_memory) else {
+        out.push(
+            task.finding(
+                ids::FG_SIZE,
+                memory.span,
+                "/memory",
+                format!("memory {} is not a memory value", shown(memory)),
+            )
+            .with_label("not a memory value")
+            .with_help("write MiB (\"2048\") or GB (\"2 GB\")"),
+        );
+        return;
+    };
+    let wanted = Size {
+        cpu: cpu_units,
+        memory: memory_mib,
+    };
+    if table.is_valid(wanted) {
+        return;
+    }
+    let as_of = format!("Fargate sizes as of {}", table.as_of);
+    let bigger = table.round_up(wanted).map(|s| {
+        format!(
+            "the smallest size that holds both is cpu \"{}\", memory \"{}\" ({})",
+            s.cpu,
+            s.memory,
+            s.describe()
+        )
+    });
+    if table.memory_for(cpu_units).is_none() {
+        let mut help = format!("Fargate cpu values: {}", cpus.join(", "));
+        if let Some(b) = bigger {
+            help = format!("{b}; {help}");
+        }
+        out.push(
+            task.finding(
+                ids::FG_SIZE,
+                cpu.span,
+                "/cpu",
+                format!("Invalid 'cpu' setting for task: {cpu_units} units is not a Fargate size ({as_of})"),
+            )
+            .with_label("not a Fargate cpu value")
+            .with_help(help),
+        );
+        return;
+    }
+    let mut help = format!(
+        "with {} use memory {}",
+        vcpu(cpu_units),
+        table.memory_for(cpu_units).unwrap_or_default()
+    );
+    if let Some(same) = table.same_cpu(wanted) {
+        help.push_str(&format!(" (nearest: \"{}\")", same.memory));
+    }
+    if let Some(b) = bigger {
+        help.push_str(&format!("; to keep {}, {b}", gb(memory_mib)));
+    }
+    out.push(
+        task.finding(
+            ids::FG_SIZE,
+            memory.span,
+            "/memory",
+            format!(
+                "No Fargate configuration exists for cpu {cpu_units} ({}) with memory {memory_mib} MiB ({}) ({as_of})",
+                vcpu(cpu_units),
+                gb(memory_mib)
+            ),
+        )
+        .with_label("not valid with this cpu")
+        .with_help(help),
+    );
+}
+
+/// FG003: Fargate tasks use awsvpc networking; the default (bridge) is refused.
+fn network_mode(task: &Task<'_>, out: &mut Vec<Finding>) {
+    match task.node.get("networkMode") {
+        Some(mode) if mode.as_str() == Some("awsvpc") => {}
+        Some(mode) => out.push(
+            task.finding(
+                ids::FG_NETWORK_MODE,
+                mode.span,
+                "/networkMode",
+                format!("network mode {} is not supported on Fargate", shown(mode)),
+            )
+            .with_label("Fargate needs awsvpc")
+            .with_help("set \"networkMode\": \"awsvpc\""),
+        ),
+        None => {
+            let anchor = task
+                .node
+                .entry("requiresCompatibilities")
+                .map_or_else(|| first_line(task.node), |e| e.key_span);
+            out.push(
+                task.finding(
+                    ids::FG_NETWORK_MODE,
+                    anchor,
+                    "",
+                    "no networkMode: ECS defaults to bridge, which Fargate does not support".to_owned(),
+                )
+                .with_label("Fargate needs awsvpc")
+                .with_help("add \"networkMode\": \"awsvpc\""),
+            );
+        }
+    }
+}
+
+/// FG004: with awsvpc a hostPort must be omitted or equal to the containerPort.
+fn host_ports(task: &Task<'_>, out: &mut Vec<Finding>) {
+    for (i, container) in task.containers() {
+        let mappings = container.get("portMappings").and_then(Node::as_seq).unwrap_or_default();
+        for (j, mapping) in mappings.iter().enumerate() {
+            let (Some(host), Some(port)) = (mapping.get("hostPort"), mapping.get("containerPort")) else {
+                continue;
+            };
+            if text_of(host).is_some() && text_of(host) != text_of(port) && text_of(host).as_deref() != Some("0") {
+                out.push(
+                    task.finding(
+                        ids::FG_HOST_PORT,
+                        host.span,
+                        &format!("/containerDefinitions/{i}/portMappings/{j}/hostPort"),
+                        format!(
+                            "hostPort {} differs from containerPort {}: not allowed with awsvpc",
+                            shown(host),
+                            shown(port)
+                        ),
+                    )
+                    .with_label("must equal containerPort")
+                    .with_help("remove hostPort, or set it to the containerPort"),
+                );
+            }
+        }
+    }
+}
+
+/// FG005: privileged containers are not supported on Fargate.
+fn privileged(task: &Task<'_>, out: &mut Vec<Finding>) {
+    for (i, container) in task.containers() {
+        if let Some(entry) = container.entry("privileged") {
+            if matches!(
+                entry.value.kind,
+                NodeKind::Scalar {
+                    value: Scalar::Bool(true),
+                    ..
+                }
+            ) {
+                out.push(
+                    task.finding(
+                        ids::FG_PRIVILEGED,
+                        entry.value.span,
+                        &format!("/containerDefinitions/{i}/privileged"),
+                        "privileged containers are not supported on Fargate".to_owned(),
+                    )
+                    .with_label("not on Fargate")
+                    .with_help(
+                        "remove \"privileged\"; grant only the capability needed (Fargate allows adding SYS_PTRACE)",
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Parameters Fargate refuses: (where, field, what to do instead).
+const CONTAINER_FIELDS: &[(&str, &str)] = &[
+    (
+        "disableNetworking",
+        "remove it; Fargate tasks always have a network interface",
+    ),
+    (
+        "dnsSearchDomains",
+        "remove it; configure DNS in the VPC (DHCP option set)",
+    ),
+    ("dnsServers", "remove it; configure DNS in the VPC (DHCP option set)"),
+    (
+        "dockerSecurityOptions",
+        "remove it; Fargate does not pass Docker security options",
+    ),
+    (
+        "extraHosts",
+        "remove it; use DNS (Route 53 private zones or Cloud Map) instead",
+    ),
+    (
+        "links",
+        "remove it; containers of a Fargate task reach each other on localhost",
+    ),
+    (
+        "hostname",
+        "remove it; awsvpc tasks take their hostname from the network interface",
+    ),
+];
+
+const LINUX_FIELDS: &[(&str, &str)] = &[
+    ("devices", "remove it; Fargate does not expose host devices"),
+    (
+        "tmpfs",
+        "remove it; use a task-level bind-mount volume (ephemeral storage) instead",
+    ),
+    ("sharedMemorySize", "remove it; Fargate does not set /dev/shm size"),
+    ("maxSwap", "remove it; Fargate tasks have no swap"),
+    ("swappiness", "remove it; Fargate tasks have no swap"),
+];
+
+const TASK_FIELDS: &[(&str, &str)] = &[
+    (
+        "ipcMode",
+        "remove it; Fargate does not support IPC namespaces other than the default",
+    ),
+    ("placementConstraints", "remove it; Fargate places tasks itself"),
+    (
+        "inferenceAccelerators",
+        "remove it; Elastic Inference is not available on Fargate",
+    ),
+];
+
+/// FG006: a parameter Fargate does not support. Empty values (`[]`, `null`, `false`) are let
+/// through: the API accepts them.
+fn unsupported(task: &Task<'_>, out: &mut Vec<Finding>) {
+    let mut flag = |entry: &crate::parse::Entry, pointer: String, help: &str| {
+        if is_empty(&entry.value) {
+            return;
+        }
+        out.push(
+            task.finding(
+                ids::FG_UNSUPPORTED,
+                entry.key_span,
+                &pointer,
+                format!("\"{}\" is not supported on Fargate", entry.key),
+            )
+            .with_label("not on Fargate")
+            .with_help(help),
+        );
+    };
+    for (field, help) in TASK_FIELDS {
+        if let Some(entry) = task.node.entry(field) {
+            flag(entry, format!("/{field}"), help);
+        }
+    }
+    for (i, container) in task.containers() {
+        for (field, help) in CONTAINER_FIELDS {
+            if let Some(entry) = container.entry(field) {
+                flag(entry, format!("/containerDefinitions/{i}/{field}"), help);
+            }
+        }
+        if let Some(linux) = container.get("linuxParameters") {
+            for (field, help) in LINUX_FIELDS {
+                if let Some(entry) = linux.entry(field) {
+                    flag(
+                        entry,
+                        format!("/containerDefinitions/{i}/linuxParameters/{field}"),
+                        help,
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn is_empty(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Scalar { value, .. } => matches!(value, Scalar::Null | Scalar::Bool(false)),
+        NodeKind::Seq(items) => items.is_empty(),
+        NodeKind::Map(entries) => entries.is_empty(),
+    }
+}
+
+fn shown(node: &Node) -> String {
+    node.to_json().to_string()
+}
