@@ -288,6 +288,9 @@ fn check_document(file: &str, doc: Document, opts: &Options, validators: &Valida
         Detected::Kubernetes(objects) => {
             for obj in &objects {
                 out.findings.extend(validators.check_kubernetes(file, &doc, obj));
+                if opts.target == Target::EksFargate {
+                    rules::check_eks_fargate(file, &doc, obj, &mut out.findings);
+                }
                 out.checked.push(Checked {
                     document: doc.index,
                     pointer: obj.pointer.clone(),

@@ -6,7 +6,8 @@ use k2e::rules::{self, RULE_FILES, ids};
 use k2e::rules::{Selection, Target};
 use k2e::validate::Validators;
 
-fn run_example(file: &str, text: &str) -> Vec<k2e::finding::Finding> {
+fn run_example(example: &rules::Example) -> Vec<k2e::finding::Finding> {
+    let (file, text) = (&example.file, &example.text);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(file);
     std::fs::write(&path, text).unwrap();
@@ -18,7 +19,11 @@ fn run_example(file: &str, text: &str) -> Vec<k2e::finding::Finding> {
         limits: Limits::default(),
         snippets: true,
         record_checked: true,
-        target: Target::Auto,
+        target: example
+            .target
+            .as_deref()
+            .map(|t| Target::parse(t).unwrap_or_else(|| panic!("unknown target {t}")))
+            .unwrap_or_default(),
         selection: Selection::default(),
     };
     let validators = Validators::new("1.37", Vec::new()).unwrap();
@@ -53,7 +58,7 @@ fn every_example_reports_what_it_promises() {
     let mut checked = 0;
     for rule in rules::all() {
         for example in &rule.examples.fail {
-            let found = run_example(&example.file, &example.text);
+            let found = run_example(example);
             let mut at: Vec<String> = found
                 .iter()
                 .filter(|f| f.rule == rule.id)
@@ -73,7 +78,7 @@ fn every_example_reports_what_it_promises() {
             checked += 1;
         }
         for example in &rule.examples.pass {
-            let found = run_example(&example.file, &example.text);
+            let found = run_example(example);
             assert!(
                 found.iter().all(|f| f.rule != rule.id),
                 "{}: pass example {} reports it: {found:#?}",

@@ -40,6 +40,16 @@ pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {
     host_ports(task, out);
     privileged(task, out);
     unsupported(task, out);
+    capabilities(task, out);
+    pid_mode(task, out);
+    volumes(task, out);
+    logging(task, out);
+    timeouts(task, out);
+    ephemeral_storage(task, out);
+    container_count(task, out);
+    container_sizes(task, out);
+    gpus(task, out);
+    windows(task, out);
 }
 
 /// A value as text whether the file wrote `"512"` or `512`.
@@ -367,4 +377,329 @@ fn is_empty(node: &Node) -> bool {
 
 fn shown(node: &Node) -> String {
     node.to_json().to_string()
+}
+
+/// FG007: Fargate lets a container add SYS_PTRACE and nothing else (platform 1.4.0).
+fn capabilities(task: &Task<'_>, out: &mut Vec<Finding>) {
+    for (i, container) in task.containers() {
+        let added = container
+            .get("linuxParameters")
+            .and_then(|l| l.get("capabilities"))
+            .and_then(|c| c.get("add"))
+            .and_then(Node::as_seq)
+            .unwrap_or_default();
+        for (j, cap) in added.iter().enumerate() {
+            let name = cap.as_str().unwrap_or_default();
+            if name != "SYS_PTRACE" {
+                out.push(
+                    task.finding(
+                        ids::FG_CAPABILITIES,
+                        cap.span,
+                        &format!("/containerDefinitions/{i}/linuxParameters/capabilities/add/{j}"),
+                        format!("capability {} cannot be added on Fargate", shown(cap)),
+                    )
+                    .with_label("only SYS_PTRACE")
+                    .with_help("remove it; Fargate (platform 1.4.0+) allows adding only SYS_PTRACE"),
+                );
+            }
+        }
+    }
+}
+
+/// FG008: the only pidMode Fargate accepts is `task` (Linux, platform 1.4.0).
+fn pid_mode(task: &Task<'_>, out: &mut Vec<Finding>) {
+    if let Some(mode) = task.node.get("pidMode") {
+        if mode.as_str() != Some("task") && !is_empty(mode) {
+            out.push(
+                task.finding(
+                    ids::FG_PID_MODE,
+                    mode.span,
+                    "/pidMode",
+                    format!("pidMode {} is not supported on Fargate", shown(mode)),
+                )
+                .with_label("only \"task\"")
+                .with_help("use \"pidMode\": \"task\" (platform 1.4.0+) or remove it"),
+            );
+        }
+    }
+}
+
+/// FG009: Docker volumes, host paths and FSx for Windows are not available on Fargate.
+fn volumes(task: &Task<'_>, out: &mut Vec<Finding>) {
+    let volumes = task.node.get("volumes").and_then(Node::as_seq).unwrap_or_default();
+    for (i, volume) in volumes.iter().enumerate() {
+        let host_path = volume.get("host").and_then(|h| h.entry("sourcePath"));
+        let bad = [
+            (
+                "dockerVolumeConfiguration",
+                volume.entry("dockerVolumeConfiguration"),
+                "use an EFS volume or the task's ephemeral storage",
+            ),
+            (
+                "host.sourcePath",
+                host_path,
+                "drop sourcePath: a bind mount without it lives in the task's ephemeral storage",
+            ),
+            (
+                "fsxWindowsFileServerVolumeConfiguration",
+                volume.entry("fsxWindowsFileServerVolumeConfiguration"),
+                "FSx for Windows File Server volumes need the EC2 launch type",
+            ),
+        ];
+        for (what, entry, help) in bad {
+            let Some(entry) = entry.filter(|e| !is_empty(&e.value)) else {
+                continue;
+            };
+            let pointer = format!("/volumes/{i}/{}", what.replace('.', "/"));
+            out.push(
+                task.finding(
+                    ids::FG_VOLUME,
+                    entry.key_span,
+                    &pointer,
+                    format!("{what} volumes are not supported on Fargate"),
+                )
+                .with_label("not on Fargate")
+                .with_help(help),
+            );
+        }
+    }
+}
+
+/// FG010: Fargate ships logs with awslogs, splunk or awsfirelens; awslogs needs a stream prefix.
+fn logging(task: &Task<'_>, out: &mut Vec<Finding>) {
+    for (i, container) in task.containers() {
+        let Some(config) = container.get("logConfiguration") else {
+            continue;
+        };
+        let Some(driver) = config.get("logDriver") else {
+            continue;
+        };
+        let pointer = format!("/containerDefinitions/{i}/logConfiguration/logDriver");
+        match driver.as_str() {
+            Some("awslogs") => {
+                let has_prefix = config
+                    .get("options")
+                    .and_then(|o| o.get("awslogs-stream-prefix"))
+                    .is_some();
+                if !has_prefix {
+                    out.push(
+                        task.finding(
+                            ids::FG_LOGGING,
+                            driver.span,
+                            &pointer,
+                            "awslogs on Fargate requires the awslogs-stream-prefix option".into(),
+                        )
+                        .with_label("no awslogs-stream-prefix")
+                        .with_help("add \"awslogs-stream-prefix\": \"ecs\" (or the service name) to options"),
+                    );
+                }
+            }
+            Some("splunk" | "awsfirelens") => {}
+            _ => out.push(
+                task.finding(
+                    ids::FG_LOGGING,
+                    driver.span,
+                    &pointer,
+                    format!("log driver {} is not supported on Fargate", shown(driver)),
+                )
+                .with_label("awslogs, splunk or awsfirelens")
+                .with_help("use awslogs, splunk, or awsfirelens (FireLens routes to most other destinations)"),
+            ),
+        }
+    }
+}
+
+/// FG011: container start and stop timeouts are 2-120 seconds on Fargate.
+fn timeouts(task: &Task<'_>, out: &mut Vec<Finding>) {
+    for (i, container) in task.containers() {
+        for field in ["startTimeout", "stopTimeout"] {
+            let Some(value) = container.get(field) else { continue };
+            let Some(seconds) = value.to_json().as_i64() else {
+                continue;
+            };
+            if !(2..=120).contains(&seconds) {
+                out.push(
+                    task.finding(
+                        ids::FG_TIMEOUT,
+                        value.span,
+                        &format!("/containerDefinitions/{i}/{field}"),
+                        format!("{field} {seconds} is outside the 2-120 seconds Fargate allows"),
+                    )
+                    .with_label("2-120 s")
+                    .with_help(format!("set {field} between 2 and 120 (platform 1.3.0+)")),
+                );
+            }
+        }
+    }
+}
+
+/// FG012: ephemeral storage on Fargate is 21-200 GiB (20 GiB come with every task).
+fn ephemeral_storage(task: &Task<'_>, out: &mut Vec<Finding>) {
+    let Some(size) = task.node.get("ephemeralStorage").and_then(|e| e.get("sizeInGiB")) else {
+        return;
+    };
+    let Some(gib) = size.to_json().as_i64() else { return };
+    if !(21..=200).contains(&gib) {
+        out.push(
+            task.finding(
+                ids::FG_EPHEMERAL_STORAGE,
+                size.span,
+                "/ephemeralStorage/sizeInGiB",
+                format!("ephemeral storage of {gib} GiB is outside the 21-200 GiB Fargate allows"),
+            )
+            .with_label("21-200 GiB")
+            .with_help("use 21-200, or remove ephemeralStorage to get the 20 GiB included in the price"),
+        );
+    }
+}
+
+/// FG013: at most 10 containers in a Fargate task definition.
+fn container_count(task: &Task<'_>, out: &mut Vec<Finding>) {
+    let Some(entry) = task.node.entry("containerDefinitions") else {
+        return;
+    };
+    let count = entry.value.as_seq().map_or(0, <[Node]>::len);
+    if count > 10 {
+        out.push(
+            task.finding(
+                ids::FG_CONTAINER_COUNT,
+                entry.key_span,
+                "/containerDefinitions",
+                format!("{count} containers; a Fargate task definition holds at most 10"),
+            )
+            .with_label("more than 10 containers")
+            .with_help("split the task into services, or merge sidecars"),
+        );
+    }
+}
+
+/// FG014: containers cannot ask for more cpu or memory than the task has.
+fn container_sizes(task: &Task<'_>, out: &mut Vec<Finding>) {
+    let task_cpu = task.node.get("cpu").and_then(text_of).as_deref().and_then(parse_cpu);
+    let task_memory = task
+        .node
+        .get("memory")
+        .and_then(text_of)
+        .as_deref()
+        .and_then(parse_memory);
+    let mut cpu_sum = 0;
+    for (i, container) in task.containers() {
+        if let (Some(limit), Some(value)) = (task_cpu, container.get("cpu")) {
+            cpu_sum += value.to_json().as_u64().unwrap_or(0);
+            if cpu_sum > limit {
+                out.push(
+                    task.finding(
+                        ids::FG_CONTAINER_SIZE,
+                        value.span,
+                        &format!("/containerDefinitions/{i}/cpu"),
+                        format!("containers ask for {cpu_sum} cpu units, more than the task's {limit}"),
+                    )
+                    .with_label("over the task's cpu")
+                    .with_help("lower container cpu values or raise the task cpu"),
+                );
+                cpu_sum = 0;
+            }
+        }
+        for field in ["memory", "memoryReservation"] {
+            let (Some(limit), Some(value)) = (task_memory, container.get(field)) else {
+                continue;
+            };
+            let mib = value.to_json().as_u64().unwrap_or(0);
+            if mib > limit {
+                out.push(
+                    task.finding(
+                        ids::FG_CONTAINER_SIZE,
+                        value.span,
+                        &format!("/containerDefinitions/{i}/{field}"),
+                        format!("container {field} {mib} MiB is more than the task's {limit} MiB"),
+                    )
+                    .with_label("over the task's memory")
+                    .with_help("lower it or raise the task memory"),
+                );
+            }
+        }
+    }
+}
+
+/// FG015: Fargate has no GPUs.
+fn gpus(task: &Task<'_>, out: &mut Vec<Finding>) {
+    for (i, container) in task.containers() {
+        let requirements = container
+            .get("resourceRequirements")
+            .and_then(Node::as_seq)
+            .unwrap_or_default();
+        for (j, req) in requirements.iter().enumerate() {
+            if let Some(kind) = req.get("type").filter(|t| t.as_str() == Some("GPU")) {
+                out.push(
+                    task.finding(
+                        ids::FG_GPU,
+                        kind.span,
+                        &format!("/containerDefinitions/{i}/resourceRequirements/{j}/type"),
+                        "GPUs are not available on Fargate".into(),
+                    )
+                    .with_label("no GPUs on Fargate")
+                    .with_help("run GPU workloads on the EC2 launch type with GPU instances"),
+                );
+            }
+        }
+    }
+}
+
+/// FG016: Windows tasks on Fargate need X86_64, at least 1 vCPU, no EFS and no FireLens.
+fn windows(task: &Task<'_>, out: &mut Vec<Finding>) {
+    let Some(platform) = task.node.get("runtimePlatform") else {
+        return;
+    };
+    let Some(os) = platform.get("operatingSystemFamily") else {
+        return;
+    };
+    if !os.as_str().unwrap_or_default().starts_with("WINDOWS") {
+        return;
+    }
+    let mut flag = |span: Span, pointer: String, message: String, help: &str| {
+        out.push(
+            task.finding(ids::FG_WINDOWS, span, &pointer, message)
+                .with_label("not with Windows")
+                .with_help(help),
+        );
+    };
+    if let Some(arch) = platform.get("cpuArchitecture").filter(|a| a.as_str() == Some("ARM64")) {
+        flag(
+            arch.span,
+            "/runtimePlatform/cpuArchitecture".into(),
+            "Windows containers on Fargate run on X86_64 only".into(),
+            "set cpuArchitecture to X86_64",
+        );
+    }
+    if let Some(cpu) = task.node.get("cpu") {
+        if text_of(cpu).as_deref().and_then(parse_cpu).is_some_and(|c| c < 1024) {
+            flag(
+                cpu.span,
+                "/cpu".into(),
+                "Windows tasks on Fargate need at least 1 vCPU (1024)".into(),
+                "use cpu \"1024\" or more",
+            );
+        }
+    }
+    let volumes = task.node.get("volumes").and_then(Node::as_seq).unwrap_or_default();
+    for (i, volume) in volumes.iter().enumerate() {
+        if let Some(entry) = volume.entry("efsVolumeConfiguration") {
+            flag(
+                entry.key_span,
+                format!("/volumes/{i}/efsVolumeConfiguration"),
+                "EFS volumes are not supported for Windows tasks on Fargate".into(),
+                "use FSx for Windows File Server on EC2, or a Linux task",
+            );
+        }
+    }
+    for (i, container) in task.containers() {
+        if let Some(entry) = container.entry("firelensConfiguration") {
+            flag(
+                entry.key_span,
+                format!("/containerDefinitions/{i}/firelensConfiguration"),
+                "FireLens is not supported for Windows tasks on Fargate".into(),
+                "use the awslogs driver",
+            );
+        }
+    }
 }

@@ -32,8 +32,48 @@ pub const FG_HOST_PORT: &str = "FG004";
 pub const FG_PRIVILEGED: &str = "FG005";
 pub const FG_UNSUPPORTED: &str = "FG006";
 
+pub const FG_CAPABILITIES: &str = "FG007";
+pub const FG_PID_MODE: &str = "FG008";
+pub const FG_VOLUME: &str = "FG009";
+pub const FG_LOGGING: &str = "FG010";
+pub const FG_TIMEOUT: &str = "FG011";
+pub const FG_EPHEMERAL_STORAGE: &str = "FG012";
+pub const FG_CONTAINER_COUNT: &str = "FG013";
+pub const FG_CONTAINER_SIZE: &str = "FG014";
+pub const FG_GPU: &str = "FG015";
+pub const FG_WINDOWS: &str = "FG016";
+
+pub const EKS_FG_DAEMONSET: &str = "FG101";
+pub const EKS_FG_PRIVILEGED: &str = "FG102";
+pub const EKS_FG_HOST_NETWORK: &str = "FG103";
+pub const EKS_FG_HOST_PORT: &str = "FG104";
+pub const EKS_FG_HOST_NAMESPACES: &str = "FG105";
+pub const EKS_FG_VOLUME: &str = "FG106";
+pub const EKS_FG_EBS: &str = "FG107";
+pub const EKS_FG_NODE_SELECTION: &str = "FG108";
+pub const EKS_FG_EPHEMERAL_STORAGE: &str = "FG109";
+
 /// Every id above, for the test that each has a rule file.
 pub const ALL: &[&str] = &[
+    FG_CAPABILITIES,
+    FG_PID_MODE,
+    FG_VOLUME,
+    FG_LOGGING,
+    FG_TIMEOUT,
+    FG_EPHEMERAL_STORAGE,
+    FG_CONTAINER_COUNT,
+    FG_CONTAINER_SIZE,
+    FG_GPU,
+    FG_WINDOWS,
+    EKS_FG_DAEMONSET,
+    EKS_FG_PRIVILEGED,
+    EKS_FG_HOST_NETWORK,
+    EKS_FG_HOST_PORT,
+    EKS_FG_HOST_NAMESPACES,
+    EKS_FG_VOLUME,
+    EKS_FG_EBS,
+    EKS_FG_NODE_SELECTION,
+    EKS_FG_EPHEMERAL_STORAGE,
     FG_SIZE,
     FG_SIZE_MISSING,
     FG_NETWORK_MODE,

@@ -2,11 +2,13 @@
 
 pub mod docs;
 mod fargate_ecs;
+mod fargate_eks;
 pub mod ids;
 pub mod sizes;
 mod target;
 
 pub use fargate_ecs::{Task as FargateTask, check as check_ecs_fargate};
+pub use fargate_eks::check as check_eks_fargate;
 pub use target::{Selection, Target};
 
 use crate::finding::Severity;
