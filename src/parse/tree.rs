@@ -128,6 +128,19 @@ impl Node {
         }
     }
 
+    /// A scalar as text whether the file wrote `"8080"`, `8080` or `true`.
+    pub fn scalar_text(&self) -> Option<String> {
+        match &self.kind {
+            NodeKind::Scalar { value, .. } => match value {
+                Scalar::Str(s) => Some(s.clone()),
+                Scalar::Number(n) => Some(n.to_string()),
+                Scalar::Bool(b) => Some(b.to_string()),
+                Scalar::Null | Scalar::NonFinite(_) => None,
+            },
+            _ => None,
+        }
+    }
+
     pub fn as_map(&self) -> Option<&[Entry]> {
         match &self.kind {
             NodeKind::Map(entries) => Some(entries),

@@ -52,20 +52,6 @@ pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {
     windows(task, out);
 }
 
-/// A value as text whether the file wrote `"512"` or `512`.
-fn text_of(node: &Node) -> Option<String> {
-    match &node.kind {
-        NodeKind::Scalar {
-            value: Scalar::Str(s), ..
-        } => Some(s.clone()),
-        NodeKind::Scalar {
-            value: Scalar::Number(n),
-            ..
-        } => Some(n.to_string()),
-        _ => None,
-    }
-}
-
 fn first_line(node: &Node) -> Span {
     Span::new(node.span.start, node.span.start + 1)
 }
@@ -97,7 +83,7 @@ fn size(task: &Task<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let cpus: Vec<String> = table.cpus().iter().map(|c| format!("{c} ({})", vcpu(*c))).collect();
-    let Some(cpu_units) = text_of(cpu).as_deref().and_then(parse_cpu) else {
+    let Some(cpu_units) = cpu.scalar_text().as_deref().and_then(parse_cpu) else {
         out.push(
             task.finding(
                 ids::FG_SIZE,
@@ -110,7 +96,7 @@ fn size(task: &Task<'_>, out: &mut Vec<Finding>) {
         );
         return;
     };
-    let Some(memory_mib) = text_of(memory).as_deref().and_then(parse_memory) else {
+    let Some(memory_mib) = memory.scalar_text().as_deref().and_then(parse_memory) else {
         out.push(
             task.finding(
                 ids::FG_SIZE,
@@ -224,7 +210,8 @@ fn host_ports(task: &Task<'_>, out: &mut Vec<Finding>) {
             let (Some(host), Some(port)) = (mapping.get("hostPort"), mapping.get("containerPort")) else {
                 continue;
             };
-            if text_of(host).is_some() && text_of(host) != text_of(port) && text_of(host).as_deref() != Some("0") {
+            let host_port = host.scalar_text();
+            if host_port.is_some() && host_port != port.scalar_text() && host_port.as_deref() != Some("0") {
                 out.push(
                     task.finding(
                         ids::FG_HOST_PORT,
@@ -575,11 +562,16 @@ fn container_count(task: &Task<'_>, out: &mut Vec<Finding>) {
 
 /// FG014: containers cannot ask for more cpu or memory than the task has.
 fn container_sizes(task: &Task<'_>, out: &mut Vec<Finding>) {
-    let task_cpu = task.node.get("cpu").and_then(text_of).as_deref().and_then(parse_cpu);
+    let task_cpu = task
+        .node
+        .get("cpu")
+        .and_then(Node::scalar_text)
+        .as_deref()
+        .and_then(parse_cpu);
     let task_memory = task
         .node
         .get("memory")
-        .and_then(text_of)
+        .and_then(Node::scalar_text)
         .as_deref()
         .and_then(parse_memory);
     let mut cpu_sum = 0;
@@ -672,7 +664,12 @@ fn windows(task: &Task<'_>, out: &mut Vec<Finding>) {
         );
     }
     if let Some(cpu) = task.node.get("cpu") {
-        if text_of(cpu).as_deref().and_then(parse_cpu).is_some_and(|c| c < 1024) {
+        if cpu
+            .scalar_text()
+            .as_deref()
+            .and_then(parse_cpu)
+            .is_some_and(|c| c < 1024)
+        {
             flag(
                 cpu.span,
                 "/cpu".into(),

@@ -204,23 +204,6 @@ fn is_unset(node: &Node) -> bool {
     }
 }
 
-/// A scalar as text whether written `"8080"` or `8080`.
-fn text_of(node: &Node) -> Option<String> {
-    match &node.kind {
-        NodeKind::Scalar {
-            value: Scalar::Str(s), ..
-        } => Some(s.clone()),
-        NodeKind::Scalar {
-            value: Scalar::Number(n),
-            ..
-        } => Some(n.to_string()),
-        NodeKind::Scalar {
-            value: Scalar::Bool(b), ..
-        } => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 /// The as-of date of a rule's facts, from its data file.
 fn as_of(rule: &str, what: &str) -> String {
     super::get(rule)
@@ -334,7 +317,7 @@ fn host_ports(check: &Check<'_>, containers: &[Container<'_>], out: &mut Vec<Fin
                 };
                 // A wrong type (a map, a list) is the schema rules' business.
                 let set = !is_unset(&entry.value) && !is_bool(&entry.value);
-                let Some(value) = text_of(&entry.value).filter(|_| set) else {
+                let Some(value) = &entry.value.scalar_text().filter(|_| set) else {
                     continue;
                 };
                 out.push(
@@ -402,7 +385,7 @@ fn volumes(check: &Check<'_>, spec: &Node, at: &str, out: &mut Vec<Finding>) {
                             &format!("{pointer}/csi/driver"),
                             format!(
                                 "Pod not supported on Fargate: volumes not supported: {name} is an EBS volume (CSI driver {})",
-                                text_of(driver).unwrap_or_default()
+                                driver.scalar_text().unwrap_or_default()
                             ),
                         ));
                         continue;
@@ -523,7 +506,7 @@ fn storage_objects(check: &Check<'_>, out: &mut Vec<Finding>) {
                         "/spec/csi/driver",
                         format!(
                             "PersistentVolume uses CSI driver {} (EBS): Fargate pods cannot mount it",
-                            text_of(driver).unwrap_or_default()
+                            driver.scalar_text().unwrap_or_default()
                         ),
                     ));
                 }
@@ -607,7 +590,7 @@ fn node_selection(check: &Check<'_>, spec: &Node, at: &str, containers: &[Contai
     let selector = spec.get("nodeSelector").and_then(Node::as_map).unwrap_or_default();
     for entry in selector {
         let pointer = format!("{at}/nodeSelector/{}", entry.key.replace('~', "~0").replace('/', "~1"));
-        let value = text_of(&entry.value).unwrap_or_default();
+        let value = entry.value.scalar_text().unwrap_or_default();
         let key = entry.key.as_str();
         let found = if ARCH_LABELS.contains(&key) && !value.is_empty() && value != "amd64" {
             Some((Unavailable::Arch, entry.value.span))
@@ -629,7 +612,7 @@ fn node_selection(check: &Check<'_>, spec: &Node, at: &str, containers: &[Contai
         if os.as_str().is_some_and(|n| n != "linux") {
             let message = format!(
                 "os.name {} matches no Fargate node: {}",
-                text_of(os).unwrap_or_default(),
+                os.scalar_text().unwrap_or_default(),
                 Unavailable::Windows.reason()
             );
             push(out, os.span, format!("{at}/os/name"), message, Unavailable::Windows);
@@ -658,7 +641,7 @@ fn node_selection(check: &Check<'_>, spec: &Node, at: &str, containers: &[Contai
                 let message = format!(
                     "container \"{}\" asks for {} {} ({section}): {}",
                     c.name(),
-                    text_of(&entry.value).unwrap_or_default(),
+                    &entry.value.scalar_text().unwrap_or_default(),
                     entry.key,
                     Unavailable::Gpu.reason()
                 );
@@ -722,7 +705,7 @@ fn unsatisfiable(expr: &Node) -> Option<(Unavailable, String)> {
         .and_then(Node::as_seq)
         .unwrap_or_default()
         .iter()
-        .filter_map(text_of)
+        .filter_map(Node::scalar_text)
         .collect();
     let has = |v: &str| values.iter().any(|x| x == v);
     let what = if ARCH_LABELS.contains(&key) {
@@ -862,7 +845,7 @@ fn ephemeral_storage(check: &Check<'_>, containers: &[Container<'_>], out: &mut 
                     pointer,
                     format!(
                         "ephemeral-storage {kind} {} ({}) of container \"{}\" is above the {MAX_EPHEMERAL_GIB} GiB a Fargate pod can have",
-                        text_of(value).unwrap_or_default(),
+                        value.scalar_text().unwrap_or_default(),
                         gib(bytes),
                         c.name()
                     ),
