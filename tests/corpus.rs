@@ -17,6 +17,10 @@ fn corpus() -> Option<PathBuf> {
 }
 
 fn lint_dir(dir: &Path) -> Outcome {
+    lint_dir_for(dir, Target::Auto)
+}
+
+fn lint_dir_for(dir: &Path, target: Target) -> Outcome {
     let opts = Options {
         paths: vec![dir.to_path_buf()],
         no_ignore: true,
@@ -25,7 +29,7 @@ fn lint_dir(dir: &Path) -> Outcome {
         limits: Limits::default(),
         snippets: true,
         record_checked: true,
-        target: Target::Auto,
+        target,
         selection: Selection::default(),
     };
     lint::run(&opts, &Validators::new("1.37", Vec::new()).unwrap())
@@ -269,4 +273,21 @@ fn whole_corpus_is_linted_without_panics_and_edge_files_are_rejected() {
         "corpus: {} files, {documents} documents, all classified",
         outcome.files.len()
     );
+}
+
+#[test]
+fn fargate_targets_lint_the_whole_corpus() {
+    let Some(root) = corpus() else {
+        eprintln!("K2E_CORPUS not set: corpus compatibility test skipped");
+        return;
+    };
+    for target in [Target::EcsFargate, Target::EksFargate] {
+        let outcome = lint_dir_for(&root, target);
+        let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in outcome.findings().filter(|f| f.rule.starts_with("FG")) {
+            *per_rule.entry(f.rule).or_default() += 1;
+        }
+        eprintln!("{target:?}: {per_rule:?}");
+        assert!(!per_rule.is_empty(), "{target:?} found nothing to report on the corpus");
+    }
 }
