@@ -91,14 +91,14 @@ const NODE_GROUP: &str =
     "a managed node group (give the workload a namespace or labels that no Fargate profile selects)";
 
 /// One object being checked.
-struct Check<'a> {
-    file: &'a str,
-    doc: &'a Document,
-    obj: &'a K8sObject<'a>,
+pub(super) struct Check<'a> {
+    pub(super) file: &'a str,
+    pub(super) doc: &'a Document,
+    pub(super) obj: &'a K8sObject<'a>,
 }
 
 impl Check<'_> {
-    fn finding(&self, rule: &'static str, span: Span, pointer: &str, message: String) -> Finding {
+    pub(super) fn finding(&self, rule: &'static str, span: Span, pointer: &str, message: String) -> Finding {
         Finding::at(rule, super::severity(rule), self.file, self.doc, span, message)
             .with_pointer(format!("{}{pointer}", self.obj.pointer))
             .with_object(Some(self.obj.label()))
@@ -106,11 +106,11 @@ impl Check<'_> {
 }
 
 /// One container of a pod spec, with its pointer relative to the object.
-struct Container<'a> {
-    node: &'a Node,
-    pointer: String,
+pub(super) struct Container<'a> {
+    pub(super) node: &'a Node,
+    pub(super) pointer: String,
     /// `initContainers`, `containers` or `ephemeralContainers`.
-    list: &'static str,
+    pub(super) list: &'static str,
 }
 
 impl Container<'_> {
@@ -133,11 +133,12 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     volumes(&check, spec, at, out);
     node_selection(&check, spec, at, &containers, out);
     ephemeral_storage(&check, &containers, out);
+    super::eks_sizing::check(&check, spec, at, &containers, out);
 }
 
 /// The pod spec of a Pod or of a workload's pod template, and its pointer in the object.
 /// Only the built-in API groups: a custom resource named `Deployment` is something else.
-fn pod_spec<'n>(obj: &K8sObject<'n>) -> Option<(&'n Node, &'static str)> {
+pub(super) fn pod_spec<'n>(obj: &K8sObject<'n>) -> Option<(&'n Node, &'static str)> {
     let (group, _) = obj.group_version();
     let pointer = match (group, obj.kind) {
         ("", "Pod") => "/spec",
@@ -153,7 +154,7 @@ fn pod_spec<'n>(obj: &K8sObject<'n>) -> Option<(&'n Node, &'static str)> {
     spec.as_map().map(|_| (spec, pointer))
 }
 
-fn containers<'a>(spec: &'a Node, at: &str) -> Vec<Container<'a>> {
+pub(super) fn containers<'a>(spec: &'a Node, at: &str) -> Vec<Container<'a>> {
     let mut out = Vec::new();
     for list in CONTAINER_LISTS {
         let items = spec.get(list).and_then(Node::as_seq).unwrap_or_default();
@@ -785,7 +786,7 @@ pub(crate) fn parse_quantity(text: &str) -> Option<f64> {
 }
 
 /// A quantity written as a string or a YAML number.
-fn quantity_of(node: &Node) -> Option<f64> {
+pub(super) fn quantity_of(node: &Node) -> Option<f64> {
     match &node.kind {
         NodeKind::Scalar {
             value: Scalar::Str(s), ..
@@ -919,6 +920,9 @@ mod tests {
                 }
             }
         }
+        // Sizing (FG110-FG112) reports on every pod; its own tests are in eks_sizing.rs.
+        let sizing = [ids::EKS_FG_SIZE, ids::EKS_FG_SIZE_JUMP, ids::EKS_FG_TOO_LARGE];
+        out.retain(|f| !sizing.contains(&f.rule));
         out
     }
 

@@ -52,9 +52,15 @@ pub const EKS_FG_VOLUME: &str = "FG106";
 pub const EKS_FG_EBS: &str = "FG107";
 pub const EKS_FG_NODE_SELECTION: &str = "FG108";
 pub const EKS_FG_EPHEMERAL_STORAGE: &str = "FG109";
+pub const EKS_FG_SIZE: &str = "FG110";
+pub const EKS_FG_SIZE_JUMP: &str = "FG111";
+pub const EKS_FG_TOO_LARGE: &str = "FG112";
 
 /// Every id above, for the test that each has a rule file.
 pub const ALL: &[&str] = &[
+    EKS_FG_SIZE,
+    EKS_FG_SIZE_JUMP,
+    EKS_FG_TOO_LARGE,
     FG_CAPABILITIES,
     FG_PID_MODE,
     FG_VOLUME,

@@ -1,6 +1,7 @@
 //! The rule registry: one data file per rule in `rules/`, embedded at build time.
 
 pub mod docs;
+mod eks_sizing;
 mod fargate_ecs;
 mod fargate_eks;
 pub mod ids;
