@@ -226,6 +226,7 @@ fn lint_command(args: LintArgs) -> i32 {
             select: args.select,
             ignore: args.ignore,
         },
+        today: crate::rules::suppress::today(),
     };
     let outcome = lint::run(&opts, &validators);
     let fail_on = match args.fail_on {

@@ -73,6 +73,8 @@ pub struct Finding {
     pub object: Option<String>,
     pub related: Vec<Related>,
     pub snippet: Option<Snippet>,
+    /// The reason given when a suppression silenced this finding.
+    pub suppressed: Option<String>,
 }
 
 impl Finding {
@@ -93,6 +95,7 @@ impl Finding {
             object: None,
             related: Vec::new(),
             snippet: None,
+            suppressed: None,
         }
     }
 

@@ -24,6 +24,8 @@ pub struct Options {
     pub record_checked: bool,
     pub target: Target,
     pub selection: Selection,
+    /// YYYY-MM-DD, for suppressions with `until=`.
+    pub today: String,
 }
 
 /// A document k2e did not check, and why.
@@ -53,6 +55,8 @@ pub struct FileResult {
     pub findings: Vec<Finding>,
     pub skipped: Vec<Skipped>,
     pub checked: Vec<Checked>,
+    /// Findings silenced by a suppression with a reason (kept for reports that list them).
+    pub suppressed: Vec<Finding>,
 }
 
 #[derive(Debug, Default)]
@@ -210,7 +214,10 @@ fn lint_stream<R: std::io::BufRead + Send>(
                 },
             };
             documents.fetch_add(part.documents, Ordering::Relaxed);
-            let empty = part.findings.is_empty() && part.skipped.is_empty() && part.checked.is_empty();
+            let empty = part.findings.is_empty()
+                && part.skipped.is_empty()
+                && part.checked.is_empty()
+                && part.suppressed.is_empty();
             (!empty).then_some((index, part))
         })
         .collect();
@@ -223,6 +230,7 @@ fn lint_stream<R: std::io::BufRead + Send>(
         result.findings.extend(part.findings);
         result.skipped.extend(part.skipped);
         result.checked.extend(part.checked);
+        result.suppressed.extend(part.suppressed);
     }
 }
 
@@ -245,8 +253,25 @@ fn check_chunk(name: &str, chunk: &Chunk, index: usize, opts: &Options, validato
     part
 }
 
-/// Checks one document; returns whether it counts as a document (empty ones do not).
+/// Checks one document, then applies its suppressions; returns whether it counts as a
+/// document (empty ones do not).
 fn check_document(file: &str, doc: Document, opts: &Options, validators: &Validators, out: &mut FileResult) -> bool {
+    let start = out.findings.len();
+    let counted = check_unsuppressed(file, &doc, opts, validators, out);
+    let found = out.findings.split_off(start);
+    let (kept, suppressed) = rules::suppress::apply(file, &doc, found, &opts.today);
+    out.findings.extend(kept);
+    out.suppressed.extend(suppressed);
+    counted
+}
+
+fn check_unsuppressed(
+    file: &str,
+    doc: &Document,
+    opts: &Options,
+    validators: &Validators,
+    out: &mut FileResult,
+) -> bool {
     for err in &doc.errors {
         let rule = match err.kind {
             ParseErrorKind::Syntax | ParseErrorKind::ComplexKey => ids::SYNTAX,
@@ -255,12 +280,12 @@ fn check_document(file: &str, doc: Document, opts: &Options, validators: &Valida
             ParseErrorKind::AliasLimit => ids::ALIAS_LIMIT,
             ParseErrorKind::Template => ids::TEMPLATE,
         };
-        let mut f = Finding::at(rule, Severity::Error, file, &doc, err.span, err.message.clone());
+        let mut f = Finding::at(rule, Severity::Error, file, doc, err.span, err.message.clone());
         if err.kind == ParseErrorKind::DuplicateKey {
             f = f.with_label("duplicate key");
         }
         if let Some((span, message)) = &err.related {
-            f = f.with_related(&doc, *span, message.clone());
+            f = f.with_related(doc, *span, message.clone());
         }
         out.findings.push(f);
     }
@@ -287,9 +312,9 @@ fn check_document(file: &str, doc: Document, opts: &Options, validators: &Valida
         }
         Detected::Kubernetes(objects) => {
             for obj in &objects {
-                out.findings.extend(validators.check_kubernetes(file, &doc, obj));
+                out.findings.extend(validators.check_kubernetes(file, doc, obj));
                 if opts.target == Target::EksFargate {
-                    rules::check_eks_fargate(file, &doc, obj, &mut out.findings);
+                    rules::check_eks_fargate(file, doc, obj, &mut out.findings);
                 }
                 out.checked.push(Checked {
                     document: doc.index,
@@ -301,7 +326,7 @@ fn check_document(file: &str, doc: Document, opts: &Options, validators: &Valida
             }
         }
         Detected::Ecs { shape, family } => {
-            out.findings.extend(validators.check_ecs(file, &doc, root, shape));
+            out.findings.extend(validators.check_ecs(file, doc, root, shape));
             let task = match shape {
                 EcsShape::Register => Some((root, "")),
                 EcsShape::Describe => root.get("taskDefinition").map(|t| (t, "/taskDefinition")),
@@ -310,7 +335,7 @@ fn check_document(file: &str, doc: Document, opts: &Options, validators: &Valida
             if let Some((node, prefix)) = task.filter(|(node, _)| opts.target.ecs_fargate(node)) {
                 let task = rules::FargateTask {
                     file,
-                    doc: &doc,
+                    doc,
                     node,
                     prefix,
                     object: family.map(|f| format!("TaskDefinition/{f}")),

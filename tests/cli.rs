@@ -338,3 +338,12 @@ fn fargate_rules_follow_the_target_and_the_selection() {
     );
     settings().bind(|| insta::assert_snapshot!("fargate-forced-target", run.stdout));
 }
+
+#[test]
+fn suppressions_need_a_reason_and_are_reported_when_stale() {
+    snapshot(
+        "suppressions",
+        &["--target", "eks-fargate", "invalid/suppressions.yaml"],
+        1,
+    );
+}

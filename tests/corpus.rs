@@ -31,6 +31,7 @@ fn lint_dir_for(dir: &Path, target: Target) -> Outcome {
         record_checked: true,
         target,
         selection: Selection::default(),
+        today: "2026-11-21".to_owned(),
     };
     lint::run(&opts, &Validators::new("1.37", Vec::new()).unwrap())
 }

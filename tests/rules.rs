@@ -25,6 +25,7 @@ fn run_example(example: &rules::Example) -> Vec<k2e::finding::Finding> {
             .map(|t| Target::parse(t).unwrap_or_else(|| panic!("unknown target {t}")))
             .unwrap_or_default(),
         selection: Selection::default(),
+        today: "2026-11-21".to_owned(),
     };
     let validators = Validators::new("1.37", Vec::new()).unwrap();
     lint::run(&opts, &validators).findings().cloned().collect()

@@ -15,6 +15,7 @@ pub struct Summary {
     pub warnings: usize,
     pub infos: usize,
     pub skipped: usize,
+    pub suppressed: usize,
 }
 
 impl Summary {
@@ -26,6 +27,7 @@ impl Summary {
         for file in &outcome.files {
             s.documents += file.documents;
             s.skipped += file.skipped.len();
+            s.suppressed += file.suppressed.len();
         }
         for f in outcome.findings() {
             match f.severity {
@@ -68,6 +70,9 @@ impl std::fmt::Display for Summary {
             plural(self.warnings, "warning", "warnings"),
             plural(self.infos, "info", "infos"),
         )?;
+        if self.suppressed > 0 {
+            write!(f, " ({} suppressed)", self.suppressed)?;
+        }
         if self.skipped > 0 {
             write!(
                 f,

@@ -6,6 +6,11 @@ pub const ENCODING: &str = "K2E002";
 pub const TOO_LARGE: &str = "K2E003";
 pub const TOO_MANY_DOCUMENTS: &str = "K2E004";
 
+pub const INVALID_SUPPRESSION: &str = "K2E010";
+pub const UNUSED_SUPPRESSION: &str = "K2E011";
+pub const EXPIRED_SUPPRESSION: &str = "K2E012";
+pub const MISPLACED_SUPPRESSION: &str = "K2E013";
+
 pub const SYNTAX: &str = "YML001";
 pub const DUPLICATE_KEY: &str = "YML002";
 pub const TOO_DEEP: &str = "YML003";
@@ -58,6 +63,10 @@ pub const EKS_FG_TOO_LARGE: &str = "FG112";
 
 /// Every id above, for the test that each has a rule file.
 pub const ALL: &[&str] = &[
+    INVALID_SUPPRESSION,
+    UNUSED_SUPPRESSION,
+    EXPIRED_SUPPRESSION,
+    MISPLACED_SUPPRESSION,
     EKS_FG_SIZE,
     EKS_FG_SIZE_JUMP,
     EKS_FG_TOO_LARGE,

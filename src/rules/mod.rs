@@ -6,6 +6,7 @@ mod fargate_ecs;
 mod fargate_eks;
 pub mod ids;
 pub mod sizes;
+pub mod suppress;
 mod target;
 
 pub use fargate_ecs::{Task as FargateTask, check as check_ecs_fargate};
@@ -30,6 +31,8 @@ pub enum Category {
     Schema,
     /// AWS Fargate would reject or mishandle it.
     Fargate,
+    /// A suppression comment or annotation that does not do what it says.
+    Suppression,
 }
 
 #[derive(Clone, Debug, Deserialize)]
