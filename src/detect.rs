@@ -135,15 +135,10 @@ fn looks_like_container(item: &Node) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::{Chunk, Limits, json, yaml};
+    use crate::parse::{Limits, json, yaml_text};
 
     fn root(text: &str) -> Node {
-        let chunk = Chunk {
-            text: text.to_owned(),
-            offset: 0,
-            line: 1,
-        };
-        yaml(&chunk, &Limits::default()).remove(0).root.unwrap()
+        yaml_text(text, &Limits::default()).remove(0).root.unwrap()
     }
 
     #[test]

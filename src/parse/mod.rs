@@ -18,6 +18,11 @@ pub fn yaml(chunk: &Chunk, limits: &Limits) -> Vec<Document> {
     yaml::parse(&chunk.text, chunk.offset, chunk.line, limits)
 }
 
+/// Parses a YAML text held in memory as a whole (k2e's own data files, tests).
+pub fn yaml_text(text: &str, limits: &Limits) -> Vec<Document> {
+    yaml::parse(text, 0, 1, limits)
+}
+
 /// Parses a whole JSON text (one value).
 pub fn json(text: &str, offset: usize, limits: &Limits) -> Document {
     json::parse(text, offset, 1, limits)

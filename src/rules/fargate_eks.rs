@@ -889,15 +889,10 @@ fn ephemeral_storage(check: &Check<'_>, containers: &[Container<'_>], out: &mut 
 mod tests {
     use super::*;
     use crate::detect::{Detected, detect};
-    use crate::parse::{Chunk, Limits, yaml};
+    use crate::parse::{Limits, yaml_text};
 
     fn doc(text: &str) -> Document {
-        let chunk = Chunk {
-            text: text.to_owned(),
-            offset: 0,
-            line: 1,
-        };
-        yaml(&chunk, &Limits::default()).remove(0)
+        yaml_text(text, &Limits::default()).remove(0)
     }
 
     fn located(text: &str) -> Option<(String, &'static str)> {

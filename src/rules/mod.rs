@@ -14,7 +14,7 @@ pub use fargate_eks::check as check_eks_fargate;
 pub use target::{Selection, Target};
 
 use crate::finding::Severity;
-use crate::parse::{Chunk, Limits};
+use crate::parse::Limits;
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -111,12 +111,7 @@ pub fn severity(id: &str) -> Severity {
 
 /// Reads one of k2e's own YAML data files with its own parser.
 pub fn load_data<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
-    let chunk = Chunk {
-        text: text.to_owned(),
-        offset: 0,
-        line: 1,
-    };
-    let doc = crate::parse::yaml(&chunk, &Limits::default())
+    let doc = crate::parse::yaml_text(text, &Limits::default())
         .into_iter()
         .next()
         .ok_or("empty")?;
