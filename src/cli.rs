@@ -1,5 +1,6 @@
 //! Command-line interface. Every subcommand returns the process exit code.
 
+use crate::config::Config;
 use crate::finding::Severity;
 use crate::lint;
 use crate::parse::Limits;
@@ -56,22 +57,33 @@ struct LintArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
 
-    /// Kubernetes version whose schemas are used (bundled: 1.34, 1.35, 1.36, 1.37).
-    #[arg(long, value_name = "VERSION", default_value = DEFAULT_KUBERNETES_VERSION)]
-    kubernetes_version: String,
+    /// Kubernetes version whose schemas are used (bundled: 1.34, 1.35, 1.36, 1.37) [default: the
+    /// config's, else 1.37].
+    #[arg(long, value_name = "VERSION")]
+    kubernetes_version: Option<String>,
 
-    /// Platform to check for: auto (ECS task definitions by their requiresCompatibilities),
-    /// ecs-fargate, ecs-ec2, eks-fargate, eks-ec2.
-    #[arg(long, value_enum, default_value_t = TargetArg::Auto)]
-    target: TargetArg,
+    /// Platform to check for: auto (ECS task definitions by their requiresCompatibilities,
+    /// Kubernetes pods by the config's Fargate profiles), ecs-fargate, ecs-ec2, eks-fargate,
+    /// eks-ec2 [default: the config's, else auto].
+    #[arg(long, value_enum)]
+    target: Option<TargetArg>,
 
-    /// Only report these rules (ids or prefixes, comma-separated or repeated: FG,K8S001).
+    /// Only report these rules (ids or prefixes, comma-separated or repeated: FG,K8S001);
+    /// replaces the config's `select`.
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     select: Vec<String>,
 
-    /// Do not report these rules (ids or prefixes).
+    /// Do not report these rules (ids or prefixes); added to the config's `ignore`.
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     ignore: Vec<String>,
+
+    /// Read this config file instead of the nearest .k2e.yaml in the working directory or above.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+
+    /// Read no config file.
+    #[arg(long)]
+    no_config: bool,
 
     /// Extra schemas for custom resources, named {kind}-{group}-{version}.json (repeatable).
     #[arg(long = "schema-dir", value_name = "DIR")]
@@ -200,7 +212,24 @@ fn lint_command(args: LintArgs) -> i32 {
         // Only fails if a pool already exists, which cannot happen this early.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
     }
-    let validators = match Validators::new(&args.kubernetes_version, args.schema_dirs.clone()) {
+    let config_path = match (&args.config, args.no_config) {
+        (Some(path), _) => Some(path.clone()),
+        (None, true) => None,
+        (None, false) => std::env::current_dir().ok().and_then(|dir| crate::config::find(&dir)),
+    };
+    let config = match config_path.map(|p| Config::load(&p)).transpose() {
+        Ok(config) => config.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("k2e: bad config:\n{e}");
+            return 2;
+        }
+    };
+    let version = args
+        .kubernetes_version
+        .clone()
+        .or_else(|| config.kubernetes_version.clone())
+        .unwrap_or_else(|| DEFAULT_KUBERNETES_VERSION.to_owned());
+    let validators = match Validators::new(&version, args.schema_dirs.clone()) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("k2e: {e}");
@@ -221,12 +250,17 @@ fn lint_command(args: LintArgs) -> i32 {
         limits: Limits::default(),
         snippets: matches!(args.format, Format::Human),
         record_checked: false,
-        target: args.target.into(),
+        target: args.target.map(Target::from).or(config.target).unwrap_or_default(),
         selection: Selection {
-            select: args.select,
-            ignore: args.ignore,
+            select: if args.select.is_empty() {
+                config.select.clone()
+            } else {
+                args.select
+            },
+            ignore: config.ignore.iter().cloned().chain(args.ignore).collect(),
         },
         today: crate::rules::suppress::today(),
+        config,
     };
     let outcome = lint::run(&opts, &validators);
     let fail_on = match args.fail_on {

@@ -46,6 +46,11 @@ pub enum Detected<'a> {
         shape: EcsShape,
         family: Option<&'a str>,
     },
+    /// An ECS service (`aws ecs create-service --cli-input-json`): `serviceName` and a
+    /// `taskDefinition` given by family, family:revision or ARN.
+    EcsService {
+        name: Option<&'a str>,
+    },
     /// Not something k2e checks; the reason is shown in verbose and JSON output.
     Unknown(&'static str),
 }
@@ -91,6 +96,11 @@ fn detect_map(root: &Node) -> Detected<'_> {
                 family: inner.get("family").and_then(Node::as_str),
             };
         }
+    }
+    if root.get("serviceName").is_some() && root.get("taskDefinition").and_then(Node::as_str).is_some() {
+        return Detected::EcsService {
+            name: root.get("serviceName").and_then(Node::as_str),
+        };
     }
     if root.get("containerDefinitions").is_some() {
         return Detected::Ecs {
@@ -190,6 +200,15 @@ mod tests {
                 shape: EcsShape::ContainerDefinitions,
                 ..
             }
+        ));
+        let d = json(
+            r#"{"serviceName": "web", "taskDefinition": "web:3"}"#,
+            0,
+            &Limits::default(),
+        );
+        assert!(matches!(
+            detect(d.root.as_ref().unwrap()),
+            Detected::EcsService { name: Some("web") }
         ));
         let d = json(r#"{"hello": 1}"#, 0, &Limits::default());
         assert!(matches!(detect(d.root.as_ref().unwrap()), Detected::Unknown(_)));

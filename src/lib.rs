@@ -4,6 +4,7 @@
 //! discover -> parse (span tree) -> detect -> validate -> findings -> report.
 
 pub mod cli;
+pub mod config;
 pub mod detect;
 pub mod discover;
 pub mod finding;

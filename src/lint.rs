@@ -1,10 +1,11 @@
 //! The lint pipeline: discover -> read -> parse -> detect -> validate -> findings.
 
+use crate::config::{self, Config};
 use crate::detect::{Detected, EcsShape, detect};
 use crate::discover::{Input, discover, unreadable};
 use crate::finding::{Finding, Position, Severity};
 use crate::parse::{self, Chunk, Document, Limits, ParseErrorKind, Stream, StreamError};
-use crate::rules::{self, Selection, Target, ids};
+use crate::rules::{self, Selection, Target, ids, service_selectors};
 use crate::validate::Validators;
 use rayon::prelude::*;
 use std::fs::File;
@@ -26,6 +27,8 @@ pub struct Options {
     pub selection: Selection,
     /// YYYY-MM-DD, for suppressions with `until=`.
     pub today: String,
+    /// `.k2e.yaml` (the default config when there is none).
+    pub config: Config,
 }
 
 /// A document k2e did not check, and why.
@@ -57,6 +60,9 @@ pub struct FileResult {
     pub checked: Vec<Checked>,
     /// Findings silenced by a suppression with a reason (kept for reports that list them).
     pub suppressed: Vec<Finding>,
+    /// What the Service-to-workload check needs from the whole run.
+    pub workloads: Vec<service_selectors::Workload>,
+    pub services: Vec<service_selectors::Candidate>,
 }
 
 #[derive(Debug, Default)]
@@ -71,7 +77,13 @@ impl Outcome {
 }
 
 pub fn run(opts: &Options, validators: &Validators) -> Outcome {
-    let (inputs, problems) = discover(&opts.paths, opts.no_ignore);
+    let (mut inputs, problems) = discover(&opts.paths, opts.no_ignore);
+    inputs.retain(|input| match input {
+        Input::File(path) => {
+            path.file_name().is_none_or(|n| n != config::FILE_NAME) && !opts.config.excluded(&input.display())
+        }
+        Input::Stdin => true,
+    });
     let mut files: Vec<FileResult> = inputs
         .par_iter()
         .map(|input| lint_input(input, opts, validators))
@@ -83,12 +95,37 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
             ..FileResult::default()
         });
     }
-    files.sort_by(|a, b| a.file.cmp(&b.file));
     for f in &mut files {
         f.findings.retain(|f| opts.selection.allows(f.rule));
+    }
+    let workloads: Vec<_> = files
+        .iter_mut()
+        .flat_map(|f| std::mem::take(&mut f.workloads))
+        .collect();
+    let services: Vec<_> = files.iter_mut().flat_map(|f| std::mem::take(&mut f.services)).collect();
+    service_selectors::resolve(&mut files, &workloads, &services);
+    config::apply_suppressions(&opts.config, &mut files, &opts.today, whole_project(opts));
+    files.sort_by(|a, b| a.file.cmp(&b.file));
+    for f in &mut files {
+        for finding in &mut f.findings {
+            if let Some(severity) = opts.config.severity(finding.rule) {
+                finding.severity = severity;
+            }
+        }
         f.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        f.suppressed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
     Outcome { files }
+}
+
+/// Whether the run covers the config's whole folder (a path given is that folder or above it),
+/// so a config suppression that matched nothing is really unused.
+fn whole_project(opts: &Options) -> bool {
+    opts.config.file.is_some()
+        && opts
+            .paths
+            .iter()
+            .any(|p| p.is_dir() && std::path::absolute(p).is_ok_and(|dir| opts.config.root.starts_with(dir)))
 }
 
 fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> FileResult {
@@ -217,7 +254,9 @@ fn lint_stream<R: std::io::BufRead + Send>(
             let empty = part.findings.is_empty()
                 && part.skipped.is_empty()
                 && part.checked.is_empty()
-                && part.suppressed.is_empty();
+                && part.suppressed.is_empty()
+                && part.workloads.is_empty()
+                && part.services.is_empty();
             (!empty).then_some((index, part))
         })
         .collect();
@@ -231,6 +270,8 @@ fn lint_stream<R: std::io::BufRead + Send>(
         result.skipped.extend(part.skipped);
         result.checked.extend(part.checked);
         result.suppressed.extend(part.suppressed);
+        result.workloads.extend(part.workloads);
+        result.services.extend(part.services);
     }
 }
 
@@ -311,9 +352,27 @@ fn check_unsuppressed(
             });
         }
         Detected::Kubernetes(objects) => {
+            let single = (objects.len() == 1).then(|| objects[0].label());
+            rules::yaml::anchors(file, doc, single.as_deref(), &mut out.findings);
             for obj in &objects {
-                out.findings.extend(validators.check_kubernetes(file, doc, obj));
-                if opts.target == Target::EksFargate {
+                let schema = validators.check_kubernetes(file, doc, obj);
+                if schema.iter().any(|f| f.rule == ids::K8S_NO_SCHEMA) {
+                    rules::yaml::unschemaed(file, doc, obj.node, &obj.pointer, &obj.label(), &mut out.findings);
+                    out.workloads.push(service_selectors::custom_resource(obj));
+                }
+                out.findings.extend(schema);
+                rules::check_kubernetes(file, doc, obj, &mut out.findings);
+                out.workloads.extend(service_selectors::workload(obj));
+                out.services
+                    .extend(service_selectors::service(file, doc, obj, &mut out.findings));
+                if rules::fargate_profiles::applies(
+                    file,
+                    doc,
+                    obj,
+                    &opts.config.profiles,
+                    opts.target,
+                    &mut out.findings,
+                ) {
                     rules::check_eks_fargate(file, doc, obj, &mut out.findings);
                 }
                 out.checked.push(Checked {
@@ -327,12 +386,14 @@ fn check_unsuppressed(
         }
         Detected::Ecs { shape, family } => {
             out.findings.extend(validators.check_ecs(file, doc, root, shape));
+            let label = family.map(|f| format!("TaskDefinition/{f}"));
+            rules::yaml::anchors(file, doc, label.as_deref(), &mut out.findings);
             let task = match shape {
                 EcsShape::Register => Some((root, "")),
                 EcsShape::Describe => root.get("taskDefinition").map(|t| (t, "/taskDefinition")),
                 EcsShape::ContainerDefinitions => None,
             };
-            if let Some((node, prefix)) = task.filter(|(node, _)| opts.target.ecs_fargate(node)) {
+            if let Some((node, prefix)) = task {
                 let task = rules::FargateTask {
                     file,
                     doc,
@@ -340,7 +401,10 @@ fn check_unsuppressed(
                     prefix,
                     object: family.map(|f| format!("TaskDefinition/{f}")),
                 };
-                rules::check_ecs_fargate(&task, &mut out.findings);
+                rules::check_ecs(&task, &mut out.findings);
+                if opts.target.ecs_fargate(node) {
+                    rules::check_ecs_fargate(&task, &mut out.findings);
+                }
             }
             out.checked.push(Checked {
                 document: doc.index,
@@ -348,6 +412,16 @@ fn check_unsuppressed(
                 api_version: "ecs".to_owned(),
                 kind: format!("{shape:?}"),
                 name: family.map(str::to_owned),
+            });
+        }
+        Detected::EcsService { name } => {
+            rules::check_ecs_service(file, doc, root, name, opts.target, &mut out.findings);
+            out.checked.push(Checked {
+                document: doc.index,
+                pointer: String::new(),
+                api_version: "ecs".to_owned(),
+                kind: "Service".to_owned(),
+                name: name.map(str::to_owned),
             });
         }
         Detected::Unknown(reason) => out.skipped.push(Skipped {

@@ -40,8 +40,9 @@ fn k2e_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
     }
 }
 
+/// Lints in tests/fixtures with no config file, whatever lies above the checkout.
 fn lint(args: &[&str]) -> Run {
-    let mut all = vec!["lint", "--color", "never"];
+    let mut all = vec!["lint", "--color", "never", "--no-config"];
     all.extend_from_slice(args);
     k2e_in(&fixtures(), &all, None)
 }
@@ -346,4 +347,93 @@ fn suppressions_need_a_reason_and_are_reported_when_stale() {
         &["--target", "eks-fargate", "invalid/suppressions.yaml"],
         1,
     );
+}
+
+/// A project with a .k2e.yaml: exclude, severity overrides, config suppressions (used, unused,
+/// expired), Fargate profiles; linted whole and file by file as pre-commit does.
+#[test]
+fn config_file_drives_target_profiles_suppressions_and_severities() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        ".k2e.yaml",
+        "target: eks-fargate
+kubernetes-version: \"1.35\"
+ignore: [FG110]
+severity:
+  K8S0: info
+exclude: [legacy]
+suppressions:
+  - rules: [FG101]
+    objects: [DaemonSet/log-*]
+    reason: the log agent runs on the EC2 node group
+  - rules: [FG103]
+    paths: [apps]
+    reason: nothing in apps uses hostNetwork any more
+  - rules: [FG102]
+    reason: temporary, until the agent drops privileged
+    until: 2026-01-31
+fargate-profiles:
+  - name: apps
+    selectors:
+      - namespace: apps
+",
+    );
+    let pod = |ns: &str, name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      securityContext: {{privileged: true}}\n"
+        )
+    };
+    write("apps/web.yaml", &pod("apps", "web"));
+    write("batch/job.yaml", &pod("batch", "nightly"));
+    write(
+        "agents/log.yaml",
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: log-agent\n  namespace: apps\nspec:\n  selector: {matchLabels: {app: log}}\n  template:\n    metadata: {labels: {app: log}}\n    spec:\n      containers: [{name: agent, image: \"fluent-bit:3.2\"}]\n",
+    );
+    write("legacy/broken.yaml", "this: is: not yaml\n");
+    let run = |args: &[&str]| {
+        let mut all = vec!["lint", "--color", "never"];
+        all.extend_from_slice(args);
+        let r = k2e_in(dir.path(), &all, None);
+        format!("exit {}\n--- stdout\n{}--- stderr\n{}", r.code, r.stdout, r.stderr)
+    };
+    let whole = run(&["."]);
+    let one_file = run(&["apps/web.yaml", "legacy/broken.yaml"]);
+    let json = run(&["--format", "json", "."]);
+    settings().bind(|| {
+        insta::assert_snapshot!("config-whole-project", whole);
+        insta::assert_snapshot!("config-pre-commit-files", one_file);
+        insta::assert_snapshot!("config-json", json);
+    });
+}
+
+#[test]
+fn bad_config_is_an_error_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".k2e.yaml"),
+        "target: fargate\nsuppressions:\n  - rules: [FG101]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("x.yaml"),
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n",
+    )
+    .unwrap();
+    let r = k2e_in(dir.path(), &["lint", "x.yaml"], None);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        r.stderr,
+        "k2e: bad config:\n.k2e.yaml:1:9: /target: \"fargate\" is not one of \"auto\", \"ecs-fargate\", \"ecs-ec2\", \"eks-fargate\", \"eks-ec2\"\n.k2e.yaml:3:5: /suppressions/0: \"reason\" is a required property\n"
+    );
+    let r = k2e_in(dir.path(), &["lint", "--no-config", "x.yaml"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = k2e_in(dir.path(), &["lint", "--config", "missing.yaml", "x.yaml"], None);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("missing.yaml: cannot read"), "{}", r.stderr);
 }

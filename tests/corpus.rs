@@ -16,11 +16,16 @@ fn corpus() -> Option<PathBuf> {
     Some(dir)
 }
 
-fn lint_dir(dir: &Path) -> Outcome {
-    lint_dir_for(dir, Target::Auto)
+/// The rules a schema validator also checks: syntax, input and the schema rules. The peers
+/// (kubeconform, botocore) are compared on these only; the other packs go beyond them.
+fn schema_rules() -> Selection {
+    Selection {
+        select: ["K2E", "YML", "K8S00", "ECS00"].map(str::to_owned).to_vec(),
+        ignore: Vec::new(),
+    }
 }
 
-fn lint_dir_for(dir: &Path, target: Target) -> Outcome {
+fn lint_dir_for(dir: &Path, target: Target, selection: Selection) -> Outcome {
     let opts = Options {
         paths: vec![dir.to_path_buf()],
         no_ignore: true,
@@ -30,8 +35,9 @@ fn lint_dir_for(dir: &Path, target: Target) -> Outcome {
         snippets: true,
         record_checked: true,
         target,
-        selection: Selection::default(),
+        selection,
         today: "2026-11-21".to_owned(),
+        config: Default::default(),
     };
     lint::run(&opts, &Validators::new("1.37", Vec::new()).unwrap())
 }
@@ -68,12 +74,13 @@ fn assert_all_classified(file: &FileResult) {
 }
 
 /// Lints a corpus folder and checks every document was classified; None when K2E_CORPUS is unset.
-fn lint_corpus(sub: &str) -> Option<(PathBuf, Outcome)> {
+fn lint_corpus(sub: &str, selection: Selection) -> Option<(PathBuf, Outcome)> {
     let Some(root) = corpus() else {
         eprintln!("K2E_CORPUS not set: corpus compatibility test skipped");
         return None;
     };
-    let outcome = lint_dir(&if sub.is_empty() { root.clone() } else { root.join(sub) });
+    let dir = if sub.is_empty() { root.clone() } else { root.join(sub) };
+    let outcome = lint_dir_for(&dir, Target::Auto, selection);
     for file in &outcome.files {
         assert_all_classified(file);
     }
@@ -91,7 +98,7 @@ fn verdict_rows(path: &Path) -> Vec<Vec<String>> {
 
 #[test]
 fn kubernetes_corpus_agrees_with_kubeconform() {
-    let Some((root, outcome)) = lint_corpus("k8s") else {
+    let Some((root, outcome)) = lint_corpus("k8s", schema_rules()) else {
         return;
     };
     let by_file: HashMap<String, &FileResult> = outcome.files.iter().map(|f| (relative(&f.file, &root), f)).collect();
@@ -209,7 +216,7 @@ const ECS_EXPECTED_DIFFERENCES: &[(&str, &str)] = &[
 
 #[test]
 fn ecs_corpus_agrees_with_botocore() {
-    let Some((root, outcome)) = lint_corpus("ecs") else {
+    let Some((root, outcome)) = lint_corpus("ecs", schema_rules()) else {
         return;
     };
     let by_file: HashMap<String, &FileResult> = outcome.files.iter().map(|f| (relative(&f.file, &root), f)).collect();
@@ -252,7 +259,7 @@ fn ecs_corpus_agrees_with_botocore() {
 
 #[test]
 fn whole_corpus_is_linted_without_panics_and_edge_files_are_rejected() {
-    let Some((root, outcome)) = lint_corpus("") else {
+    let Some((root, outcome)) = lint_corpus("", Selection::default()) else {
         return;
     };
     let mut documents = 0;
@@ -283,12 +290,15 @@ fn fargate_targets_lint_the_whole_corpus() {
         return;
     };
     for target in [Target::EcsFargate, Target::EksFargate] {
-        let outcome = lint_dir_for(&root, target);
+        let outcome = lint_dir_for(&root, target, Selection::default());
         let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
-        for f in outcome.findings().filter(|f| f.rule.starts_with("FG")) {
+        for f in outcome.findings() {
             *per_rule.entry(f.rule).or_default() += 1;
         }
-        eprintln!("{target:?}: {per_rule:?}");
-        assert!(!per_rule.is_empty(), "{target:?} found nothing to report on the corpus");
+        eprintln!("{target:?}: findings per rule: {per_rule:?}");
+        assert!(
+            per_rule.keys().any(|r| r.starts_with("FG")),
+            "{target:?} found nothing to report on the corpus"
+        );
     }
 }

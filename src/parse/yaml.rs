@@ -108,7 +108,7 @@ enum Frame {
 
 enum Key {
     Plain(String, Span),
-    Merge,
+    Merge(Span),
 }
 
 struct Builder<'a> {
@@ -314,9 +314,10 @@ impl<'a> Builder<'a> {
                 ..
             } => match key.take() {
                 None => *key = Some(make_key(&node, text, offset)?),
-                Some(Key::Merge) => {
+                Some(Key::Merge(span)) => {
                     check_merge(&node)?;
                     merges.push(node);
+                    self.doc().merge_keys.push(span);
                 }
                 Some(Key::Plain(name, key_span)) => {
                     if let Some(first) = find(entries, index, &name) {
@@ -404,7 +405,7 @@ fn make_key(node: &Node, text: &str, offset: usize) -> Result<Key, ParseError> {
         NodeKind::Scalar { value, style } => {
             let raw = span_text(text, offset, node.span);
             if *style == ScalarStyle::Plain && raw == "<<" {
-                return Ok(Key::Merge);
+                return Ok(Key::Merge(node.span));
             }
             Ok(Key::Plain(resolve::key_string(value, raw), node.span))
         }
@@ -531,6 +532,7 @@ mod tests {
         assert_eq!(json["child"], serde_json::json!({"z": 3, "x": 1}));
         assert_eq!(doc.aliases.len(), 1);
         assert_eq!(doc.anchors.len(), 1);
+        assert_eq!(doc.merge_keys, [Span::new(31, 33)]);
     }
 
     #[test]

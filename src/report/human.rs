@@ -41,6 +41,18 @@ pub fn write(outcome: &Outcome, style: &Style, out: &mut dyn std::io::Write) -> 
         for s in outcome.files.iter().flat_map(|f| &f.skipped) {
             writeln!(out, "skipped {}:{}: {}", s.file, s.line, s.reason)?;
         }
+        for f in outcome.files.iter().flat_map(|f| &f.suppressed) {
+            writeln!(
+                out,
+                "suppressed {}:{}:{}: {} {} ({})",
+                f.file,
+                f.start.line,
+                f.start.column,
+                f.rule,
+                f.message,
+                f.suppressed.as_deref().unwrap_or_default()
+            )?;
+        }
     }
     writeln!(out, "k2e: {}", Summary::of(outcome))
 }

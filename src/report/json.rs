@@ -12,6 +12,8 @@ struct Report<'a> {
     tool: Tool,
     kubernetes_version: &'a str,
     findings: Findings<'a>,
+    /// Findings a suppression silenced, each with its reason.
+    suppressed: Vec<JsonFinding<'a>>,
     skipped: Vec<JsonSkipped<'a>>,
     summary: Summary,
 }
@@ -44,6 +46,8 @@ struct JsonFinding<'a> {
     help: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related: Vec<JsonRelated<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -95,6 +99,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
                 column: r.start.column,
             })
             .collect(),
+        reason: f.suppressed.as_deref(),
     }
 }
 
@@ -107,6 +112,7 @@ pub fn write(outcome: &Outcome, kubernetes_version: &str, out: &mut dyn std::io:
         },
         kubernetes_version,
         findings: Findings(outcome),
+        suppressed: outcome.files.iter().flat_map(|f| &f.suppressed).map(finding).collect(),
         skipped: outcome
             .files
             .iter()

@@ -50,6 +50,7 @@ pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {
     container_sizes(task, out);
     gpus(task, out);
     windows(task, out);
+    ebs_volumes(task, out);
 }
 
 fn first_line(node: &Node) -> Span {
@@ -118,8 +119,11 @@ fn size(task: &Task<'_>, out: &mut Vec<Finding>) {
     }
     let as_of = format!("Fargate sizes as of {}", table.as_of);
     let bigger = table.round_up(wanted).map(|s| {
+        let platform = table
+            .platform_for(s.cpu)
+            .map_or_else(String::new, |p| format!(", Linux platform version {p} or later"));
         format!(
-            "the smallest size that holds both is cpu \"{}\", memory \"{}\" ({})",
+            "the smallest size that holds both is cpu \"{}\", memory \"{}\" ({}{platform})",
             s.cpu,
             s.memory,
             s.describe()
@@ -416,11 +420,16 @@ fn volumes(task: &Task<'_>, out: &mut Vec<Finding>) {
     let volumes = task.node.get("volumes").and_then(Node::as_seq).unwrap_or_default();
     for (i, volume) in volumes.iter().enumerate() {
         let host_path = volume.get("host").and_then(|h| h.entry("sourcePath"));
+        let docker_help = if docker_ebs_driver(volume) {
+            "EBS volumes attach to Fargate tasks only one way: declare the volume with \"configuredAtLaunch\": true and give its size and type in the service's or run-task's volumeConfigurations"
+        } else {
+            "use an EFS volume or the task's ephemeral storage"
+        };
         let bad = [
             (
                 "dockerVolumeConfiguration",
                 volume.entry("dockerVolumeConfiguration"),
-                "use an EFS volume or the task's ephemeral storage",
+                docker_help,
             ),
             (
                 "host.sourcePath",
@@ -450,6 +459,16 @@ fn volumes(task: &Task<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// A Docker volume plugin that provisions EBS (rexray/ebs and the like): the EC2-era way to
+/// attach EBS, which Fargate replaces with volumes configured at launch.
+fn docker_ebs_driver(volume: &Node) -> bool {
+    volume
+        .get("dockerVolumeConfiguration")
+        .and_then(|d| d.get("driver"))
+        .and_then(Node::as_str)
+        .is_some_and(|d| d.to_ascii_lowercase().contains("ebs"))
 }
 
 /// FG010: Fargate ships logs with awslogs, splunk or awsfirelens; awslogs needs a stream prefix.
@@ -535,7 +554,9 @@ fn ephemeral_storage(task: &Task<'_>, out: &mut Vec<Finding>) {
                 format!("ephemeral storage of {gib} GiB is outside the 21-200 GiB Fargate allows"),
             )
             .with_label("21-200 GiB")
-            .with_help("use 21-200, or remove ephemeralStorage to get the 20 GiB included in the price"),
+            .with_help(
+                "use 21-200 (Linux platform version 1.4.0 or later), or remove ephemeralStorage to get the 20 GiB included in the price",
+            ),
         );
     }
 }
@@ -613,7 +634,7 @@ fn container_sizes(task: &Task<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// FG015: Fargate has no GPUs.
+/// FG015: Fargate has no GPUs and no Elastic Inference accelerators.
 fn gpus(task: &Task<'_>, out: &mut Vec<Finding>) {
     for (i, container) in task.containers() {
         let requirements = container
@@ -621,23 +642,39 @@ fn gpus(task: &Task<'_>, out: &mut Vec<Finding>) {
             .and_then(Node::as_seq)
             .unwrap_or_default();
         for (j, req) in requirements.iter().enumerate() {
-            if let Some(kind) = req.get("type").filter(|t| t.as_str() == Some("GPU")) {
-                out.push(
-                    task.finding(
-                        ids::FG_GPU,
-                        kind.span,
-                        &format!("/containerDefinitions/{i}/resourceRequirements/{j}/type"),
-                        "GPUs are not available on Fargate".into(),
-                    )
-                    .with_label("no GPUs on Fargate")
-                    .with_help("run GPU workloads on the EC2 launch type with GPU instances"),
-                );
-            }
+            let Some(kind) = req.get("type") else { continue };
+            let (message, label, help) = match kind.as_str() {
+                Some("GPU") => (
+                    "GPUs are not available on Fargate",
+                    "no GPUs on Fargate",
+                    "run GPU workloads on the EC2 launch type with GPU instances",
+                ),
+                Some("InferenceAccelerator") => (
+                    "Elastic Inference accelerators are not available on Fargate",
+                    "no accelerators on Fargate",
+                    "remove it; run inference on the EC2 launch type (GPU or Inferentia instances)",
+                ),
+                _ => continue,
+            };
+            out.push(
+                task.finding(
+                    ids::FG_GPU,
+                    kind.span,
+                    &format!("/containerDefinitions/{i}/resourceRequirements/{j}/type"),
+                    message.into(),
+                )
+                .with_label(label)
+                .with_help(help),
+            );
         }
     }
 }
 
-/// FG016: Windows tasks on Fargate need X86_64, at least 1 vCPU, no EFS and no FireLens.
+/// Windows tasks on Fargate run 1, 2 or 4 vCPU (rules/data/fargate-ecs-sizes.yaml, `windows`).
+const WINDOWS_MAX_CPU: u64 = 4096;
+
+/// FG016: Windows tasks on Fargate need X86_64 and 1-4 vCPU, and support no EFS, FireLens,
+/// ulimits or pidMode.
 fn windows(task: &Task<'_>, out: &mut Vec<Finding>) {
     let Some(platform) = task.node.get("runtimePlatform") else {
         return;
@@ -664,18 +701,23 @@ fn windows(task: &Task<'_>, out: &mut Vec<Finding>) {
         );
     }
     if let Some(cpu) = task.node.get("cpu") {
-        if cpu
-            .scalar_text()
-            .as_deref()
-            .and_then(parse_cpu)
-            .is_some_and(|c| c < 1024)
-        {
-            flag(
+        match cpu.scalar_text().as_deref().and_then(parse_cpu) {
+            Some(units) if units < 1024 => flag(
                 cpu.span,
                 "/cpu".into(),
                 "Windows tasks on Fargate need at least 1 vCPU (1024)".into(),
                 "use cpu \"1024\" or more",
-            );
+            ),
+            Some(units) if units > WINDOWS_MAX_CPU => flag(
+                cpu.span,
+                "/cpu".into(),
+                format!(
+                    "Windows tasks on Fargate have at most 4 vCPU (4096); {} is offered for Linux only",
+                    vcpu(units)
+                ),
+                "use cpu \"4096\" or less, or run the task on the EC2 launch type",
+            ),
+            _ => {}
         }
     }
     let volumes = task.node.get("volumes").and_then(Node::as_seq).unwrap_or_default();
@@ -689,6 +731,15 @@ fn windows(task: &Task<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+    if let Some(mode) = task.node.get("pidMode").filter(|m| m.as_str() == Some("task")) {
+        // Other values are FG008's.
+        flag(
+            mode.span,
+            "/pidMode".into(),
+            "pidMode is not supported for Windows tasks on Fargate (task is Linux only)".into(),
+            "remove pidMode",
+        );
+    }
     for (i, container) in task.containers() {
         if let Some(entry) = container.entry("firelensConfiguration") {
             flag(
@@ -698,5 +749,192 @@ fn windows(task: &Task<'_>, out: &mut Vec<Finding>) {
                 "use the awslogs driver",
             );
         }
+        if let Some(entry) = container.entry("ulimits").filter(|e| !is_empty(&e.value)) {
+            flag(
+                entry.key_span,
+                format!("/containerDefinitions/{i}/ulimits"),
+                "ulimits are not supported for Windows tasks on Fargate".into(),
+                "remove ulimits; Windows containers take their limits from the task size",
+            );
+        }
+    }
+}
+
+/// The volume types a task definition volume can have besides `configuredAtLaunch`.
+const VOLUME_TYPES: &[&str] = &[
+    "dockerVolumeConfiguration",
+    "efsVolumeConfiguration",
+    "fsxWindowsFileServerVolumeConfiguration",
+    "host",
+];
+
+/// FG017: an EBS volume reaches a Fargate task only as the one volume `configuredAtLaunch`, whose
+/// size and type the service or run-task call supplies.
+fn ebs_volumes(task: &Task<'_>, out: &mut Vec<Finding>) {
+    let volumes = task.node.get("volumes").and_then(Node::as_seq).unwrap_or_default();
+    let mut first: Option<String> = None;
+    for (i, volume) in volumes.iter().enumerate() {
+        let Some(at_launch) = volume.get("configuredAtLaunch").filter(|v| is_true(v)) else {
+            continue;
+        };
+        let name = volume.get("name").and_then(Node::as_str).unwrap_or("?");
+        for kind in VOLUME_TYPES {
+            let Some(entry) = volume.entry(kind).filter(|e| !is_empty(&e.value)) else {
+                continue;
+            };
+            out.push(
+                task.finding(
+                    ids::FG_EBS,
+                    entry.key_span,
+                    &format!("/volumes/{i}/{kind}"),
+                    format!(
+                        "volume \"{name}\" is configured at launch and also has {kind}: a volume has exactly one type"
+                    ),
+                )
+                .with_label("configured at launch already")
+                .with_help(format!(
+                    "remove {kind} (the EBS volume's settings go in the service's volumeConfigurations), or declare a separate volume for it"
+                )),
+            );
+        }
+        match &first {
+            None => first = Some(name.to_owned()),
+            Some(earlier) => out.push(
+                task.finding(
+                    ids::FG_EBS,
+                    at_launch.span,
+                    &format!("/volumes/{i}/configuredAtLaunch"),
+                    format!(
+                        "volume \"{name}\" is a second volume configured at launch (after \"{earlier}\"): a task definition may have only one"
+                    ),
+                )
+                .with_label("second volume configured at launch")
+                .with_help(
+                    "a Fargate task gets one EBS volume: keep one configuredAtLaunch volume; use EFS or the task's ephemeral storage for the rest",
+                ),
+            ),
+        }
+    }
+}
+
+fn is_true(node: &Node) -> bool {
+    matches!(
+        node.kind,
+        NodeKind::Scalar {
+            value: Scalar::Bool(true),
+            ..
+        }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{Limits, json};
+
+    fn findings(task_json: &str, rule: &str) -> Vec<Finding> {
+        let doc = json(task_json, 0, &Limits::default());
+        let mut out = Vec::new();
+        if let Some(node) = doc.root.as_ref() {
+            let task = Task {
+                file: "t.json",
+                doc: &doc,
+                node,
+                prefix: "",
+                object: None,
+            };
+            check(&task, &mut out);
+        }
+        out.retain(|f| f.rule == rule);
+        out
+    }
+
+    fn task(extra: &str) -> String {
+        format!(
+            r#"{{"family": "t", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "1024", "memory": "2048", {extra}}}"#
+        )
+    }
+
+    fn pointers(found: &[Finding]) -> Vec<&str> {
+        found.iter().filter_map(|f| f.pointer.as_deref()).collect()
+    }
+
+    #[test]
+    fn ebs_volumes_configured_at_launch() {
+        let one = task(
+            r#""containerDefinitions": [], "volumes": [{"name": "a", "configuredAtLaunch": true}, {"name": "b", "configuredAtLaunch": false}, {"name": "c", "host": {}}]"#,
+        );
+        assert!(findings(&one, "FG017").is_empty());
+        let two = task(
+            r#""containerDefinitions": [], "volumes": [{"name": "a", "configuredAtLaunch": true, "host": null}, {"name": "b", "configuredAtLaunch": true, "dockerVolumeConfiguration": {"driver": "local"}}, {"name": "c", "configuredAtLaunch": true}]"#,
+        );
+        assert_eq!(
+            pointers(&findings(&two, "FG017")),
+            [
+                "/volumes/1/dockerVolumeConfiguration",
+                "/volumes/1/configuredAtLaunch",
+                "/volumes/2/configuredAtLaunch",
+            ]
+        );
+        // Odd input: not a list, a string "true".
+        assert!(findings(&task(r#""volumes": {"a": 1}"#), "FG017").is_empty());
+        assert!(
+            findings(
+                &task(r#""volumes": [{"configuredAtLaunch": "true"}, {"configuredAtLaunch": "true"}]"#),
+                "FG017"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn docker_ebs_plugins_point_to_configured_at_launch() {
+        let text = task(
+            r#""volumes": [{"name": "a", "dockerVolumeConfiguration": {"driver": "rexray/ebs", "scope": "shared"}}]"#,
+        );
+        let found = findings(&text, "FG009");
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0]
+                .help
+                .as_deref()
+                .unwrap_or_default()
+                .contains("configuredAtLaunch")
+        );
+    }
+
+    #[test]
+    fn windows_limits() {
+        let windows = r#""runtimePlatform": {"operatingSystemFamily": "WINDOWS_SERVER_2019_FULL"}"#;
+        let text = format!(
+            r#"{{"requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc", "cpu": "16 vCPU", "memory": "32768", "pidMode": "task", {windows}, "containerDefinitions": [{{"name": "a", "ulimits": [{{"name": "nofile", "softLimit": 1, "hardLimit": 1}}]}}, {{"name": "b", "ulimits": []}}]}}"#
+        );
+        assert_eq!(
+            pointers(&findings(&text, "FG016")),
+            ["/cpu", "/pidMode", "/containerDefinitions/0/ulimits"]
+        );
+        // The same task on Linux: ulimits and pidMode task are fine.
+        let linux = text.replace("WINDOWS_SERVER_2019_FULL", "LINUX");
+        assert!(findings(&linux, "FG016").is_empty());
+        let four = task(&format!(r#"{windows}, "containerDefinitions": []"#)).replace("\"1024\"", "\"4096\"");
+        assert!(findings(&four, "FG016").is_empty());
+    }
+
+    #[test]
+    fn inference_accelerators_and_gpus() {
+        let text = task(
+            r#""containerDefinitions": [{"name": "a", "resourceRequirements": [{"type": "InferenceAccelerator", "value": "dev1"}, {"type": "GPU", "value": "1"}, {"type": "Other"}, 3]}]"#,
+        );
+        let found = findings(&text, "FG015");
+        assert_eq!(found.len(), 2);
+        assert!(found[0].message.contains("Elastic Inference"));
+    }
+
+    #[test]
+    fn a_bigger_size_names_its_platform_version() {
+        let text = task(r#""containerDefinitions": []"#).replace("\"2048\"", "\"40960\"");
+        let found = findings(&text, "FG001");
+        let help = found[0].help.as_deref().unwrap_or_default();
+        assert!(help.contains("platform version 1.4.0"), "{help}");
     }
 }

@@ -87,7 +87,7 @@ const ARCH_LABELS: &[&str] = &["kubernetes.io/arch", "beta.kubernetes.io/arch"];
 const OS_LABELS: &[&str] = &["kubernetes.io/os", "beta.kubernetes.io/os"];
 
 /// The way out for anything Fargate cannot run.
-const NODE_GROUP: &str =
+pub(super) const NODE_GROUP: &str =
     "a managed node group (give the workload a namespace or labels that no Fargate profile selects)";
 
 /// One object being checked.
@@ -123,7 +123,10 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     let check = Check { file, doc, obj };
     daemonset(&check, out);
     storage_objects(&check, out);
+    super::fargate_eks_storage::check(&check, out);
+    super::fargate_eks_network::check(&check, out);
     let Some((spec, at)) = pod_spec(obj) else {
+        super::fargate_eks_identity::check(&check, &[], out);
         return;
     };
     let containers = containers(spec, at);
@@ -133,6 +136,7 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     volumes(&check, spec, at, out);
     node_selection(&check, spec, at, &containers, out);
     ephemeral_storage(&check, &containers, out);
+    super::fargate_eks_identity::check(&check, &containers, out);
     super::eks_sizing::check(&check, spec, at, &containers, out);
 }
 
@@ -152,6 +156,16 @@ pub(super) fn pod_spec<'n>(obj: &K8sObject<'n>) -> Option<(&'n Node, &'static st
     let node: &'n Node = obj.node;
     let (spec, _) = node.pointer(pointer)?;
     spec.as_map().map(|_| (spec, pointer))
+}
+
+/// The metadata of a Pod or of a workload's pod template (where pod annotations go), and its
+/// pointer in the object.
+pub(super) fn pod_metadata<'n>(obj: &K8sObject<'n>) -> Option<(&'n Node, String)> {
+    let (_, spec_at) = pod_spec(obj)?;
+    let at = format!("{}/metadata", spec_at.strip_suffix("/spec").unwrap_or(""));
+    let node: &'n Node = obj.node;
+    let (metadata, _) = node.pointer(&at)?;
+    metadata.as_map().map(|_| (metadata, at))
 }
 
 pub(super) fn containers<'a>(spec: &'a Node, at: &str) -> Vec<Container<'a>> {
@@ -192,7 +206,7 @@ fn is_bool(node: &Node) -> bool {
 }
 
 /// What the API server reads as "not set": null, false, 0, "".
-fn is_unset(node: &Node) -> bool {
+pub(super) fn is_unset(node: &Node) -> bool {
     match &node.kind {
         NodeKind::Scalar { value, .. } => match value {
             Scalar::Null | Scalar::Bool(false) => true,
@@ -206,7 +220,7 @@ fn is_unset(node: &Node) -> bool {
 }
 
 /// The as-of date of a rule's facts, from its data file.
-fn as_of(rule: &str, what: &str) -> String {
+pub(super) fn as_of(rule: &str, what: &str) -> String {
     super::get(rule)
         .and_then(|r| r.as_of.clone())
         .map_or_else(String::new, |d| format!(" ({what} as of {d})"))
@@ -357,12 +371,9 @@ fn volumes(check: &Check<'_>, spec: &Node, at: &str, out: &mut Vec<Finding>) {
             }
             if entry.key == "ephemeral" {
                 if let Some((class, _)) = entry.value.pointer("/volumeClaimTemplate/spec/storageClassName") {
-                    ebs_class(
-                        check,
-                        class,
-                        &format!("{pointer}/ephemeral/volumeClaimTemplate/spec/storageClassName"),
-                        out,
-                    );
+                    let class_pointer = format!("{pointer}/ephemeral/volumeClaimTemplate/spec/storageClassName");
+                    ebs_class(check, class, &class_pointer, out);
+                    super::fargate_eks_storage::ephemeral_class(check, class, &class_pointer, out);
                 }
             }
             if SUPPORTED_VOLUMES.contains(&entry.key.as_str()) || !VOLUME_SOURCES.contains(&entry.key.as_str()) {
@@ -391,6 +402,18 @@ fn volumes(check: &Check<'_>, spec: &Node, at: &str, out: &mut Vec<Finding>) {
                         ));
                         continue;
                     }
+                    if let Some(what) = driver.as_str().and_then(super::fargate_eks_storage::unmountable_driver) {
+                        out.push(super::fargate_eks_storage::csi_finding(
+                            check,
+                            driver.span,
+                            &format!("{pointer}/csi/driver"),
+                            format!(
+                                "Pod not supported on Fargate: volumes not supported: {name} is a {what} volume (CSI driver {})",
+                                driver.scalar_text().unwrap_or_default()
+                            ),
+                        ));
+                        continue;
+                    }
                 }
             }
             out.push(
@@ -401,7 +424,7 @@ fn volumes(check: &Check<'_>, spec: &Node, at: &str, out: &mut Vec<Finding>) {
                         &format!("{pointer}/{}", entry.key),
                         format!(
                             "Pod not supported on Fargate: volumes not supported: {name} is of an unsupported volume Type ({}){}",
-                            entry.key,
+                            volume_kind(entry),
                             as_of(ids::EKS_FG_VOLUME, "Fargate volume types")
                         ),
                     )
@@ -409,6 +432,26 @@ fn volumes(check: &Check<'_>, spec: &Node, at: &str, out: &mut Vec<Finding>) {
                     .with_help(volume_help(entry)),
             );
         }
+    }
+}
+
+/// CSI drivers whose inline volumes people expect to work, named in FG106's message.
+const NAMED_CSI_DRIVERS: &[(&str, &str)] = &[
+    ("secrets-store.csi.k8s.io", "the Secrets Store CSI driver"),
+    ("csi.cert-manager.io", "cert-manager's csi-driver"),
+];
+
+/// The volume type as FG106 shows it: the key, and for inline CSI the driver.
+fn volume_kind(entry: &Entry) -> String {
+    if entry.key != "csi" {
+        return entry.key.clone();
+    }
+    let Some(driver) = entry.value.get("driver").and_then(Node::as_str) else {
+        return entry.key.clone();
+    };
+    match NAMED_CSI_DRIVERS.iter().find(|(d, _)| *d == driver) {
+        Some((_, what)) => format!("csi, driver {driver}: {what}"),
+        None => format!("csi, driver {driver}"),
     }
 }
 
@@ -420,6 +463,11 @@ fn volume_help(entry: &Entry) -> String {
         ),
         "csi" => {
             let driver = entry.value.get("driver").and_then(Node::as_str).unwrap_or("?");
+            if driver == "secrets-store.csi.k8s.io" {
+                return format!(
+                    "the Secrets Store CSI driver and its AWS provider run as DaemonSets, which Fargate doesn't run: keep the secret in a Kubernetes Secret (synced from Secrets Manager or Parameter Store by e.g. the External Secrets Operator) and mount it as a secret volume, or read it with the AWS SDK using IRSA; {supported}"
+                );
+            }
             format!(
                 "inline CSI volumes (driver {driver}) are not mounted on Fargate: use a Secret or ConfigMap, or an EFS PersistentVolume and claim; {supported}"
             )
@@ -539,14 +587,26 @@ enum Unavailable {
     Arch,
     Windows,
     Gpu,
+    /// FG115: EKS has no Fargate Spot.
+    Spot,
 }
 
 impl Unavailable {
+    fn rule(self) -> &'static str {
+        match self {
+            Unavailable::Spot => ids::EKS_FG_SPOT,
+            Unavailable::Arch | Unavailable::Windows | Unavailable::Gpu => ids::EKS_FG_NODE_SELECTION,
+        }
+    }
+
     fn reason(self) -> &'static str {
         match self {
             Unavailable::Arch => "Fargate on EKS runs x86_64 (amd64) Linux pods only",
             Unavailable::Windows => "Fargate on EKS runs Linux pods only",
-            Unavailable::Gpu => "GPUs and accelerators are not available on Fargate",
+            Unavailable::Gpu => "GPUs and accelerators (Inferentia, Trainium) are not available on Fargate",
+            Unavailable::Spot => {
+                "Amazon EKS doesn't support Fargate Spot: every Fargate pod runs on on-demand capacity"
+            }
         }
     }
 
@@ -557,13 +617,32 @@ impl Unavailable {
             ),
             Unavailable::Windows => format!("run Windows pods on {NODE_GROUP}"),
             Unavailable::Gpu => format!("run GPU and Inferentia/Trainium pods on {NODE_GROUP}"),
+            Unavailable::Spot => format!(
+                "drop the capacity-type selector to run on Fargate (on-demand), or run the pod on Spot instances in {NODE_GROUP}"
+            ),
         }
     }
 }
 
 fn mentions_gpu(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
-    t.contains("gpu") || t.contains("accelerator")
+    ["gpu", "accelerator", "inferentia", "trainium", "neuron"]
+        .iter()
+        .any(|w| t.contains(w))
+}
+
+/// Node labels that tell Spot capacity from on-demand (EKS managed node groups, Karpenter), with
+/// their Spot and on-demand values.
+const CAPACITY_LABELS: &[(&str, &str, &str)] = &[
+    ("eks.amazonaws.com/capacityType", "SPOT", "ON_DEMAND"),
+    ("karpenter.sh/capacity-type", "spot", "on-demand"),
+];
+
+fn capacity_label(key: &str) -> Option<(&'static str, &'static str)> {
+    CAPACITY_LABELS
+        .iter()
+        .find(|(label, _, _)| *label == key)
+        .map(|(_, spot, on_demand)| (*spot, *on_demand))
 }
 
 /// Label values that say "no".
@@ -583,7 +662,7 @@ fn node_selection(check: &Check<'_>, spec: &Node, at: &str, containers: &[Contai
     let push = |out: &mut Vec<Finding>, span: Span, pointer: String, message: String, what: Unavailable| {
         out.push(
             check
-                .finding(ids::EKS_FG_NODE_SELECTION, span, &pointer, message)
+                .finding(what.rule(), span, &pointer, message)
                 .with_label("no Fargate node has this")
                 .with_help(what.help()),
         );
@@ -597,6 +676,8 @@ fn node_selection(check: &Check<'_>, spec: &Node, at: &str, containers: &[Contai
             Some((Unavailable::Arch, entry.value.span))
         } else if OS_LABELS.contains(&key) && !value.is_empty() && value != "linux" {
             Some((Unavailable::Windows, entry.value.span))
+        } else if capacity_label(key).is_some_and(|(spot, _)| value == spot) {
+            Some((Unavailable::Spot, entry.value.span))
         } else if mentions_gpu(key) && !is_no(&value) {
             Some((Unavailable::Gpu, entry.key_span))
         } else if mentions_gpu(&value) {
@@ -723,6 +804,13 @@ fn unsatisfiable(expr: &Node) -> Option<(Unavailable, String)> {
             _ => false,
         };
         bad.then_some(Unavailable::Windows)
+    } else if let Some((spot, on_demand)) = capacity_label(key) {
+        let bad = match operator {
+            "In" => !values.is_empty() && values.iter().all(|v| v == spot),
+            "NotIn" => has(on_demand),
+            _ => false,
+        };
+        bad.then_some(Unavailable::Spot)
     } else if mentions_gpu(key) {
         let bad = match operator {
             "Exists" => true,
@@ -1059,6 +1147,37 @@ mod tests {
                 "/spec/containers/0/resources/limits/nvidia.com~1gpu",
             ]
         );
+    }
+
+    #[test]
+    fn spot_selectors_and_affinity() {
+        let selector = "apiVersion: v1\nkind: Pod\nspec:\n  nodeSelector: {eks.amazonaws.com/capacityType: SPOT, karpenter.sh/capacity-type: on-demand}\n  containers: [{name: a}]\n";
+        let found = findings(selector);
+        let rules: Vec<&str> = found.iter().map(|f| f.rule).collect();
+        assert_eq!(rules, ["FG115"]);
+        let affinity = |op: &str, values: &str| {
+            format!(
+                "apiVersion: v1\nkind: Pod\nspec:\n  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions:\n          - {{key: karpenter.sh/capacity-type, operator: {op}, values: {values}}}\n  containers: [{{name: a}}]\n"
+            )
+        };
+        assert_eq!(findings(&affinity("In", "[spot]")).len(), 1);
+        assert_eq!(findings(&affinity("NotIn", "[on-demand]")).len(), 1);
+        assert!(findings(&affinity("In", "[spot, on-demand]")).is_empty());
+        assert!(findings(&affinity("NotIn", "[spot]")).is_empty());
+        assert!(findings(&affinity("Exists", "[]")).is_empty());
+    }
+
+    #[test]
+    fn secrets_store_volumes_are_named() {
+        let pod = "apiVersion: v1\nkind: Pod\nspec:\n  containers: [{name: a}]\n  volumes: [{name: creds, csi: {driver: secrets-store.csi.k8s.io}}]\n";
+        let found = findings(pod);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("Secrets Store CSI driver"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0].help.as_deref().unwrap_or_default().contains("DaemonSets"));
     }
 
     #[test]

@@ -16,6 +16,9 @@ pub const DUPLICATE_KEY: &str = "YML002";
 pub const TOO_DEEP: &str = "YML003";
 pub const ALIAS_LIMIT: &str = "YML004";
 pub const TEMPLATE: &str = "YML005";
+pub const YAML11_AMBIGUOUS: &str = "YML006";
+pub const ANCHORS: &str = "YML007";
+pub const YAML11_UNSCHEMAED: &str = "YML008";
 
 pub const K8S_UNKNOWN_FIELD: &str = "K8S001";
 pub const K8S_WRONG_TYPE: &str = "K8S002";
@@ -47,6 +50,7 @@ pub const FG_CONTAINER_COUNT: &str = "FG013";
 pub const FG_CONTAINER_SIZE: &str = "FG014";
 pub const FG_GPU: &str = "FG015";
 pub const FG_WINDOWS: &str = "FG016";
+pub const FG_EBS: &str = "FG017";
 
 pub const EKS_FG_DAEMONSET: &str = "FG101";
 pub const EKS_FG_PRIVILEGED: &str = "FG102";
@@ -60,9 +64,20 @@ pub const EKS_FG_EPHEMERAL_STORAGE: &str = "FG109";
 pub const EKS_FG_SIZE: &str = "FG110";
 pub const EKS_FG_SIZE_JUMP: &str = "FG111";
 pub const EKS_FG_TOO_LARGE: &str = "FG112";
+pub const EKS_FG_EFS_DYNAMIC: &str = "FG113";
+pub const EKS_FG_CSI_STORAGE: &str = "FG114";
+pub const EKS_FG_SPOT: &str = "FG115";
+pub const EKS_FG_POD_IDENTITY: &str = "FG117";
+pub const EKS_FG_CNI: &str = "FG118";
+pub const EKS_FG_LB_TARGET: &str = "FG119";
+pub const EKS_FG_NO_PROFILE: &str = "FG116";
 
 /// Every id above, for the test that each has a rule file.
 pub const ALL: &[&str] = &[
+    YAML11_AMBIGUOUS,
+    ANCHORS,
+    YAML11_UNSCHEMAED,
+    EKS_FG_NO_PROFILE,
     INVALID_SUPPRESSION,
     UNUSED_SUPPRESSION,
     EXPIRED_SUPPRESSION,
@@ -80,6 +95,7 @@ pub const ALL: &[&str] = &[
     FG_CONTAINER_SIZE,
     FG_GPU,
     FG_WINDOWS,
+    FG_EBS,
     EKS_FG_DAEMONSET,
     EKS_FG_PRIVILEGED,
     EKS_FG_HOST_NETWORK,
@@ -89,6 +105,12 @@ pub const ALL: &[&str] = &[
     EKS_FG_EBS,
     EKS_FG_NODE_SELECTION,
     EKS_FG_EPHEMERAL_STORAGE,
+    EKS_FG_EFS_DYNAMIC,
+    EKS_FG_CSI_STORAGE,
+    EKS_FG_SPOT,
+    EKS_FG_POD_IDENTITY,
+    EKS_FG_CNI,
+    EKS_FG_LB_TARGET,
     FG_SIZE,
     FG_SIZE_MISSING,
     FG_NETWORK_MODE,
@@ -117,3 +139,13 @@ pub const ALL: &[&str] = &[
     ECS_INVALID_VALUE,
     ECS_CONTAINER_ARRAY,
 ];
+
+/// Every rule id: the ones above and those the rule packs declare beside their code.
+pub fn all() -> Vec<&'static str> {
+    let mut ids: Vec<&str> = ALL.to_vec();
+    ids.extend_from_slice(super::k8s::IDS);
+    ids.extend_from_slice(super::ecs::IDS);
+    ids.extend_from_slice(super::ecs_service::IDS);
+    ids.sort_unstable();
+    ids
+}

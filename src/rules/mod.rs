@@ -1,16 +1,28 @@
 //! The rule registry: one data file per rule in `rules/`, embedded at build time.
 
 pub mod docs;
+mod ecs;
+mod ecs_service;
 mod eks_sizing;
 mod fargate_ecs;
 mod fargate_eks;
+mod fargate_eks_identity;
+mod fargate_eks_network;
+mod fargate_eks_storage;
+pub mod fargate_profiles;
 pub mod ids;
+mod k8s;
 pub mod sizes;
 pub mod suppress;
 mod target;
+pub mod yaml;
 
+pub use ecs::check as check_ecs;
+pub use ecs_service::check as check_ecs_service;
 pub use fargate_ecs::{Task as FargateTask, check as check_ecs_fargate};
 pub use fargate_eks::check as check_eks_fargate;
+pub use k8s::check as check_kubernetes;
+pub use k8s::service_selectors;
 pub use target::{Selection, Target};
 
 use crate::finding::Severity;
@@ -33,6 +45,14 @@ pub enum Category {
     Fargate,
     /// A suppression comment or annotation that does not do what it says.
     Suppression,
+    /// The object is wrong: the platform rejects it or it cannot work as written.
+    Correctness,
+    /// It runs, with more privilege or exposure than it needs.
+    Security,
+    /// It runs, but fails or degrades under ordinary conditions (restarts, load, rollouts).
+    Reliability,
+    /// Other tools or YAML versions read the file differently than Kubernetes does.
+    Portability,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -73,6 +93,9 @@ pub struct Example {
     /// `--target` to lint the example with (default auto).
     #[serde(default)]
     pub target: Option<String>,
+    /// A `.k2e.yaml` to lint the example with.
+    #[serde(default)]
+    pub config: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for Severity {

@@ -2,6 +2,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::parse::{Document, Node, NodeKind, Scalar, ScalarStyle, Span, type_name};
+use crate::rules::{ids, yaml};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
@@ -148,6 +149,9 @@ fn type_finding(cx: &Context<'_>, node: &Node, pointer: &str, field: &str, expec
         "null" => "null".to_owned(),
         name => format!("{name} {}", shown(node)),
     };
+    if let Some(f) = yaml11_in_string_field(cx, node, pointer, field, expected) {
+        return vec![f];
+    }
     let mut f = make(
         cx,
         cx.ids.wrong_type,
@@ -160,6 +164,47 @@ fn type_finding(cx: &Context<'_>, node: &Node, pointer: &str, field: &str, expec
         f = f.with_help(help);
     }
     vec![f]
+}
+
+/// YML006: a plain `on`, `yes` or `0755` where a string belongs. YAML 1.1, which Kubernetes
+/// reads, made it a boolean or number; the author almost always meant the string.
+fn yaml11_in_string_field(
+    cx: &Context<'_>,
+    node: &Node,
+    pointer: &str,
+    field: &str,
+    expected: &str,
+) -> Option<Finding> {
+    let NodeKind::Scalar {
+        value,
+        style: ScalarStyle::Plain,
+    } = &node.kind
+    else {
+        return None;
+    };
+    let raw = cx.doc.raw(node.span)?;
+    if !expected.contains("string") || !yaml::reads_differently(raw, value) {
+        return None;
+    }
+    let rule = ids::YAML11_AMBIGUOUS;
+    Some(
+        Finding::at(
+            rule,
+            crate::rules::severity(rule),
+            cx.file,
+            cx.doc,
+            node.span,
+            format!(
+                "`{raw}` is {} in YAML 1.1, which Kubernetes reads; \"{field}\" must be {}",
+                yaml::yaml11_reading(value),
+                article(expected)
+            ),
+        )
+        .with_pointer(format!("{}{pointer}", cx.prefix))
+        .with_object(cx.object.clone())
+        .with_label("not a string in YAML 1.1")
+        .with_help(format!("quote it: \"{raw}\"")),
+    )
 }
 
 /// The fixes users need most: quotes around a number, and YAML 1.1 booleans/octals.

@@ -1,0 +1,276 @@
+//! Kubernetes best practice and the validation the API server does beyond its OpenAPI schema.
+//!
+//! The OpenAPI schemas declare enums, port numbers, object names and resource quantities as bare
+//! strings and integers: the API server's own validation is what rejects `imagePullPolicy:
+//! ifNotPresent`, `containerPort: 70000` or `memory: 1GB`. The correctness rules here repeat that
+//! validation and echo the API server's text so users recognise it; the reliability and security
+//! rules are the checks every workload should pass. Odd input (wrong types, missing fields) is
+//! skipped silently: the schema rules report it.
+
+mod enums;
+mod image;
+mod names;
+mod ports;
+mod probes;
+mod quantities;
+mod resources;
+mod secrets_in_env;
+mod security_context;
+mod selectors;
+pub mod service_selectors;
+mod volumes;
+
+use super::fargate_eks::{Check, Container, containers, pod_spec};
+use crate::detect::K8sObject;
+use crate::finding::Finding;
+use crate::parse::{Document, Node, NodeKind, Scalar, Span};
+
+const MISSING_REQUESTS: &str = "K8S010";
+const MISSING_MEMORY_LIMIT: &str = "K8S011";
+const IMAGE_TAG: &str = "K8S012";
+const NO_READINESS_PROBE: &str = "K8S013";
+const NO_LIVENESS_PROBE: &str = "K8S014";
+const RUN_AS_ROOT: &str = "K8S015";
+const PRIVILEGE_ESCALATION: &str = "K8S016";
+const WRITABLE_ROOT_FS: &str = "K8S017";
+const SECRET_IN_ENV: &str = "K8S018";
+const SELECTOR_MISMATCH: &str = "K8S019";
+const UNSUPPORTED_VALUE: &str = "K8S020";
+const PORT_RANGE: &str = "K8S021";
+const NODE_PORT: &str = "K8S022";
+const PORT_NAME: &str = "K8S023";
+const DUPLICATE_PORT: &str = "K8S024";
+const INVALID_NAME: &str = "K8S025";
+const DUPLICATE_NAME: &str = "K8S026";
+const INVALID_QUANTITY: &str = "K8S027";
+const REQUEST_OVER_LIMIT: &str = "K8S028";
+const VOLUME_NOT_FOUND: &str = "K8S029";
+
+/// The rule ids of this pack (each has `rules/{ID}.yaml`).
+pub const IDS: &[&str] = &[
+    MISSING_REQUESTS,
+    MISSING_MEMORY_LIMIT,
+    IMAGE_TAG,
+    NO_READINESS_PROBE,
+    NO_LIVENESS_PROBE,
+    RUN_AS_ROOT,
+    PRIVILEGE_ESCALATION,
+    WRITABLE_ROOT_FS,
+    SECRET_IN_ENV,
+    SELECTOR_MISMATCH,
+    UNSUPPORTED_VALUE,
+    PORT_RANGE,
+    NODE_PORT,
+    PORT_NAME,
+    DUPLICATE_PORT,
+    INVALID_NAME,
+    DUPLICATE_NAME,
+    INVALID_QUANTITY,
+    REQUEST_OVER_LIMIT,
+    VOLUME_NOT_FOUND,
+    service_selectors::RULE,
+];
+
+/// What runs the pods: it decides which restart policies the API server accepts and whether
+/// probes matter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Workload {
+    /// A bare Pod.
+    Pod,
+    /// Deployment, ReplicaSet, StatefulSet, DaemonSet, ReplicationController: pods that serve.
+    LongRunning,
+    /// Job, CronJob: pods that run to completion.
+    Batch,
+}
+
+/// The pod spec of a Pod or of a workload's template, with its containers.
+struct Pod<'a> {
+    spec: &'a Node,
+    /// Pointer of `spec` in the object.
+    at: &'static str,
+    containers: Vec<Container<'a>>,
+    workload: Workload,
+}
+
+impl Pod<'_> {
+    /// Init and regular containers: ephemeral containers are added by `kubectl debug` to a
+    /// running pod and have no resources, probes or ports of their own.
+    fn main_and_init(&self) -> impl Iterator<Item = &Container<'_>> {
+        self.containers.iter().filter(|c| c.list != "ephemeralContainers")
+    }
+
+    /// Windows pods: the API server refuses the Linux security context fields there.
+    fn is_windows(&self) -> bool {
+        let os = self.spec.get("os").and_then(|o| o.get("name")).and_then(Node::as_str);
+        let selector = self.spec.get("nodeSelector").and_then(|s| {
+            ["kubernetes.io/os", "beta.kubernetes.io/os"]
+                .iter()
+                .find_map(|k| s.get(k).and_then(Node::as_str))
+        });
+        os == Some("windows") || selector == Some("windows")
+    }
+}
+
+pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Finding>) {
+    let check = Check { file, doc, obj };
+    names::object_name(&check, out);
+    selectors::check(&check, out);
+    ports::service(&check, out);
+    enums::object(&check, out);
+    quantities::object(&check, out);
+    let Some((spec, at)) = pod_spec(obj) else {
+        return;
+    };
+    // A container whose name is not a string is the schema rules' to report.
+    let containers = containers(spec, at)
+        .into_iter()
+        .filter(|c| c.node.get("name").is_none_or(|n| n.as_str().is_some()))
+        .collect();
+    let pod = Pod {
+        spec,
+        at,
+        containers,
+        workload: workload(obj.kind),
+    };
+    resources::check(&check, &pod, out);
+    image::check(&check, &pod, out);
+    probes::check(&check, &pod, out);
+    security_context::check(&check, &pod, out);
+    secrets_in_env::check(&check, &pod, out);
+    enums::pod(&check, &pod, out);
+    ports::pod(&check, &pod, out);
+    names::pod(&check, &pod, out);
+    quantities::pod(&check, &pod, out);
+    volumes::check(&check, &pod, out);
+}
+
+/// The kind of an object `pod_spec` found a pod spec in.
+fn workload(kind: &str) -> Workload {
+    match kind {
+        "Pod" => Workload::Pod,
+        "Job" | "CronJob" => Workload::Batch,
+        _ => Workload::LongRunning,
+    }
+}
+
+fn container_name<'a>(c: &'a Container<'_>) -> &'a str {
+    c.node.get("name").and_then(Node::as_str).unwrap_or("?")
+}
+
+/// Where to underline a finding about a whole container: its `name` value, or its first key.
+fn container_span(c: &Container<'_>) -> Option<Span> {
+    if let Some(name) = c.node.entry("name") {
+        return Some(name.value.span);
+    }
+    c.node.as_map()?.first().map(|e| e.key_span)
+}
+
+/// A field that is absent, null or a mapping: anything else is a type error the schema rules
+/// report, and the rules reading it skip the object.
+fn map_or_absent(node: Option<&Node>) -> bool {
+    node.is_none_or(|n| {
+        n.as_map().is_some()
+            || matches!(
+                n.kind,
+                NodeKind::Scalar {
+                    value: Scalar::Null,
+                    ..
+                }
+            )
+    })
+}
+
+fn as_bool(node: &Node) -> Option<bool> {
+    match node.kind {
+        NodeKind::Scalar {
+            value: Scalar::Bool(b), ..
+        } => Some(b),
+        _ => None,
+    }
+}
+
+/// An integer scalar (not a string, not a float).
+fn as_int(node: &Node) -> Option<i64> {
+    match &node.kind {
+        NodeKind::Scalar {
+            value: Scalar::Number(n),
+            ..
+        } => n.as_i64(),
+        _ => None,
+    }
+}
+
+/// Text that is still a template (Helm, envsubst, kustomize vars, `<your-name>`), not a value.
+fn is_placeholder(s: &str) -> bool {
+    s.contains("{{") || s.contains("${") || s.contains("$(") || (s.contains('<') && s.contains('>'))
+}
+
+/// The allowed value the user most likely meant: same letters in another case, or a close typo.
+fn closest<'a>(value: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    if let Some(same) = allowed.iter().find(|a| a.eq_ignore_ascii_case(value)) {
+        return Some(same);
+    }
+    let lower = value.to_lowercase();
+    allowed
+        .iter()
+        .map(|a| {
+            let other = a.to_lowercase();
+            // One edit away also counts: "dta" for "data" scores low on Jaro-Winkler.
+            let one_edit = lower.len() > 2 && strsim::osa_distance(&lower, &other) <= 1;
+            (
+                strsim::jaro_winkler(&lower, &other).max(if one_edit { 0.85 } else { 0.0 }),
+                *a,
+            )
+        })
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, a)| a)
+}
+
+/// `"A", "B", "C"`: the API server's way of listing supported values.
+fn quoted_list(values: &[&str]) -> String {
+    values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod test_support {
+    use crate::detect::{Detected, detect};
+    use crate::finding::Finding;
+    use crate::parse::{Limits, yaml_text};
+
+    /// Runs the pack on every object of a YAML text and returns (rule, line:col, message).
+    pub(super) fn lint(text: &str) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for doc in yaml_text(text, &Limits::default()) {
+            let Some(root) = &doc.root else { continue };
+            if let Detected::Kubernetes(objects) = detect(root) {
+                for obj in &objects {
+                    super::check("test.yaml", &doc, obj, &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    /// The findings of one rule as `line:col message`.
+    pub(super) fn only(text: &str, rule: &str) -> Vec<String> {
+        lint(text)
+            .into_iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| format!("{}:{} {}", f.start.line, f.start.column, f.message))
+            .collect()
+    }
+
+    /// A Deployment around one container's YAML (indented under `containers:`).
+    pub(super) fn deployment(container: &str) -> String {
+        let mut text = String::from(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n",
+        );
+        for (i, line) in container.lines().enumerate() {
+            text.push_str(if i == 0 { "        - " } else { "          " });
+            text.push_str(line);
+            text.push('\n');
+        }
+        text
+    }
+}
