@@ -7,7 +7,7 @@ use crate::parse::Limits;
 use crate::report;
 use crate::rules::{Selection, Target};
 use crate::validate::{DEFAULT_KUBERNETES_VERSION, Validators};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -41,6 +41,23 @@ enum Command {
         /// A rule id, e.g. FG001.
         id: String,
     },
+    /// Print a shell completion script: k2e completions bash > /etc/bash_completion.d/k2e
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print a man page (roff): k2e man > k2e.1, k2e man lint > k2e-lint.1
+    Man {
+        /// The subcommand whose page to print (default: k2e itself).
+        subcommand: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Shell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Args, Debug)]
@@ -112,12 +129,39 @@ struct LintArgs {
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
+
+    /// Also write a report to a file, as FORMAT=PATH (repeatable): --output sarif=k2e.sarif
+    /// --output junit=k2e.xml. Each file is written whole or not at all.
+    #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
+    outputs: Vec<(Format, PathBuf)>,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
+    let (format, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?}: expected FORMAT=PATH, e.g. sarif=k2e.sarif"))?;
+    let format = Format::from_str(format, true)
+        .map_err(|_| format!("{format:?} is not a format; use human, json, sarif, junit, github or compact"))?;
+    if path.is_empty() {
+        return Err(format!("{s:?}: the path is empty"));
+    }
+    Ok((format, PathBuf::from(path)))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// Findings with source excerpts, for people.
     Human,
+    /// One JSON object (documented in README).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// JUnit XML, one testsuite per file, for CI test reports.
+    Junit,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// One line per finding: path:line:col: severity ID message.
+    Compact,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -180,6 +224,35 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Lint(args) => lint_command(args),
         Command::Rules => print(&crate::rules::docs::table()),
+        Command::Completions { shell } => {
+            let shell = match shell {
+                Shell::Bash => clap_complete::Shell::Bash,
+                Shell::Zsh => clap_complete::Shell::Zsh,
+                Shell::Fish => clap_complete::Shell::Fish,
+            };
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "k2e", &mut text);
+            print(&String::from_utf8_lossy(&text))
+        }
+        Command::Man { subcommand } => {
+            let mut command = Cli::command();
+            if let Some(name) = subcommand {
+                let Some(sub) = command.find_subcommand(&name).cloned() else {
+                    eprintln!("k2e: no subcommand {name}; `k2e --help` lists them");
+                    return 2;
+                };
+                // The page is named k2e-NAME, as the main page's SUBCOMMANDS section refers to it.
+                command = sub.name(format!("k2e-{name}")).version(env!("CARGO_PKG_VERSION"));
+            }
+            let mut text = Vec::new();
+            match clap_mangen::Man::new(command).render(&mut text) {
+                Ok(()) => print(&String::from_utf8_lossy(&text)),
+                Err(e) => {
+                    eprintln!("k2e: cannot render the man page: {e}");
+                    2
+                }
+            }
+        }
         Command::Explain { id } => match crate::rules::get(&id.to_ascii_uppercase()) {
             Some(rule) => print(&crate::rules::docs::explain(rule)),
             None => {
@@ -242,24 +315,35 @@ fn lint_command(args: LintArgs) -> i32 {
             return 2;
         }
     }
+    // An id named with --select is reported even when the config ignores it (or a prefix of
+    // it): the command line wins.
+    let ignore = config
+        .ignore
+        .iter()
+        .filter(|i| !args.select.iter().any(|s| s.starts_with(i.as_str())))
+        .cloned()
+        .chain(args.ignore.iter().cloned())
+        .collect();
+    let selection = Selection {
+        select: if args.select.is_empty() {
+            config.select.clone()
+        } else {
+            args.select.clone()
+        },
+        ignore,
+    };
     let opts = lint::Options {
         paths: args.paths,
         no_ignore: args.no_ignore,
         max_file_size: args.max_file_size,
         max_documents: args.max_documents,
         limits: Limits::default(),
-        snippets: matches!(args.format, Format::Human),
+        snippets: args.format == Format::Human || args.outputs.iter().any(|(f, _)| *f == Format::Human),
         record_checked: false,
         target: args.target.map(Target::from).or(config.target).unwrap_or_default(),
-        selection: Selection {
-            select: if args.select.is_empty() {
-                config.select.clone()
-            } else {
-                args.select
-            },
-            ignore: config.ignore.iter().cloned().chain(args.ignore).collect(),
-        },
+        selection,
         today: crate::rules::suppress::today(),
+        progress: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
         config,
     };
     let outcome = lint::run(&opts, &validators);
@@ -268,29 +352,45 @@ fn lint_command(args: LintArgs) -> i32 {
         FailOn::Warning => Severity::Warning,
         FailOn::Info => Severity::Info,
     };
-    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let written = match args.format {
-        Format::Json => report::json::write(&outcome, validators.kubernetes_version(), &mut stdout),
+    let meta = report::Meta {
+        kubernetes_version: validators.kubernetes_version(),
+        base: std::env::current_dir().unwrap_or_default(),
+    };
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let render = |format: Format, color: bool, out: &mut dyn Write| match format {
+        Format::Json => report::json::write(&outcome, meta.kubernetes_version, out),
+        Format::Sarif => report::sarif::write(&outcome, &meta, out),
+        Format::Junit => report::junit::write(&outcome, &meta, out),
+        Format::Github => report::github::write(&outcome, &meta, out),
+        Format::Compact => report::compact::write(&outcome, &meta, out),
         Format::Human => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                }
-            };
             let style = report::human::Style {
                 color,
                 verbose: args.verbose,
             };
-            report::human::write(&outcome, &style, &mut stdout)
+            report::human::write(&outcome, &style, out)
         }
     };
-    if let Err(e) = written.and_then(|()| stdout.flush()) {
+    let mut failed = false;
+    for (format, path) in &args.outputs {
+        if let Err(e) = write_atomically(path, |out| render(*format, false, out)) {
+            eprintln!("k2e: cannot write {}: {e}", path.display());
+            failed = true;
+        }
+    }
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    if let Err(e) = render(args.format, color, &mut stdout).and_then(|()| stdout.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("k2e: cannot write output: {e}");
             return 2;
         }
+    }
+    if failed {
+        return 2;
     }
     let code = report::exit_code(&outcome, fail_on);
     // Freeing compiled schemas and findings one by one costs more than the rest of a small run;
@@ -298,6 +398,27 @@ fn lint_command(args: LintArgs) -> i32 {
     std::mem::forget(outcome);
     std::mem::forget(validators);
     code
+}
+
+/// Writes a report next to its destination and renames it into place, so a reader never sees
+/// half a file and a failed run leaves the previous report intact.
+fn write_atomically(
+    path: &std::path::Path,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => std::path::Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    {
+        let mut out = std::io::BufWriter::new(file.as_file_mut());
+        render(&mut out)?;
+        out.flush()?;
+    }
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -314,7 +435,6 @@ mod tests {
 
     #[test]
     fn cli_is_well_formed() {
-        use clap::CommandFactory;
         Cli::command().debug_assert();
     }
 }

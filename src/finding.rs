@@ -75,6 +75,9 @@ pub struct Finding {
     pub snippet: Option<Snippet>,
     /// The reason given when a suppression silenced this finding.
     pub suppressed: Option<String>,
+    /// The file the document was rendered from, when a `# Source: chart/templates/x.yaml`
+    /// comment (helm template) names it.
+    pub source: Option<String>,
 }
 
 impl Finding {
@@ -96,6 +99,7 @@ impl Finding {
             related: Vec::new(),
             snippet: None,
             suppressed: None,
+            source: None,
         }
     }
 

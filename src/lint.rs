@@ -29,7 +29,12 @@ pub struct Options {
     pub today: String,
     /// `.k2e.yaml` (the default config when there is none).
     pub config: Config,
+    /// Show progress on stderr for long runs (set only when stderr is a terminal, never in CI).
+    pub progress: bool,
 }
+
+/// Runs this long show progress: below it, k2e finishes before a counter could be read.
+const PROGRESS_MIN_FILES: usize = 2000;
 
 /// A document k2e did not check, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,6 +65,8 @@ pub struct FileResult {
     pub checked: Vec<Checked>,
     /// Findings silenced by a suppression with a reason (kept for reports that list them).
     pub suppressed: Vec<Finding>,
+    /// The `.k2e.yaml` itself, holding findings about its suppressions: not a linted file.
+    pub is_config: bool,
     /// What the Service-to-workload check needs from the whole run.
     pub workloads: Vec<service_selectors::Workload>,
     pub services: Vec<service_selectors::Candidate>,
@@ -84,10 +91,23 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
         }
         Input::Stdin => true,
     });
-    let mut files: Vec<FileResult> = inputs
-        .par_iter()
-        .map(|input| lint_input(input, opts, validators))
-        .collect();
+    let done = AtomicUsize::new(0);
+    let finished = std::sync::atomic::AtomicBool::new(false);
+    let mut files: Vec<FileResult> = std::thread::scope(|scope| {
+        if opts.progress && inputs.len() >= PROGRESS_MIN_FILES {
+            scope.spawn(|| show_progress(&done, &finished, inputs.len()));
+        }
+        let files = inputs
+            .par_iter()
+            .map(|input| {
+                let result = lint_input(input, opts, validators);
+                done.fetch_add(1, Ordering::Relaxed);
+                result
+            })
+            .collect();
+        finished.store(true, Ordering::Relaxed);
+        files
+    });
     for problem in problems {
         files.push(FileResult {
             file: problem.file.clone(),
@@ -95,20 +115,28 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
             ..FileResult::default()
         });
     }
-    for f in &mut files {
-        f.findings.retain(|f| opts.selection.allows(f.rule));
-    }
     let workloads: Vec<_> = files
         .iter_mut()
         .flat_map(|f| std::mem::take(&mut f.workloads))
         .collect();
     let services: Vec<_> = files.iter_mut().flat_map(|f| std::mem::take(&mut f.services)).collect();
     service_selectors::resolve(&mut files, &workloads, &services);
+    // Suppressions see every finding, so one for a rule left out by --select is not "unused";
+    // the selection comes after, so it can also leave out the suppression findings.
     config::apply_suppressions(&opts.config, &mut files, &opts.today, whole_project(opts));
     files.sort_by(|a, b| a.file.cmp(&b.file));
     for f in &mut files {
+        // A file that could not be read or parsed is always reported, as an error: selection and
+        // severity overrides are for rules, not for hiding unchecked input.
+        let keep = |f: &Finding| rules::is_input_problem(f.rule) || opts.selection.allows(f.rule);
+        f.findings.retain(keep);
+        f.suppressed.retain(keep);
         for finding in &mut f.findings {
-            if let Some(severity) = opts.config.severity(finding.rule) {
+            if let Some(severity) = opts
+                .config
+                .severity(finding.rule)
+                .filter(|_| !rules::is_input_problem(finding.rule))
+            {
                 finding.severity = severity;
             }
         }
@@ -118,14 +146,27 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
     Outcome { files }
 }
 
+/// `k2e: 1200/5000 files` on one stderr line, rewritten in place and erased at the end.
+fn show_progress(done: &AtomicUsize, finished: &std::sync::atomic::AtomicBool, total: usize) {
+    use std::io::Write;
+    let mut stderr = std::io::stderr();
+    while !finished.load(Ordering::Relaxed) {
+        let _ = write!(stderr, "\rk2e: {}/{total} files", done.load(Ordering::Relaxed));
+        let _ = stderr.flush();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let _ = write!(stderr, "\r\x1b[K");
+}
+
 /// Whether the run covers the config's whole folder (a path given is that folder or above it),
 /// so a config suppression that matched nothing is really unused.
 fn whole_project(opts: &Options) -> bool {
     opts.config.file.is_some()
-        && opts
-            .paths
-            .iter()
-            .any(|p| p.is_dir() && std::path::absolute(p).is_ok_and(|dir| opts.config.root.starts_with(dir)))
+        && opts.paths.iter().any(|p| {
+            p.is_dir()
+                && std::path::absolute(p)
+                    .is_ok_and(|dir| config::normalize(&opts.config.root).starts_with(config::normalize(&dir)))
+        })
 }
 
 fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> FileResult {
@@ -300,10 +341,27 @@ fn check_document(file: &str, doc: Document, opts: &Options, validators: &Valida
     let start = out.findings.len();
     let counted = check_unsuppressed(file, &doc, opts, validators, out);
     let found = out.findings.split_off(start);
-    let (kept, suppressed) = rules::suppress::apply(file, &doc, found, &opts.today);
+    let (mut kept, mut suppressed) = rules::suppress::apply(file, &doc, found, &opts.today);
+    if let Some(source) = helm_source(&doc) {
+        for f in kept.iter_mut().chain(suppressed.iter_mut()) {
+            f.source = Some(source.to_owned());
+        }
+    }
     out.findings.extend(kept);
     out.suppressed.extend(suppressed);
     counted
+}
+
+/// The template a document was rendered from: `helm template` writes `# Source: PATH` at the
+/// top of each document it renders.
+fn helm_source(doc: &Document) -> Option<&str> {
+    let body_start = doc.root.as_ref().map_or(usize::MAX, |r| r.span.start);
+    doc.comments
+        .iter()
+        .take_while(|c| c.span.start < body_start)
+        .find_map(|c| c.text.trim().strip_prefix("Source:"))
+        .map(str::trim)
+        .filter(|path| !path.is_empty())
 }
 
 fn check_unsuppressed(
@@ -358,8 +416,8 @@ fn check_unsuppressed(
                 let schema = validators.check_kubernetes(file, doc, obj);
                 if schema.iter().any(|f| f.rule == ids::K8S_NO_SCHEMA) {
                     rules::yaml::unschemaed(file, doc, obj.node, &obj.pointer, &obj.label(), &mut out.findings);
-                    out.workloads.push(service_selectors::custom_resource(obj));
                 }
+                out.workloads.extend(service_selectors::custom_resource(obj));
                 out.findings.extend(schema);
                 rules::check_kubernetes(file, doc, obj, &mut out.findings);
                 out.workloads.extend(service_selectors::workload(obj));
@@ -386,7 +444,12 @@ fn check_unsuppressed(
         }
         Detected::Ecs { shape, family } => {
             out.findings.extend(validators.check_ecs(file, doc, root, shape));
-            let label = family.map(|f| format!("TaskDefinition/{f}"));
+            // An empty family is a schema error; name the object by its kind alone then.
+            let label = Some(
+                family
+                    .filter(|f| !f.is_empty())
+                    .map_or_else(|| "TaskDefinition".to_owned(), |f| format!("TaskDefinition/{f}")),
+            );
             rules::yaml::anchors(file, doc, label.as_deref(), &mut out.findings);
             let task = match shape {
                 EcsShape::Register => Some((root, "")),
@@ -399,7 +462,7 @@ fn check_unsuppressed(
                     doc,
                     node,
                     prefix,
-                    object: family.map(|f| format!("TaskDefinition/{f}")),
+                    object: label.clone(),
                 };
                 rules::check_ecs(&task, &mut out.findings);
                 if opts.target.ecs_fargate(node) {

@@ -437,3 +437,106 @@ fn bad_config_is_an_error_with_its_line() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("missing.yaml: cannot read"), "{}", r.stderr);
 }
+
+/// `helm template` output on stdin: each finding names its template as well as its stream
+/// position (fixture written for this repository, shaped like helm's output).
+#[test]
+fn rendered_helm_output_names_each_template() {
+    let text = std::fs::read(fixtures().join("rendered/helm-template.yaml")).unwrap();
+    let human = k2e_in(
+        &fixtures(),
+        &["lint", "--no-config", "--color", "never", "-"],
+        Some(&text),
+    );
+    let json = k2e_in(
+        &fixtures(),
+        &["lint", "--no-config", "--format", "json", "-"],
+        Some(&text),
+    );
+    assert_eq!(human.code, 1, "{}", human.stderr);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let sources: Vec<(String, u64, String)> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap(),
+                f["source"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            ("K8S001".to_owned(), 18, "shop/templates/service.yaml".to_owned()),
+            ("K8S020".to_owned(), 40, "shop/templates/deployment.yaml".to_owned()),
+        ]
+    );
+    settings().bind(|| insta::assert_snapshot!("helm-rendered-human", human.stdout));
+}
+
+/// Several reports from one run: the terminal gets one format, files get others, each file
+/// written whole (parent folders created).
+#[test]
+fn several_outputs_from_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let json_path = dir.path().join("reports/k2e.json");
+    let compact_path = dir.path().join("k2e.txt");
+    let json_arg = format!("json={}", json_path.display());
+    let compact_arg = format!("compact={}", compact_path.display());
+    let args = [
+        "--format",
+        "github",
+        "--output",
+        json_arg.as_str(),
+        "--output",
+        compact_arg.as_str(),
+        "invalid/every-schema-error.yaml",
+    ];
+    let run = lint(&args);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.starts_with("::"), "{}", run.stdout);
+    let alone = lint(&["--format", "json", "invalid/every-schema-error.yaml"]);
+    assert_eq!(std::fs::read_to_string(&json_path).unwrap(), alone.stdout);
+    let compact = lint(&["--format", "compact", "invalid/every-schema-error.yaml"]);
+    assert_eq!(std::fs::read_to_string(&compact_path).unwrap(), compact.stdout);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("reports")).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+
+    let bad = lint(&["--output", "yaml=x", "valid"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("\"yaml\" is not a format"), "{}", bad.stderr);
+    let unwritable = format!("json={}", dir.path().join("k2e.txt/inside.json").display());
+    let run = lint(&["--output", unwritable.as_str(), "valid"]);
+    assert_eq!(run.code, 2, "a report that cannot be written is an error");
+    assert!(run.stderr.contains("cannot write"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&compact_path).unwrap(),
+        compact.stdout,
+        "a failed write leaves other files alone"
+    );
+}
+
+#[test]
+fn completions_and_man_pages_come_from_the_cli_definition() {
+    for shell in ["bash", "zsh", "fish"] {
+        let run = k2e_in(&fixtures(), &["completions", shell], None);
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        for word in ["lint", "target", "eks-fargate", "output", "completions"] {
+            assert!(run.stdout.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let man = k2e_in(&fixtures(), &["man"], None);
+    assert!(
+        man.stdout.starts_with(".ie") && man.stdout.contains(".TH k2e 1"),
+        "{}",
+        man.stdout
+    );
+    assert!(man.stdout.contains("k2e\\-lint(1)"));
+    let lint_page = k2e_in(&fixtures(), &["man", "lint"], None);
+    assert!(lint_page.stdout.contains(".TH k2e-lint 1"), "{}", lint_page.stdout);
+    assert!(lint_page.stdout.contains("\\-\\-output"));
+    assert_eq!(k2e_in(&fixtures(), &["man", "nope"], None).code, 2);
+}

@@ -14,13 +14,25 @@ impl Globs {
     /// The error names the index of the bad pattern.
     pub fn new(patterns: &[String], names: bool) -> Result<Globs, (usize, String)> {
         let mut builder = GlobSetBuilder::new();
-        for (i, pattern) in patterns.iter().enumerate() {
-            let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
+        for (i, written) in patterns.iter().enumerate() {
+            let pattern = written.trim_start_matches("./").trim_end_matches('/');
+            // As in .gitignore: a path pattern without a slash matches at any depth, and a
+            // leading slash anchors it to the config's folder.
+            let pattern = if names {
+                pattern.to_owned()
+            } else if let Some(anchored) = pattern.strip_prefix('/') {
+                anchored.to_owned()
+            } else if pattern.contains('/') {
+                pattern.to_owned()
+            } else {
+                format!("**/{pattern}")
+            };
+            let pattern = pattern.as_str();
             let glob = GlobBuilder::new(pattern)
                 .literal_separator(!names)
                 .backslash_escape(true)
                 .build()
-                .map_err(|e| (i, format!("bad glob {pattern:?}: {}", e.kind())))?;
+                .map_err(|e| (i, format!("bad glob {written:?}: {}", e.kind())))?;
             builder.add(glob);
         }
         let set = builder.build().map_err(|e| (0, e.to_string()))?;
@@ -82,10 +94,16 @@ mod tests {
 
     #[test]
     fn path_globs_cover_folders_and_keep_star_in_one_folder() {
-        let g = paths(&["legacy", "charts/*/rendered.yaml", "**/*.tmpl.yaml", "./ops/"]);
+        let g = paths(&["legacy", "charts/*/rendered.yaml", "*.tmpl.yaml", "./ops/", "/top.yaml"]);
         assert!(g.matches_path("legacy/a.yaml"));
         assert!(g.matches_path("legacy/deep/b.yaml"));
+        assert!(
+            g.matches_path("apps/legacy/b.yaml"),
+            "no slash: any depth, as in .gitignore"
+        );
         assert!(!g.matches_path("legacy2/a.yaml"));
+        assert!(g.matches_path("top.yaml"));
+        assert!(!g.matches_path("apps/top.yaml"), "a leading slash anchors");
         assert!(g.matches_path("charts/web/rendered.yaml"));
         assert!(!g.matches_path("charts/web/x/rendered.yaml"));
         assert!(g.matches_path("a/b/c.tmpl.yaml"));

@@ -149,14 +149,19 @@ impl Config {
 
     /// Parses config text; `shown` names it in errors.
     pub fn parse(shown: &str, text: &str) -> Result<Config, String> {
-        let mut docs = crate::parse::yaml_text(text, &Limits::default());
-        if docs.len() > 1 {
-            let at = LineIndex::new(text, 0, 1).position(docs[1].offset);
+        let is_empty = |d: &Document| {
+            d.errors.is_empty() && d.root.as_ref().is_none_or(|r| r.to_json() == serde_json::Value::Null)
+        };
+        let mut docs: Vec<Document> = crate::parse::yaml_text(text, &Limits::default())
+            .into_iter()
+            .filter(|d| !is_empty(d))
+            .collect();
+        if let Some(second) = docs.get(1) {
+            let start = second.root.as_ref().map_or(0, |r| r.span.start);
+            let at = LineIndex::new(&second.text, second.offset, second.line).position(start);
             return Err(format!(
-                "{shown}:{}:{}: one document expected, found {}",
-                at.line,
-                at.column,
-                docs.len()
+                "{shown}:{}:{}: one YAML document expected; this is the start of a second one",
+                at.line, at.column
             ));
         }
         let doc = docs.pop().unwrap_or_else(|| Document::new(0, String::new(), 0, 1));
@@ -164,7 +169,8 @@ impl Config {
         let at = |node: Option<&Node>, message: &str| locate(shown, &lines, node, message);
         if let Some(e) = doc.errors.first() {
             let p = lines.position(e.span.start);
-            return Err(format!("{shown}:{}:{}: {}", p.line, p.column, e.message));
+            let message = e.message.replace(" (kubectl rejects the document)", "");
+            return Err(format!("{shown}:{}:{}: {message}", p.line, p.column));
         }
         let Some(root) = &doc.root else {
             return Ok(Config::default());
@@ -229,6 +235,26 @@ impl Config {
         for (i, s) in raw.suppressions.iter().enumerate() {
             for (j, id) in s.rules.iter().enumerate() {
                 check_rule(format!("/suppressions/{i}/rules/{j}"), id);
+            }
+        }
+        if let Some(version) = &raw.kubernetes_version {
+            let bundled = crate::validate::KUBERNETES_VERSIONS;
+            if !bundled.iter().any(|(v, _)| v == version) {
+                let node = root.pointer("/kubernetes-version").map(|(n, _)| n);
+                let known: Vec<&str> = bundled.iter().map(|(v, _)| *v).collect();
+                errors.push(at(
+                    node,
+                    &format!(
+                        "no bundled schemas for Kubernetes {version}; use one of {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+        for (i, s) in raw.suppressions.iter().enumerate() {
+            if let Some(until) = s.until.as_deref().filter(|d| !is_real_date(d)) {
+                let node = root.pointer(&format!("/suppressions/{i}/until")).map(|(n, _)| n);
+                errors.push(at(node, &format!("{until} is not a date (YYYY-MM-DD)")));
             }
         }
         let mut glob = |pointer: String, patterns: &[String], names: bool| {
@@ -324,8 +350,8 @@ impl Config {
         if file == "-" || file == "<stdin>" {
             return None;
         }
-        let absolute = std::path::absolute(file).ok()?;
-        let rel = absolute.strip_prefix(&self.root).ok()?;
+        let absolute = normalize(&std::path::absolute(file).ok()?);
+        let rel = absolute.strip_prefix(normalize(&self.root)).ok()?;
         let parts: Vec<_> = rel
             .components()
             .filter_map(|c| match c {
@@ -339,6 +365,39 @@ impl Config {
     pub fn excluded(&self, file: &str) -> bool {
         !self.exclude.is_empty() && self.relative(file).is_some_and(|rel| self.exclude.matches_path(&rel))
     }
+}
+
+/// A YYYY-MM-DD that exists in the calendar (2026-02-29 does not).
+fn is_real_date(s: &str) -> bool {
+    let mut parts = s.splitn(3, '-').map(|p| p.parse::<u32>().ok());
+    let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+/// `a/b/../c` -> `a/c` without touching the filesystem (`std::path::absolute` keeps `..`, and
+/// a symlink-resolving canonicalize would move files out of the project they were named in).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// `file:line:column: message` for a node of the config (its start, or the file's start).

@@ -87,6 +87,7 @@ pub fn apply(config: &Config, files: &mut Vec<FileResult>, today: &str, whole_pr
         None => files.push(FileResult {
             file: shown.clone(),
             findings: own,
+            is_config: true,
             ..FileResult::default()
         }),
     }

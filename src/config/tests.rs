@@ -67,6 +67,28 @@ fn schema_errors_name_their_line() {
 }
 
 #[test]
+fn bad_dates_and_versions_name_their_line() {
+    let err = Config::parse(
+        ".k2e.yaml",
+        "suppressions:\n  - {rules: [FG], reason: r, until: 2026-02-29}\n",
+    )
+    .unwrap_err();
+    assert_eq!(err, ".k2e.yaml:2:37: 2026-02-29 is not a date (YYYY-MM-DD)");
+    assert!(
+        Config::parse(
+            ".k2e.yaml",
+            "suppressions:\n  - {rules: [FG], reason: r, until: 2028-02-29}\n"
+        )
+        .is_ok()
+    );
+    let err = Config::parse(".k2e.yaml", "kubernetes-version: \"1.20\"\n").unwrap_err();
+    assert!(
+        err.starts_with(".k2e.yaml:1:21: no bundled schemas for Kubernetes 1.20; use one of 1.34"),
+        "{err}"
+    );
+}
+
+#[test]
 fn unknown_rules_and_bad_globs_name_their_line() {
     let err = Config::parse(".k2e.yaml", "ignore:\n  - FG\n  - XYZ9\n").unwrap_err();
     assert_eq!(
@@ -82,7 +104,17 @@ fn yaml_errors_name_their_line() {
     let err = Config::parse(".k2e.yaml", "target: auto\ntarget: ecs-fargate\n").unwrap_err();
     assert!(err.starts_with(".k2e.yaml:2:1: "), "{err}");
     let err = Config::parse(".k2e.yaml", "a: 1\n---\nb: 2\n").unwrap_err();
-    assert!(err.contains("one document expected"), "{err}");
+    assert_eq!(
+        err,
+        ".k2e.yaml:3:1: one YAML document expected; this is the start of a second one"
+    );
+    assert!(
+        Config::parse(".k2e.yaml", "target: auto\n---\n").is_ok(),
+        "a trailing separator is fine"
+    );
+    assert!(Config::parse(".k2e.yaml", "# c\n---\n# only a comment\n---\ntarget: auto\n").is_ok());
+    let err = Config::parse(".k2e.yaml", "target: a\ntarget: b\n").unwrap_err();
+    assert!(!err.contains("kubectl"), "{err}");
 }
 
 #[test]
@@ -99,6 +131,13 @@ fn paths_are_relative_to_the_config_folder() {
     assert!(c.excluded(&inside.display().to_string()));
     assert!(!c.excluded(&dir.path().join("app/a.yaml").display().to_string()));
     assert!(!c.excluded("/elsewhere/legacy/a.yaml"));
+    let dotted = dir.path().join("app/../legacy/b.yaml");
+    assert!(
+        c.excluded(&dotted.display().to_string()),
+        "`..` is resolved before matching"
+    );
+    let outside = dir.path().join("../outside/legacy/a.yaml");
+    assert!(c.relative(&outside.display().to_string()).is_none());
     assert!(c.relative("-").is_none());
     std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
     assert_eq!(find(&dir.path().join("a/b")), Some(path));

@@ -69,7 +69,7 @@ impl<'a> Rendered<'a> {
             name: finding.file.clone(),
             snippet: s.clone(),
         });
-        let title = match (&source, finding.start.line) {
+        let mut title = match (&source, finding.start.line) {
             (Some(_), _) => format!("{} {}", finding.rule, finding.message),
             (None, 0) => format!("{} {}: {}", finding.rule, finding.file, finding.message),
             (None, line) => format!(
@@ -77,6 +77,9 @@ impl<'a> Rendered<'a> {
                 finding.rule, finding.file, finding.start.column, finding.message
             ),
         };
+        if let Some(template) = &finding.source {
+            title.push_str(&format!(" (rendered from {template})"));
+        }
         Rendered { finding, source, title }
     }
 

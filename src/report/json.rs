@@ -42,6 +42,9 @@ struct JsonFinding<'a> {
     document: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     object: Option<&'a str>,
+    /// The Helm template the document was rendered from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -89,6 +92,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         pointer: f.pointer.as_deref(),
         document: f.document,
         object: f.object.as_deref(),
+        source: f.source.as_deref(),
         help: f.help.as_deref(),
         related: f
             .related

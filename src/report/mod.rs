@@ -1,11 +1,22 @@
 //! Findings -> what users and machines read.
 
+pub mod compact;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use crate::finding::Severity;
 use crate::lint::Outcome;
 use serde::Serialize;
+
+/// What every report needs besides the outcome.
+pub struct Meta<'a> {
+    pub kubernetes_version: &'a str,
+    /// The folder file paths are made relative to (SARIF `SRCROOT`): the working directory.
+    pub base: std::path::PathBuf,
+}
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
@@ -21,7 +32,7 @@ pub struct Summary {
 impl Summary {
     pub fn of(outcome: &Outcome) -> Self {
         let mut s = Summary {
-            files: outcome.files.len(),
+            files: outcome.files.iter().filter(|f| !f.is_config).count(),
             ..Summary::default()
         };
         for file in &outcome.files {

@@ -190,12 +190,18 @@ fn as_bool(node: &Node) -> Option<bool> {
 }
 
 /// An integer scalar (not a string, not a float).
+/// A whole number; one too large for i64 (`99999999999999999999`) saturates, so range checks
+/// still see it as out of range.
 fn as_int(node: &Node) -> Option<i64> {
     match &node.kind {
         NodeKind::Scalar {
             value: Scalar::Number(n),
             ..
-        } => n.as_i64(),
+        } => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.is_finite())
+                .map(|f| f as i64)
+        }),
         _ => None,
     }
 }

@@ -5,7 +5,9 @@
 //! It takes the whole run: each Service is reported as a candidate while its document is
 //! checked (so comment and annotation suppressions apply as usual), and `resolve` withdraws the
 //! candidates whose selector matches a workload, or whose namespace has no workload in the run at
-//! all (pre-commit lints a few files; the workloads may be elsewhere).
+//! all (pre-commit lints a few files; the workloads may be elsewhere), or has a custom resource
+//! whose controller may make the pods. Labels controllers add to pods (a StatefulSet pod's name,
+//! a Job's name) match any workload.
 
 use super::super::fargate_profiles::{namespace, pod_labels};
 use crate::detect::K8sObject;
@@ -44,14 +46,30 @@ pub fn workload(obj: &K8sObject<'_>) -> Option<Workload> {
     })
 }
 
-/// A custom resource, which may make pods through its controller.
-pub fn custom_resource(obj: &K8sObject<'_>) -> Workload {
-    Workload {
+/// A custom resource (an API group outside Kubernetes' own), which may make pods through its
+/// controller: an Argo Rollout, a Prometheus, a Knative Service.
+pub fn custom_resource(obj: &K8sObject<'_>) -> Option<Workload> {
+    let (group, _) = obj.group_version();
+    (group.contains('.') && !group.ends_with(".k8s.io")).then(|| Workload {
         labels: None,
         namespace: namespace(obj).to_owned(),
         object: obj.label(),
-    }
+    })
 }
+
+/// Labels the controllers put on pods themselves, so no template shows them: a per-pod
+/// Service of a StatefulSet, a Service for a Job's pods.
+const CONTROLLER_LABELS: &[&str] = &[
+    "statefulset.kubernetes.io/pod-name",
+    "apps.kubernetes.io/pod-index",
+    "controller-revision-hash",
+    "pod-template-hash",
+    "job-name",
+    "batch.kubernetes.io/job-name",
+    "controller-uid",
+    "batch.kubernetes.io/controller-uid",
+    "batch.kubernetes.io/job-completion-index",
+];
 
 /// Reports the Service as a candidate finding and returns what `resolve` needs to decide.
 pub fn service(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Finding>) -> Option<Candidate> {
@@ -108,9 +126,11 @@ pub fn resolve(files: &mut [FileResult], workloads: &[Workload], candidates: &[C
     for c in candidates {
         let in_namespace: Vec<&Workload> = workloads.iter().filter(|w| w.namespace == c.namespace).collect();
         let matched = in_namespace.iter().any(|w| {
-            w.labels
-                .as_ref()
-                .is_none_or(|labels| c.selector.iter().all(|(k, v)| labels.get(k) == Some(v)))
+            w.labels.as_ref().is_none_or(|labels| {
+                c.selector
+                    .iter()
+                    .all(|(k, v)| labels.get(k) == Some(v) || CONTROLLER_LABELS.contains(&k.as_str()))
+            })
         });
         let keep = !matched && namespaces.contains(c.namespace.as_str());
         let closest = in_namespace
