@@ -45,6 +45,7 @@ const DUPLICATE_NAME: &str = "K8S026";
 const INVALID_QUANTITY: &str = "K8S027";
 const REQUEST_OVER_LIMIT: &str = "K8S028";
 const VOLUME_NOT_FOUND: &str = "K8S029";
+const CONFLICTING_SECURITY_CONTEXT: &str = "K8S031";
 
 /// The rule ids of this pack (each has `rules/{ID}.yaml`).
 pub const IDS: &[&str] = &[
@@ -69,6 +70,7 @@ pub const IDS: &[&str] = &[
     REQUEST_OVER_LIMIT,
     VOLUME_NOT_FOUND,
     service_selectors::RULE,
+    CONFLICTING_SECURITY_CONTEXT,
 ];
 
 /// What runs the pods: it decides which restart policies the API server accepts and whether

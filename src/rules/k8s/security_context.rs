@@ -1,10 +1,10 @@
 //! K8S015 / K8S016 / K8S017: containers that may run as root, may gain privileges, or may write
-//! to their root filesystem. Separate ids so a team can accept one (a legacy image that needs a
+//! to their root filesystem; K8S031: the privilege settings the API server refuses together. Separate ids so a team can accept one (a legacy image that needs a
 //! writable root) and keep the others.
 
 use super::{
-    PRIVILEGE_ESCALATION, Pod, RUN_AS_ROOT, WRITABLE_ROOT_FS, as_bool, as_int, container_name, container_span,
-    map_or_absent,
+    CONFLICTING_SECURITY_CONTEXT, PRIVILEGE_ESCALATION, Pod, RUN_AS_ROOT, WRITABLE_ROOT_FS, as_bool, as_int,
+    container_name, container_span, map_or_absent,
 };
 use crate::finding::Finding;
 use crate::parse::{Entry, Node, Span};
@@ -101,9 +101,6 @@ pub(super) fn check(check: &Check<'_>, pod: &Pod<'_>, out: &mut Vec<Finding>) {
 fn escalation(check: &Check<'_>, c: &Container<'_>, sc: Option<&Node>, anchor: Span, out: &mut Vec<Finding>) {
     let entry = sc.and_then(|s| s.entry("allowPrivilegeEscalation"));
     let value = entry.and_then(|e| as_bool(&e.value));
-    if value == Some(false) {
-        return;
-    }
     let name = container_name(c);
     let privileged = sc.and_then(|s| s.get("privileged")).and_then(as_bool) == Some(true);
     let sys_admin = sc
@@ -113,6 +110,34 @@ fn escalation(check: &Check<'_>, c: &Container<'_>, sc: Option<&Node>, anchor: S
         .unwrap_or_default()
         .iter()
         .any(|cap| cap.as_str().is_some_and(|s| s == "SYS_ADMIN" || s == "CAP_SYS_ADMIN"));
+    if value == Some(false) {
+        // K8S031: the API server's own validation refuses the combination.
+        let conflict = if privileged {
+            Some("cannot set `allowPrivilegeEscalation` to false and `privileged` to true")
+        } else if sys_admin {
+            Some("cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN")
+        } else {
+            None
+        };
+        if let (Some(message), Some(e)) = (conflict, entry) {
+            out.push(
+                check
+                    .finding(
+                        CONFLICTING_SECURITY_CONTEXT,
+                        e.value.span,
+                        &format!("{}/securityContext/allowPrivilegeEscalation", c.pointer),
+                        format!("container \"{name}\": {message}"),
+                    )
+                    .with_label("refused with privileged / SYS_ADMIN")
+                    .with_help(if privileged {
+                        "remove privileged: true (keep allowPrivilegeEscalation: false), or drop allowPrivilegeEscalation if the container must be privileged"
+                    } else {
+                        "drop the SYS_ADMIN capability (keep allowPrivilegeEscalation: false), or drop allowPrivilegeEscalation if it needs SYS_ADMIN"
+                    }),
+            );
+        }
+        return;
+    }
     // The API server refuses allowPrivilegeEscalation: false beside these.
     let help = if privileged {
         "remove privileged: true, then set allowPrivilegeEscalation: false (the API server refuses the two together)"
