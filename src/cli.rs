@@ -34,6 +34,11 @@ enum Command {
     /// Validate manifests and task definitions; report findings with file:line:column.
     #[command(after_help = EXIT_CODES)]
     Lint(LintArgs),
+    /// Convert Kubernetes workloads to ECS task definitions and back, reporting what could not
+    /// be carried over.
+    Convert(crate::convert::ConvertArgs),
+    /// Estimate what workloads cost on Fargate and packed onto EC2, from the files alone.
+    Estimate(crate::estimate::EstimateArgs),
     /// List every rule: id, default severity, category, name and summary.
     Rules,
     /// Show everything about one rule: why it exists, how to fix it, examples.
@@ -223,6 +228,8 @@ pub fn main() -> i32 {
     let cli = Cli::parse();
     match cli.command {
         Command::Lint(args) => lint_command(args),
+        Command::Convert(args) => crate::convert::run(args),
+        Command::Estimate(args) => crate::estimate::run(args),
         Command::Rules => print(&crate::rules::docs::table()),
         Command::Completions { shell } => {
             let shell = match shell {

@@ -1,0 +1,117 @@
+//! Everything the inputs hold, by what it is: the converters look up Services, ConfigMaps,
+//! Secrets, ServiceAccounts and ECS services across all inputs, whatever file they came from.
+
+use super::input::Source;
+use crate::detect::{Detected, EcsShape, K8sObject, detect};
+use crate::parse::{Document, Node};
+
+pub struct K8sItem<'a> {
+    pub file: &'a str,
+    pub doc: &'a Document,
+    pub obj: K8sObject<'a>,
+}
+
+impl K8sItem<'_> {
+    pub fn namespace(&self) -> &str {
+        namespace_of(self.obj.node)
+    }
+
+    pub fn name(&self) -> &str {
+        self.obj.name.unwrap_or("")
+    }
+}
+
+pub fn namespace_of(node: &Node) -> &str {
+    node.get("metadata")
+        .and_then(|m| m.get("namespace"))
+        .and_then(Node::as_str)
+        .filter(|n| !n.is_empty())
+        .unwrap_or("default")
+}
+
+/// A task definition (`prefix` "" or "/taskDefinition", or a bare container array) or an ECS
+/// service.
+pub struct EcsItem<'a> {
+    pub file: &'a str,
+    pub doc: &'a Document,
+    pub root: &'a Node,
+    /// The task definition or service object.
+    pub node: &'a Node,
+    pub prefix: &'static str,
+    pub shape: Option<EcsShape>,
+}
+
+/// A document that is none of the above.
+#[derive(Clone, Debug, serde::Serialize, PartialEq, Eq)]
+pub struct Skipped {
+    pub file: String,
+    pub document: usize,
+    pub reason: String,
+}
+
+#[derive(Default)]
+pub struct Catalog<'a> {
+    pub k8s: Vec<K8sItem<'a>>,
+    pub ecs_tasks: Vec<EcsItem<'a>>,
+    pub ecs_services: Vec<EcsItem<'a>>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl<'a> Catalog<'a> {
+    pub fn new(sources: &'a [Source]) -> Self {
+        let mut c = Catalog::default();
+        for source in sources {
+            for doc in &source.documents {
+                let Some(root) = &doc.root else { continue };
+                match detect(root) {
+                    Detected::Kubernetes(objects) => {
+                        c.k8s.extend(objects.into_iter().map(|obj| K8sItem {
+                            file: &source.file,
+                            doc,
+                            obj,
+                        }));
+                    }
+                    Detected::Ecs { shape, .. } => {
+                        let (node, prefix) = match shape {
+                            EcsShape::Describe => (root.get("taskDefinition").unwrap_or(root), "/taskDefinition"),
+                            _ => (root, ""),
+                        };
+                        c.ecs_tasks.push(EcsItem {
+                            file: &source.file,
+                            doc,
+                            root,
+                            node,
+                            prefix,
+                            shape: Some(shape),
+                        });
+                    }
+                    Detected::EcsService { .. } => c.ecs_services.push(EcsItem {
+                        file: &source.file,
+                        doc,
+                        root,
+                        node: root,
+                        prefix: "",
+                        shape: None,
+                    }),
+                    Detected::Unknown(reason) => c.skipped.push(Skipped {
+                        file: source.file.clone(),
+                        document: doc.index,
+                        reason: reason.to_owned(),
+                    }),
+                }
+            }
+        }
+        c
+    }
+
+    /// A Kubernetes object by kind, namespace and name.
+    pub fn find(&self, kind: &str, namespace: &str, name: &str) -> Option<&K8sItem<'a>> {
+        self.k8s
+            .iter()
+            .find(|i| i.obj.kind == kind && i.namespace() == namespace && i.obj.name == Some(name))
+    }
+
+    pub fn of_kind<'s>(&'s self, kind: &'s str) -> impl Iterator<Item = &'s K8sItem<'a>> + 's {
+        self.k8s.iter().filter(move |i| i.obj.kind == kind)
+    }
+}

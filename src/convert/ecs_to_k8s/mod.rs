@@ -1,0 +1,175 @@
+//! ECS task definitions (RegisterTaskDefinition input, describe-task-definition output or a bare
+//! containerDefinitions array) -> a Deployment (or the kind --kind names), a Service for the
+//! port mappings and a ServiceAccount for the task role. An ECS service (CreateService input)
+//! among the inputs supplies replicas and the rollout limits.
+
+mod container;
+mod env;
+mod health;
+mod labels;
+mod objects;
+mod plan;
+mod security;
+mod service;
+mod task;
+mod volumes;
+
+use super::args::{Kind, Options};
+use super::catalog::{Catalog, EcsItem, Skipped};
+use super::cursor::At;
+use super::loss::{Counts, Ledger};
+use super::names::{dns_subdomain, file_stem};
+use super::outcome::{Conversion, ObjectReport, Output, Role};
+use crate::detect::EcsShape;
+use crate::parse::Node;
+use std::collections::BTreeMap;
+
+/// One conversion in progress.
+pub struct Cx<'o> {
+    pub opts: &'o Options,
+    pub ledger: Ledger,
+    pub kind: Kind,
+    /// The workload's name.
+    pub name: String,
+}
+
+impl Cx<'_> {
+    /// Where the pod spec sits in the workload.
+    pub fn pod_path(&self) -> &'static str {
+        match self.kind {
+            Kind::Pod => "/spec",
+            Kind::CronJob => "/spec/jobTemplate/spec/template/spec",
+            _ => "/spec/template/spec",
+        }
+    }
+
+    /// `Kind#/pointer` in the workload written.
+    pub fn to(&self, pointer: impl AsRef<str>) -> String {
+        format!("{}#{}", self.kind.name(), pointer.as_ref())
+    }
+
+    /// A pointer below the pod spec.
+    pub fn pod(&self, pointer: impl AsRef<str>) -> String {
+        self.to(format!("{}{}", self.pod_path(), pointer.as_ref()))
+    }
+
+    /// A pointer below the pod template's metadata (the object's own for a Pod).
+    pub fn template_meta(&self, pointer: impl AsRef<str>) -> String {
+        let base = match self.kind {
+            Kind::Pod => "/metadata",
+            Kind::CronJob => "/spec/jobTemplate/spec/template/metadata",
+            _ => "/spec/template/metadata",
+        };
+        self.to(format!("{base}{}", pointer.as_ref()))
+    }
+}
+
+/// The family a CreateService `taskDefinition` names: `family`, `family:3` or an ARN.
+fn family_of(task_definition: &str) -> &str {
+    let tail = task_definition.rsplit('/').next().unwrap_or(task_definition);
+    tail.split(':').next().unwrap_or(tail)
+}
+
+pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
+    for item in &catalog.k8s {
+        run.skipped.push(Skipped {
+            file: item.file.to_owned(),
+            document: item.doc.index,
+            reason: format!("Kubernetes {}: convert it with --to ecs", item.obj.kind),
+        });
+    }
+    let families: Vec<String> = catalog.ecs_tasks.iter().map(|t| family(t)).collect();
+    let mut used_services = vec![false; catalog.ecs_services.len()];
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (task, family) in catalog.ecs_tasks.iter().zip(&families) {
+        let service = catalog
+            .ecs_services
+            .iter()
+            .position(|s| s.node.get("taskDefinition").and_then(Node::as_str).map(family_of) == Some(family.as_str()));
+        if let Some(i) = service {
+            used_services[i] = true;
+        }
+        let base = file_stem(family);
+        let n = seen.entry(base.clone()).or_default();
+        *n += 1;
+        let stem = if *n == 1 { base } else { format!("{base}-{n}") };
+        let service = service.map(|i| &catalog.ecs_services[i]);
+        let (reports, output) = objects::convert(task, family, service, &stem, opts);
+        run.objects.extend(reports);
+        run.outputs.extend(output);
+    }
+    for (service, used) in catalog.ecs_services.iter().zip(used_services) {
+        if used {
+            continue;
+        }
+        let mut ledger = Ledger::default();
+        let named = service.node.get("taskDefinition").and_then(Node::as_str).unwrap_or("?");
+        ledger.dropped(
+            &At::new(service.node, ""),
+            format!("no task definition of family {:?} among the inputs", family_of(named)),
+            "convert the service together with its task definition",
+        );
+        run.objects
+            .push(report(service, ledger, Vec::new(), None, service_label(service)));
+    }
+}
+
+/// The family of a task definition; a bare container list is named after its file.
+fn family(item: &EcsItem<'_>) -> String {
+    match item.node.get("family").and_then(Node::as_str) {
+        Some(f) if !f.is_empty() => f.to_owned(),
+        _ => {
+            let file = std::path::Path::new(item.file);
+            file.file_stem()
+                .map_or_else(|| "task".to_owned(), |s| s.to_string_lossy().into_owned())
+        }
+    }
+}
+
+pub fn task_label(item: &EcsItem<'_>, family: &str) -> String {
+    match item.shape {
+        Some(EcsShape::ContainerDefinitions) => format!("ContainerDefinitions/{family}"),
+        _ => format!("TaskDefinition/{family}"),
+    }
+}
+
+pub fn service_label(item: &EcsItem<'_>) -> String {
+    let name = item.node.get("serviceName").and_then(Node::as_str).unwrap_or("?");
+    format!("EcsService/{name}")
+}
+
+/// The name of the workload written for a family.
+pub fn workload_name(family: &str) -> String {
+    dns_subdomain(family)
+}
+
+pub fn report(
+    item: &EcsItem<'_>,
+    mut ledger: Ledger,
+    outputs: Vec<String>,
+    error: Option<String>,
+    object: String,
+) -> ObjectReport {
+    ledger.sweep(item.root, "");
+    let (fields, added) = ledger.finish(item.doc);
+    ObjectReport {
+        file: item.file.to_owned(),
+        document: item.doc.index,
+        pointer: String::new(),
+        object,
+        outputs,
+        counts: Counts::of(&fields),
+        fields,
+        added,
+        error,
+    }
+}
+
+pub fn output(file: String, text: String, object: String) -> Output {
+    Output {
+        file,
+        text,
+        role: Role::Kubernetes,
+        object,
+    }
+}

@@ -1,0 +1,203 @@
+//! INPUT arguments -> parsed documents, with the lint pipeline's reader rules: directories are
+//! walked for *.yaml, *.yml and *.json, `-` is stdin, a YAML stream is split into documents so
+//! that a broken one does not hide the others, JSON is strict.
+
+use crate::discover::{Input, discover};
+use crate::finding::LineIndex;
+use crate::parse::{self, Document, Limits, ParseErrorKind, Stream};
+use serde::Serialize;
+use std::io::Read;
+use std::path::PathBuf;
+
+/// Larger inputs are refused, as `k2e lint` does by default.
+const MAX_FILE_SIZE: u64 = 64 << 20;
+const MAX_DOCUMENTS: usize = 100_000;
+
+/// One input file (or stdin) and its documents.
+#[derive(Debug)]
+pub struct Source {
+    pub file: String,
+    pub documents: Vec<Document>,
+}
+
+/// A file or document that could not be read or parsed.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct InputError {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// Reads every input; problems are collected, not fatal.
+pub fn read(paths: &[PathBuf]) -> (Vec<Source>, Vec<InputError>) {
+    let (inputs, problems) = discover(paths, false);
+    let mut errors: Vec<InputError> = problems
+        .into_iter()
+        .map(|f| InputError {
+            file: f.file,
+            document: None,
+            line: None,
+            message: f.message,
+        })
+        .collect();
+    let mut sources = Vec::new();
+    for input in inputs {
+        let file = input.display();
+        let bytes = match read_bytes(&input) {
+            Ok(b) => b,
+            Err(message) => {
+                errors.push(InputError {
+                    file,
+                    document: None,
+                    line: None,
+                    message,
+                });
+                continue;
+            }
+        };
+        let json_name =
+            matches!(&input, Input::File(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")));
+        let (source, errs) = parse_bytes(&file, &bytes, json_name);
+        errors.extend(errs);
+        sources.push(source);
+    }
+    (sources, errors)
+}
+
+fn read_bytes(input: &Input) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    let result = match input {
+        Input::Stdin => std::io::stdin().lock().take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes),
+        Input::File(path) => std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)),
+    };
+    result.map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err("larger than 64 MiB; not read".into());
+    }
+    Ok(bytes)
+}
+
+/// Parses a file's bytes: strict JSON for `.json` files and for text starting with `{` or `[`
+/// (falling back to YAML for the latter, which may be flow YAML), else a YAML stream.
+pub fn parse_bytes(file: &str, bytes: &[u8], json_name: bool) -> (Source, Vec<InputError>) {
+    let limits = Limits::default();
+    let mut errors = Vec::new();
+    let mut documents = Vec::new();
+    let (skip, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (3, rest),
+        None => (0, bytes),
+    };
+    let looks_json = body
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| matches!(b, b'{' | b'['));
+    if json_name || looks_json {
+        match parse::check_text(body, skip, 1) {
+            Ok(text) => {
+                let doc = parse::json(text, skip, &limits);
+                let syntax = doc.errors.iter().any(|e| e.kind == ParseErrorKind::Syntax);
+                if json_name || !syntax {
+                    keep(file, doc, &mut documents, &mut errors);
+                    return (
+                        Source {
+                            file: file.to_owned(),
+                            documents,
+                        },
+                        errors,
+                    );
+                }
+            }
+            Err(e) => {
+                errors.push(InputError {
+                    file: file.to_owned(),
+                    document: None,
+                    line: None,
+                    message: e.to_string(),
+                });
+                return (
+                    Source {
+                        file: file.to_owned(),
+                        documents,
+                    },
+                    errors,
+                );
+            }
+        }
+    }
+    for (index, chunk) in Stream::new(bytes, MAX_FILE_SIZE, MAX_DOCUMENTS).enumerate() {
+        match chunk {
+            Ok(chunk) => {
+                for mut doc in parse::yaml(&chunk, &limits) {
+                    doc.index = index;
+                    keep(file, doc, &mut documents, &mut errors);
+                }
+            }
+            Err(e) => errors.push(InputError {
+                file: file.to_owned(),
+                document: Some(index),
+                line: None,
+                message: e.to_string(),
+            }),
+        }
+    }
+    (
+        Source {
+            file: file.to_owned(),
+            documents,
+        },
+        errors,
+    )
+}
+
+/// A document with parse errors (duplicate keys included: kubectl rejects them) is not
+/// converted; an empty one is not a document.
+fn keep(file: &str, doc: Document, documents: &mut Vec<Document>, errors: &mut Vec<InputError>) {
+    if let Some(err) = doc.errors.first() {
+        let line = LineIndex::new(&doc.text, doc.offset, doc.line)
+            .position(err.span.start)
+            .line;
+        errors.push(InputError {
+            file: file.to_owned(),
+            document: Some(doc.index),
+            line: Some(line),
+            message: err.message.clone(),
+        });
+        return;
+    }
+    let empty = doc.root.as_ref().is_none_or(|r| {
+        matches!(
+            r.kind,
+            parse::NodeKind::Scalar {
+                value: parse::Scalar::Null,
+                ..
+            }
+        )
+    });
+    if !empty {
+        documents.push(doc);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_json_and_errors() {
+        let (s, e) = parse_bytes("a.yaml", b"a: 1\n---\nb: [\n---\nc: 3\n", false);
+        assert_eq!(s.documents.len(), 2);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].document, Some(1));
+        let (s, e) = parse_bytes("t.json", b"{\"family\": \"x\"}", true);
+        assert_eq!((s.documents.len(), e.len()), (1, 0));
+        let (s, e) = parse_bytes("t.json", b"{\"family\": ", true);
+        assert_eq!((s.documents.len(), e.len()), (0, 1));
+        let (s, e) = parse_bytes("x.yaml", b"{a: 1}\n", false);
+        assert_eq!((s.documents.len(), e.len()), (1, 0));
+        let (s, _) = parse_bytes("d.yaml", b"a: 1\na: 2\n", false);
+        assert!(s.documents.is_empty());
+    }
+}

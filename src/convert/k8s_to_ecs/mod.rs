@@ -1,0 +1,132 @@
+//! Kubernetes workloads -> ECS task definitions (RegisterTaskDefinition input) and, for kinds
+//! that keep replicas running, ECS services (CreateService input).
+
+mod container;
+mod env;
+mod metadata;
+mod network;
+mod others;
+mod placement;
+mod pod;
+mod probes;
+mod resources;
+mod security;
+mod service;
+mod sizing;
+mod task;
+mod volumes;
+mod workload;
+
+use super::args::Options;
+use super::catalog::{Catalog, K8sItem};
+use super::loss::Ledger;
+use super::outcome::{Conversion, ObjectReport};
+use super::references::RefKind;
+use std::collections::BTreeMap;
+
+/// Kinds converted to task definitions.
+pub const WORKLOADS: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Pod",
+    "Job",
+    "CronJob",
+];
+
+/// Where output pointers point: `task-definition#/...` and `service#/...`.
+pub fn td(pointer: impl AsRef<str>) -> String {
+    format!("task-definition#{}", pointer.as_ref())
+}
+
+pub fn svc(pointer: impl AsRef<str>) -> String {
+    format!("service#{}", pointer.as_ref())
+}
+
+/// What the workloads referenced, so the Secrets, ConfigMaps, ServiceAccounts and Services of
+/// the input can say where each of their fields went.
+#[derive(Debug, Default)]
+pub struct Uses {
+    /// (kind, namespace, name) -> key -> ARN.
+    pub keys: BTreeMap<(RefKind, String, String), BTreeMap<String, String>>,
+    /// (namespace, name) -> task role ARN.
+    pub service_accounts: BTreeMap<(String, String), String>,
+    /// (namespace, Service name) -> (family, port mappings it reaches: (target, container, port)).
+    pub services: BTreeMap<(String, String), Vec<ServiceUse>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceUse {
+    pub family: String,
+    /// Service port index -> (container, containerPort), when the target port is in the pod.
+    pub ports: BTreeMap<usize, (String, i64)>,
+    pub load_balanced: bool,
+}
+
+/// One conversion in progress.
+pub struct Cx<'o, 'c> {
+    pub opts: &'o Options,
+    pub catalog: &'o Catalog<'c>,
+    pub namespace: String,
+    pub family: String,
+    pub ledger: Ledger,
+    pub uses: &'o mut Uses,
+    /// Ports and port names already mapped: the containers of an awsvpc task share one network
+    /// interface, so two cannot take the same port.
+    pub ports: std::collections::BTreeSet<(i64, String)>,
+    pub port_names: std::collections::BTreeSet<String>,
+}
+
+impl Cx<'_, '_> {
+    pub fn fargate(&self) -> bool {
+        self.opts.fargate()
+    }
+
+    /// A reason for a field Fargate cannot take, with what to do about it.
+    pub fn not_on_fargate(&mut self, at: &super::cursor::At<'_>, what: &str, fix: &str) {
+        self.ledger
+            .dropped(at, format!("{what} is not available on Fargate"), fix.to_owned());
+    }
+}
+
+pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
+    let mut uses = Uses::default();
+    let stems = workload::stems(catalog);
+    for (item, stem) in catalog.k8s.iter().zip(&stems) {
+        if let Some(stem) = stem {
+            let (report, outputs) = workload::convert(item, stem, catalog, opts, &mut uses);
+            run.objects.push(report);
+            run.outputs.extend(outputs);
+        }
+    }
+    for (item, stem) in catalog.k8s.iter().zip(&stems) {
+        if stem.is_none() {
+            run.objects.push(others::account(item, &uses));
+        }
+    }
+    for item in catalog.ecs_tasks.iter().chain(&catalog.ecs_services) {
+        run.skipped.push(super::catalog::Skipped {
+            file: item.file.to_owned(),
+            document: item.doc.index,
+            reason: "ECS input: convert it with --to k8s".into(),
+        });
+    }
+}
+
+/// The report of one input object once its ledger is complete.
+pub fn report(item: &K8sItem<'_>, mut ledger: Ledger, outputs: Vec<String>, error: Option<String>) -> ObjectReport {
+    ledger.sweep(item.obj.node, &item.obj.pointer);
+    let (fields, added) = ledger.finish(item.doc);
+    ObjectReport {
+        file: item.file.to_owned(),
+        document: item.doc.index,
+        pointer: item.obj.pointer.clone(),
+        object: item.obj.label(),
+        outputs,
+        counts: super::loss::Counts::of(&fields),
+        fields,
+        added,
+        error,
+    }
+}

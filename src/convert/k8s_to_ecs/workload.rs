@@ -1,0 +1,351 @@
+//! One workload object: its top-level fields and the spec fields of each kind, down to the
+//! pod template.
+
+use super::service::Rollout;
+use super::task::Task;
+use super::{Cx, Uses, WORKLOADS, metadata, pod, report, svc, td};
+use crate::convert::args::{Kind, Options};
+use crate::convert::catalog::{Catalog, K8sItem};
+use crate::convert::cursor::At;
+use crate::convert::loss::Ledger;
+use crate::convert::names::{ecs_name, file_stem};
+use crate::convert::outcome::{ObjectReport, Output, Role};
+use crate::convert::{emit_json, value::Value};
+use std::collections::BTreeMap;
+
+/// The output file stem of each workload (None for other objects): its name, or, when two
+/// workloads share a name, kind-name, then namespace-kind-name, then a counter.
+pub fn stems(catalog: &Catalog<'_>) -> Vec<Option<String>> {
+    let base: Vec<Option<(String, String, String)>> = catalog
+        .k8s
+        .iter()
+        .map(|i| {
+            WORKLOADS.contains(&i.obj.kind).then(|| {
+                (
+                    file_stem(i.obj.name.unwrap_or("unnamed")),
+                    i.obj.kind.to_ascii_lowercase(),
+                    file_stem(i.namespace()),
+                )
+            })
+        })
+        .collect();
+    let count = |f: &dyn Fn(&(String, String, String)) -> String| {
+        let mut m: BTreeMap<String, usize> = BTreeMap::new();
+        for b in base.iter().flatten() {
+            *m.entry(f(b)).or_default() += 1;
+        }
+        m
+    };
+    let by_name = count(&|b| b.0.clone());
+    let by_kind = count(&|b| format!("{}-{}", b.1, b.0));
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    base.iter()
+        .map(|b| {
+            let (name, kind, ns) = b.as_ref()?;
+            let stem = if by_name[name] == 1 {
+                name.clone()
+            } else if by_kind[&format!("{kind}-{name}")] == 1 {
+                format!("{kind}-{name}")
+            } else {
+                format!("{ns}-{kind}-{name}")
+            };
+            let n = seen.entry(stem.clone()).or_default();
+            *n += 1;
+            Some(if *n == 1 { stem } else { format!("{stem}-{n}") })
+        })
+        .collect()
+}
+
+pub fn convert(
+    item: &K8sItem<'_>,
+    stem: &str,
+    catalog: &Catalog<'_>,
+    opts: &Options,
+    uses: &mut Uses,
+) -> (ObjectReport, Vec<Output>) {
+    let Some(kind) = Kind::from_name(item.obj.kind) else {
+        return (
+            report(item, Ledger::default(), Vec::new(), Some("not a workload kind".into())),
+            Vec::new(),
+        );
+    };
+    let name = item.obj.name.unwrap_or("unnamed");
+    let mut cx = Cx {
+        opts,
+        catalog,
+        namespace: item.namespace().to_owned(),
+        family: ecs_name(name),
+        ledger: Ledger::default(),
+        uses,
+        ports: Default::default(),
+        port_names: Default::default(),
+    };
+    let root = At::new(item.obj.node, item.obj.pointer.clone());
+    let mut task = Task::default();
+    let mut rollout = Rollout::default();
+    for (key, at) in root.entries() {
+        match key {
+            "apiVersion" => {
+                if at.str() == Some(kind.api_version()) {
+                    cx.ledger.mapped(&at, td(""));
+                } else {
+                    cx.ledger.approx(
+                        &at,
+                        td(""),
+                        format!("{} is not served by current Kubernetes; converting back writes {}", at.text().unwrap_or_default(), kind.api_version()),
+                    );
+                }
+            }
+            "kind" if kind == Kind::DaemonSet && opts.fargate() => cx.ledger.approx(
+                &at,
+                td(""),
+                "Fargate has no daemon scheduling: the task definition runs one copy per task you start; run it as a sidecar of the tasks that need it, or convert with --launch-type ec2 for a DAEMON service",
+            ),
+            "kind" => cx.ledger.mapped(&at, td("")),
+            "metadata" => metadata::object(&mut cx, &at, &mut task, kind),
+            "spec" => spec(&mut cx, &at, kind, &mut task, &mut rollout),
+            "status" => cx
+                .ledger
+                .dropped(&at, "status is written by the cluster", "nothing to do: ECS reports task state itself"),
+            _ => cx.ledger.unknown(&at, kind.name()),
+        }
+    }
+    if task.containers.is_empty() {
+        let message = "no container with an image: nothing to run".to_owned();
+        // Nothing was written, so nothing was carried over.
+        let mut ledger = Ledger::default();
+        ledger.dropped(
+            &root,
+            message.clone(),
+            "give the containers their images and convert again",
+        );
+        return (report(item, ledger, Vec::new(), Some(message)), Vec::new());
+    }
+    let task_def = super::task::assemble(&mut cx, task);
+    let mut outputs = vec![Output {
+        file: format!("{stem}.task-definition.json"),
+        text: emit_json::to_string(&Value::Map(task_def.clone())),
+        role: Role::TaskDefinition,
+        object: item.obj.label(),
+    }];
+    // A DaemonSet is a DAEMON service, which only EC2 offers.
+    if kind.has_replicas() || (kind == Kind::DaemonSet && !opts.fargate()) {
+        let service = super::service::create_service(&mut cx, &task_def, &rollout, item);
+        outputs.push(Output {
+            file: format!("{stem}.service.json"),
+            text: emit_json::to_string(&Value::Map(service)),
+            role: Role::Service,
+            object: item.obj.label(),
+        });
+    }
+    let files = outputs.iter().map(|o| o.file.clone()).collect();
+    (report(item, cx.ledger, files, None), outputs)
+}
+
+/// A workload's spec: the controller's own fields, then the pod template.
+fn spec(cx: &mut Cx<'_, '_>, spec: &At<'_>, kind: Kind, task: &mut Task, rollout: &mut Rollout) {
+    if !spec.is_map() {
+        cx.ledger.invalid(spec, "a mapping");
+        return;
+    }
+    if kind == Kind::Pod {
+        pod::spec(cx, spec, task, kind);
+        return;
+    }
+    for (key, at) in spec.entries() {
+        match (kind, key) {
+            (_, "template") if kind != Kind::CronJob => template(cx, &at, task, kind),
+            (Kind::Deployment | Kind::StatefulSet | Kind::ReplicaSet, "replicas") => match at.int() {
+                Some(n) if n >= 0 => {
+                    rollout.replicas = Some(n);
+                    cx.ledger.mapped(&at, svc("/desiredCount"));
+                }
+                _ => cx.ledger.invalid(&at, "a replica count"),
+            },
+            (_, "selector") => selector(cx, &at, spec, kind),
+            (Kind::Deployment, "strategy") => super::service::strategy(cx, &at, rollout),
+            (Kind::StatefulSet | Kind::DaemonSet, "updateStrategy") => super::service::update_strategy(cx, &at, kind, rollout),
+            (_, "minReadySeconds") => cx.ledger.dropped(
+                &at,
+                "ECS has no minimum time a task must be healthy before it counts as available",
+                "rely on the container health check and the load balancer's health check; healthCheckGracePeriodSeconds on the service delays load balancer checks",
+            ),
+            (_, "revisionHistoryLimit") => cx.ledger.dropped(
+                &at,
+                "ECS keeps every task definition revision",
+                "deregister old revisions with aws ecs deregister-task-definition if you need to",
+            ),
+            (Kind::Deployment, "progressDeadlineSeconds") => cx.ledger.dropped(
+                &at,
+                "ECS has no progress deadline",
+                "enable deploymentConfiguration.deploymentCircuitBreaker on the service to stop failed deployments",
+            ),
+            (Kind::Deployment, "paused") => cx.ledger.dropped(&at, "ECS services cannot be paused", "nothing to convert"),
+            (Kind::StatefulSet, "serviceName") => cx.ledger.dropped(
+                &at,
+                "ECS tasks have no stable network identities (pod-0, pod-1)",
+                "give the service a Cloud Map registry (serviceRegistries) or Service Connect for discovery",
+            ),
+            (Kind::StatefulSet, "volumeClaimTemplates") => cx.ledger.dropped(
+                &at,
+                "ECS has no per-task persistent volumes created from a template",
+                "use an EFS volume shared by the tasks (--efs), or EBS volumes configured at launch in the service",
+            ),
+            (Kind::StatefulSet, "podManagementPolicy" | "persistentVolumeClaimRetentionPolicy" | "ordinals") => {
+                cx.ledger.dropped(&at, "ECS tasks are not ordered and have no claims", "nothing to convert")
+            }
+            (Kind::Job, _) => job_field(cx, &at, key, task),
+            (Kind::CronJob, _) => cron_field(cx, &at, key, task),
+            _ => cx.ledger.unknown(&at, &format!("{}Spec", kind.name())),
+        }
+    }
+}
+
+/// The selector: an ECS service owns its tasks, so there is none. Converting back selects on
+/// all pod labels, which gives the same selector when it already selected on all of them.
+fn selector(cx: &mut Cx<'_, '_>, at: &At<'_>, spec: &At<'_>, kind: Kind) {
+    if matches!(kind, Kind::Job) {
+        cx.ledger.dropped(
+            at,
+            "a hand-written Job selector has no ECS counterpart (tasks belong to their run)",
+            "nothing to convert",
+        );
+        return;
+    }
+    let labels = spec
+        .get("template")
+        .and_then(|t| t.get("metadata"))
+        .and_then(|m| m.get("labels"))
+        .map(|l| l.node.to_json());
+    let match_labels = at.get("matchLabels").map(|m| m.node.to_json());
+    let only_match_labels = at.entries().iter().all(|(k, _)| *k == "matchLabels");
+    if only_match_labels && match_labels.is_some() && match_labels == labels {
+        cx.ledger.mapped(at, td("/containerDefinitions/0/dockerLabels"));
+    } else {
+        cx.ledger.approx(
+            at,
+            svc(""),
+            "an ECS service owns its tasks and needs no selector; converting back selects on all the pod labels",
+        );
+    }
+}
+
+/// `spec.template`: labels and annotations, then the pod spec.
+pub fn template(cx: &mut Cx<'_, '_>, at: &At<'_>, task: &mut Task, kind: Kind) {
+    if !at.is_map() {
+        cx.ledger.invalid(at, "a pod template");
+        return;
+    }
+    for (key, field) in at.entries() {
+        match key {
+            "metadata" => metadata::template(cx, &field, task),
+            "spec" => pod::spec(cx, &field, task, kind),
+            _ => cx.ledger.unknown(&field, "PodTemplateSpec"),
+        }
+    }
+}
+
+fn job_field(cx: &mut Cx<'_, '_>, at: &At<'_>, key: &str, task: &mut Task) {
+    let (reason, fix) = match key {
+        "template" => {
+            template(cx, at, task, Kind::Job);
+            return;
+        }
+        "parallelism" | "completions" | "completionMode" => (
+            "ECS runs a task definition as many times as it is asked, with no completion tracking",
+            "start the tasks with aws ecs run-task --count N (at most 10 per call), or a Step Functions map state",
+        ),
+        "backoffLimit" | "backoffLimitPerIndex" | "maxFailedIndexes" | "podFailurePolicy" | "podReplacementPolicy" => (
+            "ECS does not retry failed standalone tasks",
+            "retry from the scheduler that starts the task (EventBridge Scheduler retry policy, Step Functions Retry)",
+        ),
+        "activeDeadlineSeconds" => (
+            "ECS does not stop a standalone task after a deadline",
+            "stop it from the caller (Step Functions TimeoutSeconds) or in the entrypoint (timeout N cmd)",
+        ),
+        "ttlSecondsAfterFinished" => (
+            "ECS forgets stopped tasks by itself after about an hour",
+            "nothing to do",
+        ),
+        "suspend" | "managedBy" | "manualSelector" | "successPolicy" | "scheduling" => (
+            "this Job control has no ECS counterpart",
+            "nothing to convert; control runs from the scheduler that starts the task",
+        ),
+        _ => {
+            cx.ledger.unknown(at, "JobSpec");
+            return;
+        }
+    };
+    cx.ledger.dropped(at, reason, fix);
+}
+
+fn cron_field(cx: &mut Cx<'_, '_>, at: &At<'_>, key: &str, task: &mut Task) {
+    match key {
+        "schedule" => {
+            let schedule = at.text().unwrap_or_default();
+            cx.ledger.dropped(
+                at,
+                "ECS has no scheduler of its own",
+                format!(
+                    "create an EventBridge Scheduler schedule with an ECS RunTask target: aws scheduler create-schedule --schedule-expression \"cron({})\" (EventBridge cron has six fields and uses ? for day-of-month or day-of-week)",
+                    eventbridge_cron(&schedule)
+                ),
+            );
+        }
+        "timeZone" => cx.ledger.dropped(
+            at,
+            "ECS has no scheduler of its own",
+            "pass it to EventBridge Scheduler as --schedule-expression-timezone",
+        ),
+        "jobTemplate" => {
+            for (k, field) in at.entries() {
+                match k {
+                    "metadata" => metadata::job_template(cx, &field),
+                    "spec" if field.is_map() => {
+                        for (jk, jf) in field.entries() {
+                            job_field(cx, &jf, jk, task);
+                        }
+                    }
+                    "spec" => cx.ledger.invalid(&field, "a JobSpec"),
+                    _ => cx.ledger.unknown(&field, "JobTemplateSpec"),
+                }
+            }
+        }
+        "concurrencyPolicy"
+        | "startingDeadlineSeconds"
+        | "suspend"
+        | "successfulJobsHistoryLimit"
+        | "failedJobsHistoryLimit" => cx.ledger.dropped(
+            at,
+            "this CronJob control has no ECS counterpart",
+            "EventBridge Scheduler has a flexible time window and retry policy; overlapping runs are not prevented",
+        ),
+        _ => cx.ledger.unknown(at, "CronJobSpec"),
+    }
+}
+
+/// A five-field cron as EventBridge's six-field one (best effort: names and steps pass through).
+pub fn eventbridge_cron(cron: &str) -> String {
+    let fields: Vec<&str> = cron.split_whitespace().collect();
+    match fields.as_slice() {
+        [min, hour, dom, month, dow] => {
+            let (dom, dow) = if *dow == "*" {
+                (dom.to_string(), "?".to_string())
+            } else {
+                ("?".to_string(), dow.to_string())
+            };
+            format!("{min} {hour} {dom} {month} {dow} *")
+        }
+        _ => cron.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cron() {
+        assert_eq!(super::eventbridge_cron("*/5 * * * *"), "*/5 * * * ? *");
+        assert_eq!(super::eventbridge_cron("0 3 * * 1"), "0 3 ? * 1 *");
+        assert_eq!(super::eventbridge_cron("@daily"), "@daily");
+    }
+}
