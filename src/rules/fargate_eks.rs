@@ -119,6 +119,21 @@ impl Container<'_> {
     }
 }
 
+/// The EKS-on-Fargate findings of every object in a one-document YAML text, for the tests of
+/// this module and its siblings.
+#[cfg(test)]
+pub(super) fn findings_in(text: &str) -> Vec<Finding> {
+    use crate::detect::{Detected, detect};
+    let d = crate::parse::yaml_text(text, &crate::parse::Limits::default()).remove(0);
+    let mut out = Vec::new();
+    if let Some(Detected::Kubernetes(objs)) = d.root.as_ref().map(detect) {
+        for obj in &objs {
+            check("f.yaml", &d, obj, &mut out);
+        }
+    }
+    out
+}
+
 pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Finding>) {
     let check = Check { file, doc, obj };
     daemonset(&check, out);
@@ -994,15 +1009,7 @@ mod tests {
     }
 
     fn findings(text: &str) -> Vec<Finding> {
-        let d = doc(text);
-        let mut out = Vec::new();
-        if let Some(root) = d.root.as_ref() {
-            if let Detected::Kubernetes(objs) = detect(root) {
-                for obj in &objs {
-                    check("f.yaml", &d, obj, &mut out);
-                }
-            }
-        }
+        let mut out = findings_in(text);
         // Sizing (FG110-FG112) reports on every pod; its own tests are in eks_sizing.rs.
         let sizing = [ids::EKS_FG_SIZE, ids::EKS_FG_SIZE_JUMP, ids::EKS_FG_TOO_LARGE];
         out.retain(|f| !sizing.contains(&f.rule));

@@ -111,20 +111,10 @@ fn association(check: &Check<'_>, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::detect::{Detected, detect};
     use crate::finding::Finding;
-    use crate::parse::{Limits, yaml_text};
 
     fn findings(text: &str) -> Vec<Finding> {
-        let d = yaml_text(text, &Limits::default()).remove(0);
-        let mut out = Vec::new();
-        if let Some(root) = d.root.as_ref() {
-            if let Detected::Kubernetes(objs) = detect(root) {
-                for obj in &objs {
-                    super::super::fargate_eks::check("f.yaml", &d, obj, &mut out);
-                }
-            }
-        }
+        let mut out = super::super::fargate_eks::findings_in(text);
         out.retain(|f| f.rule == "FG117");
         out
     }
