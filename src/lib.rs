@@ -8,7 +8,6 @@ pub mod config;
 pub mod convert;
 pub mod detect;
 pub mod discover;
-pub mod estimate;
 pub mod finding;
 pub mod lint;
 pub mod parse;
