@@ -37,6 +37,8 @@ enum Command {
     /// Convert Kubernetes workloads to ECS task definitions and back, reporting what could not
     /// be carried over.
     Convert(crate::convert::ConvertArgs),
+    /// Estimate what workloads cost on Fargate and packed onto EC2, from the files alone.
+    Estimate(crate::estimate::EstimateArgs),
     /// List every rule: id, default severity, category, name and summary.
     Rules,
     /// Show everything about one rule: why it exists, how to fix it, examples.
@@ -227,6 +229,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Lint(args) => lint_command(args),
         Command::Convert(args) => crate::convert::run(args),
+        Command::Estimate(args) => crate::estimate::run(args),
         Command::Rules => print(&crate::rules::docs::table()),
         Command::Completions { shell } => {
             let shell = match shell {

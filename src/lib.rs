@@ -8,6 +8,7 @@ pub mod config;
 pub mod convert;
 pub mod detect;
 pub mod discover;
+pub mod estimate;
 pub mod finding;
 pub mod lint;
 pub mod parse;

@@ -11,14 +11,18 @@ use super::sizes::{Size, SizeTable};
 use crate::finding::Finding;
 use crate::parse::{Node, Span};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// Memory Fargate reserves in every pod for its own agents.
 pub const OVERHEAD_MIB: u64 = 256;
 
-const PRICES: &str = include_str!("../../rules/data/fargate-prices.yaml");
+const RATES: &str = include_str!("../../rules/data/fargate-rates.yaml");
+/// The region whose x86 rates the lint messages quote (the one k2e ships rates for).
+const REGION: &str = "us-east-1";
 
-#[derive(Debug, Deserialize)]
+/// The x86 Fargate rates of `REGION`, from the table `k2e estimate` also prices with.
+#[derive(Debug)]
 pub struct Prices {
     pub as_of: String,
     pub region: String,
@@ -31,10 +35,29 @@ pub struct Rate {
     pub gb_hour: f64,
 }
 
+#[derive(Deserialize)]
+struct RatesFile {
+    as_of: String,
+    regions: BTreeMap<String, RegionRates>,
+}
+
+#[derive(Deserialize)]
+struct RegionRates {
+    x86: Rate,
+}
+
 pub fn prices() -> &'static Prices {
     static PRICES_TABLE: OnceLock<Prices> = OnceLock::new();
     // Shipped in the binary and loaded by a test, so it cannot fail at run time.
-    PRICES_TABLE.get_or_init(|| super::load_data(PRICES).expect("rules/data/fargate-prices.yaml is valid"))
+    PRICES_TABLE.get_or_init(|| {
+        let mut file: RatesFile = super::load_data(RATES).expect("rules/data/fargate-rates.yaml is valid");
+        let x86 = file.regions.remove(REGION).expect("fargate-rates.yaml has us-east-1").x86;
+        Prices {
+            as_of: file.as_of,
+            region: REGION.to_owned(),
+            x86,
+        }
+    })
 }
 
 fn hourly(size: Size) -> f64 {
@@ -51,7 +74,7 @@ pub struct Request {
 
 /// The pod's effective request: max(largest init container, sum of the others), per resource.
 /// A container without a request gets its limit as request, as Kubernetes does.
-pub fn pod_request(containers: &[Container<'_>]) -> Request {
+pub(super) fn pod_request(containers: &[Container<'_>]) -> Request {
     let mut init = Request::default();
     let mut running = Request::default();
     for c in containers {
@@ -90,7 +113,8 @@ pub fn provisioned(request: Request) -> Option<Size> {
     round_up(request.cpu, request.memory_mib + OVERHEAD_MIB as f64)
 }
 
-fn round_up(cpu: f64, memory_mib: f64) -> Option<Size> {
+/// The smallest Fargate size with at least this cpu (units) and memory (MiB).
+pub fn round_up(cpu: f64, memory_mib: f64) -> Option<Size> {
     SizeTable::get()
         .pairs()
         .into_iter()
@@ -98,7 +122,7 @@ fn round_up(cpu: f64, memory_mib: f64) -> Option<Size> {
         .min_by_key(|s| (s.cpu, s.memory))
 }
 
-pub fn check(check: &Check<'_>, spec: &Node, at: &str, containers: &[Container<'_>], out: &mut Vec<Finding>) {
+pub(super) fn check(check: &Check<'_>, spec: &Node, at: &str, containers: &[Container<'_>], out: &mut Vec<Finding>) {
     let anchor = spec.entry("containers").map_or(first_line(spec), |e| e.key_span);
     let request = pod_request(containers);
     let asked = format!(
@@ -144,33 +168,33 @@ pub fn check(check: &Check<'_>, spec: &Node, at: &str, containers: &[Container<'
     }
 }
 
-struct Jump {
-    message: String,
-    help: String,
+/// Why a pod lands in a dearer size than its requests alone would need.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum JumpCause {
+    /// The 256 MiB Fargate adds: without it the pod would get `from`, which holds memory
+    /// requests up to `fits_mib`.
+    Overhead { from: Size, fits_mib: u64 },
+    /// The memory request: `from` is the largest size with the cpu the pod needs, which holds
+    /// memory requests up to `fits_mib`.
+    Memory { from: Size, fits_mib: u64 },
 }
 
-/// A warning when the 256 MiB overhead, or the memory request, lands the pod in a dearer size
-/// than the requests alone would need.
-fn jump(request: Request, size: Size) -> Option<Jump> {
-    let cost = |from: Size| {
-        let pct = (hourly(size) / hourly(from) - 1.0) * 100.0;
-        format!("+{pct:.0}% cost at {} prices as of {}", prices().region, prices().as_of)
-    };
+impl JumpCause {
+    pub fn from(self) -> Size {
+        match self {
+            JumpCause::Overhead { from, .. } | JumpCause::Memory { from, .. } => from,
+        }
+    }
+}
+
+/// The FG111 logic, shared with `k2e estimate`: whether the 256 MiB overhead, or the memory
+/// request, lands the pod (provisioned as `size`) in a dearer size.
+pub fn jump_cause(request: Request, size: Size) -> Option<JumpCause> {
     let without_overhead = round_up(request.cpu, request.memory_mib)?;
     if without_overhead != size {
-        let fits = without_overhead.memory - OVERHEAD_MIB;
-        return Some(Jump {
-            message: format!(
-                "the 256 MiB Fargate adds pushes this pod from {} to {} ({})",
-                without_overhead.describe(),
-                size.describe(),
-                cost(without_overhead)
-            ),
-            help: format!(
-                "memory requests up to {} stay at {}",
-                mib_text(fits as f64),
-                without_overhead.describe()
-            ),
+        return Some(JumpCause::Overhead {
+            from: without_overhead,
+            fits_mib: without_overhead.memory - OVERHEAD_MIB,
         });
     }
     let cpu_only = round_up(request.cpu, OVERHEAD_MIB as f64)?;
@@ -180,25 +204,48 @@ fn jump(request: Request, size: Size) -> Option<Jump> {
             .into_iter()
             .filter(|s| s.cpu == cpu_only.cpu)
             .max_by_key(|s| s.memory)?;
-        return Some(Jump {
-            message: format!(
-                "the memory request pushes this pod from {} to {} ({})",
-                Size {
-                    cpu: cpu_only.cpu,
-                    memory: largest.memory
-                }
-                .describe(),
-                size.describe(),
-                cost(largest)
-            ),
-            help: format!(
-                "with {} vCPU, memory requests up to {} fit",
-                trim(cpu_only.cpu as f64 / 1024.0),
-                mib_text((largest.memory - OVERHEAD_MIB) as f64)
-            ),
+        return Some(JumpCause::Memory {
+            from: largest,
+            fits_mib: largest.memory - OVERHEAD_MIB,
         });
     }
     None
+}
+
+struct Jump {
+    message: String,
+    help: String,
+}
+
+fn jump(request: Request, size: Size) -> Option<Jump> {
+    let cost = |from: Size| {
+        let pct = (hourly(size) / hourly(from) - 1.0) * 100.0;
+        format!("+{pct:.0}% cost at {} prices as of {}", prices().region, prices().as_of)
+    };
+    Some(match jump_cause(request, size)? {
+        JumpCause::Overhead { from, fits_mib } => Jump {
+            message: format!(
+                "the 256 MiB Fargate adds pushes this pod from {} to {} ({})",
+                from.describe(),
+                size.describe(),
+                cost(from)
+            ),
+            help: format!("memory requests up to {} stay at {}", mib_text(fits_mib as f64), from.describe()),
+        },
+        JumpCause::Memory { from, fits_mib } => Jump {
+            message: format!(
+                "the memory request pushes this pod from {} to {} ({})",
+                from.describe(),
+                size.describe(),
+                cost(from)
+            ),
+            help: format!(
+                "with {} vCPU, memory requests up to {} fit",
+                trim(from.cpu as f64 / 1024.0),
+                mib_text(fits_mib as f64)
+            ),
+        },
+    })
 }
 
 fn mib_text(mib: f64) -> String {

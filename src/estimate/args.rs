@@ -1,0 +1,154 @@
+//! The `k2e estimate` command line.
+
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Args, Debug, Clone)]
+#[command(after_help = "Exit codes: 0 estimate printed; 2 usage error, unreadable input or unusable price file.")]
+pub struct EstimateArgs {
+    /// Files or directories with Kubernetes workloads and ECS task definitions/services (searched
+    /// for *.yaml, *.yml, *.json; .gitignore honoured). `-` reads stdin.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// AWS region whose prices are used. Built-in prices cover us-east-1; other regions need
+    /// --pricing offer files.
+    #[arg(long, default_value = "us-east-1")]
+    pub region: String,
+
+    /// Architecture for workloads that do not pin one (node selector, node affinity,
+    /// runtimePlatform): x86 (images are usually built for it), arm, or any (cheapest).
+    #[arg(long, value_enum, default_value_t = ArchArg::X86)]
+    pub arch: ArchArg,
+
+    /// Spot discount in percent (e.g. 70) applied to EC2 and to ECS on Fargate (Fargate Spot).
+    /// EKS on Fargate and Windows tasks have no Spot capacity and keep on-demand prices.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub spot: Option<f64>,
+
+    /// Hours per month.
+    #[arg(long, default_value_t = 730.0, value_parser = parse_hours)]
+    pub hours: f64,
+
+    /// Copies of each ECS task definition that no service JSON among the inputs runs.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub replicas: u32,
+
+    /// Fraction of the month Jobs and CronJobs run (1 = all the time).
+    #[arg(long, value_name = "FRACTION", default_value_t = 1.0, value_parser = parse_fraction)]
+    pub duty_cycle: f64,
+
+    /// An AWS Price List bulk offer file (AmazonEC2, or AmazonECS/AmazonEKS for Fargate; JSON or
+    /// CSV) whose on-demand prices replace the built-in ones. Repeatable.
+    #[arg(long = "pricing", value_name = "FILE")]
+    pub pricing: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+
+    /// Also show what each EC2 node of each scenario holds.
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Also consider burstable (t3, t3a, t4g) and flex (m7i-flex, ...) instance types, which do
+    /// not guarantee a full vCPU.
+    #[arg(long)]
+    pub burstable: bool,
+
+    /// Only these instance types or families (comma-separated: m7g,c7i.large).
+    #[arg(long, value_name = "TYPES", value_delimiter = ',')]
+    pub instance_types: Vec<String>,
+
+    /// Pods per EKS node instead of the ENI formula (e.g. 110 with prefix delegation).
+    #[arg(long, value_name = "N")]
+    pub max_pods: Option<u32>,
+
+    /// ECS: the awsvpcTrunking account setting is on, so awsvpc tasks are not limited by the
+    /// instance's ENIs.
+    #[arg(long)]
+    pub ecs_trunking: bool,
+
+    /// ECS: ECS_RESERVED_MEMORY of the container instances (MiB).
+    #[arg(long, value_name = "MIB", default_value_t = 0)]
+    pub ecs_reserved_memory: u64,
+
+    /// CPU assumed for a container that has no cpu request or limit (ECS: for a task with no
+    /// cpu at all).
+    #[arg(long, value_name = "CPU", default_value = "250m")]
+    pub default_cpu: String,
+
+    /// Memory assumed for a container that has no memory request or limit.
+    #[arg(long, value_name = "MEMORY", default_value = "256Mi")]
+    pub default_memory: String,
+
+    /// Print how long each phase took to stderr (for scripts/bench-estimate).
+    #[arg(long, hide = true)]
+    pub timings: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ArchArg {
+    X86,
+    Arm,
+    Any,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Tables for people, with the price dates and assumptions.
+    Table,
+    /// One JSON object with the same content (documented in README).
+    Json,
+}
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("not a percentage: {s:?} (e.g. 70)"))?;
+    if (0.0..100.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is not a discount between 0 and 100 percent"))
+    }
+}
+
+fn parse_hours(s: &str) -> Result<f64, String> {
+    let v: f64 = s.trim().parse().map_err(|_| format!("not a number of hours: {s:?}"))?;
+    if v > 0.0 && v <= 744.0 {
+        Ok(v)
+    } else {
+        Err(format!("{v} hours: a month has between 0 and 744 hours"))
+    }
+}
+
+fn parse_fraction(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("not a fraction: {s:?} (e.g. 0.1)"))?;
+    if v > 0.0 && v <= 1.0 {
+        Ok(v)
+    } else {
+        Err(format!(
+            "{v}: the duty cycle is a fraction of the month, above 0 and at most 1"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values() {
+        assert_eq!(parse_percent("70"), Ok(70.0));
+        assert_eq!(parse_percent("70%"), Ok(70.0));
+        assert!(parse_percent("100").is_err());
+        assert!(parse_hours("0").is_err());
+        assert_eq!(parse_fraction("0.25"), Ok(0.25));
+        assert!(parse_fraction("2").is_err());
+    }
+}

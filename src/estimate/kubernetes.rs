@@ -1,0 +1,405 @@
+//! Kubernetes workloads -> [`Workload`]s: replicas, the pod's effective request, architecture,
+//! and whether replicas must sit on different nodes.
+
+use super::blockers;
+use super::model::{Archs, FargateAsk, Kind, Os, Platform, TICKS_PER_MILLI, TICKS_PER_VCPU, Workload};
+use super::quantity;
+use crate::detect::K8sObject;
+use crate::parse::{Document, Node, NodeKind, Scalar};
+
+/// What the command line says about workloads that do not say it themselves.
+#[derive(Clone, Debug)]
+pub struct Defaults {
+    pub cpu_ticks: u64,
+    pub memory_mib: u64,
+    pub archs: Archs,
+    pub arch_from: String,
+    pub ecs_replicas: u32,
+}
+
+const HOSTNAME: &str = "kubernetes.io/hostname";
+const ARCH_LABELS: &[&str] = &["kubernetes.io/arch", "beta.kubernetes.io/arch"];
+const OS_LABELS: &[&str] = &["kubernetes.io/os", "beta.kubernetes.io/os"];
+const GPU_RESOURCE: &str = "nvidia.com/gpu";
+
+/// The pod spec path of the workload kinds k2e estimates, and how their copies are counted.
+fn shape(obj: &K8sObject<'_>) -> Option<(&'static str, Kind)> {
+    let (group, _) = obj.group_version();
+    Some(match (group, obj.kind) {
+        ("", "Pod") => ("/spec", Kind::Replicated),
+        ("", "ReplicationController")
+        | ("apps" | "extensions", "Deployment" | "ReplicaSet")
+        | ("apps", "StatefulSet") => ("/spec/template/spec", Kind::Replicated),
+        ("apps" | "extensions", "DaemonSet") => ("/spec/template/spec", Kind::Daemon),
+        ("batch", "Job") => ("/spec/template/spec", Kind::Batch),
+        ("batch", "CronJob") => ("/spec/jobTemplate/spec/template/spec", Kind::Batch),
+        _ => return None,
+    })
+}
+
+/// A workload for a Kubernetes object, or None when it runs no pods (Service, ConfigMap, ...).
+pub fn workload(file: &str, doc: &Document, obj: &K8sObject<'_>, line: usize, d: &Defaults) -> Option<Workload> {
+    let (at, kind) = shape(obj)?;
+    let spec = obj.node.pointer(at)?.0;
+    spec.as_map()?;
+    let mut notes = Vec::new();
+    let name = obj.label();
+    let replicas = match kind {
+        Kind::Daemon => 0,
+        Kind::Replicated if obj.kind == "Pod" => 1,
+        Kind::Replicated => count(obj.node.pointer("/spec/replicas").map(|n| n.0), "replicas", &mut notes),
+        Kind::Batch => {
+            let job = if obj.kind == "CronJob" {
+                "/spec/jobTemplate/spec/parallelism"
+            } else {
+                "/spec/parallelism"
+            };
+            count(obj.node.pointer(job).map(|n| n.0), "parallelism", &mut notes)
+        }
+    };
+    let pod = pod_request(spec, d, &mut notes);
+    let (archs, arch_from) = archs(spec).unwrap_or_else(|| (d.archs, d.arch_from.clone()));
+    let os = if selected(spec, OS_LABELS, "windows") {
+        Os::Windows
+    } else {
+        Os::Linux
+    };
+    let labels = obj
+        .node
+        .pointer(&format!("{}/metadata/labels", at.strip_suffix("/spec").unwrap_or("")))
+        .map(|n| n.0);
+    let reasons = blockers::kubernetes(file, doc, obj);
+    Some(Workload {
+        name,
+        kind_name: obj.kind.to_owned(),
+        namespace: obj
+            .node
+            .pointer("/metadata/namespace")
+            .and_then(|n| n.0.as_str())
+            .map(str::to_owned),
+        file: file.to_owned(),
+        line,
+        platform: Platform::Kubernetes,
+        kind,
+        replicas,
+        request: [pod.cpu, pod.memory, 1, pod.gpus],
+        fargate_ask: FargateAsk::Pod {
+            cpu_ticks: pod.cpu,
+            memory_mib: pod.memory,
+        },
+        archs,
+        arch_from,
+        os,
+        one_per_node: one_per_node(spec, labels),
+        ephemeral_gib: pod.ephemeral_gib,
+        blocked: reasons.blocked,
+        changes: reasons.changes,
+        notes,
+    })
+}
+
+/// `replicas` / `parallelism`: absent means 1, as the API server defaults it.
+fn count(node: Option<&Node>, field: &str, notes: &mut Vec<String>) -> u32 {
+    let Some(node) = node else { return 1 };
+    match &node.kind {
+        NodeKind::Scalar {
+            value: Scalar::Number(n),
+            ..
+        } if n.as_u64().is_some() => u32::try_from(n.as_u64().unwrap_or(1)).unwrap_or(u32::MAX),
+        _ => {
+            let shown = node.scalar_text().unwrap_or_else(|| "this value".to_owned());
+            notes.push(format!("{field} {shown:?} is not a whole number; 1 assumed"));
+            1
+        }
+    }
+}
+
+struct PodRequest {
+    cpu: u64,
+    memory: u64,
+    gpus: u64,
+    ephemeral_gib: f64,
+}
+
+/// The pod's effective request, as the scheduler and EKS on Fargate compute it: per resource,
+/// the larger of the biggest init container and the sum of the long-running containers (native
+/// sidecars included). A container without a request counts its limit, as Kubernetes does; one
+/// with neither gets the `--default-cpu` / `--default-memory` values, and a note says so.
+fn pod_request(spec: &Node, d: &Defaults, notes: &mut Vec<String>) -> PodRequest {
+    let mut init = [0u64; 2];
+    let mut running = [0u64; 2];
+    let mut gpus = 0;
+    let mut ephemeral = 0.0;
+    let mut defaulted: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+    let mut seen = 0;
+    for list in ["initContainers", "containers"] {
+        for (i, c) in spec
+            .get(list)
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            if c.as_map().is_none() {
+                continue;
+            }
+            if list == "containers" {
+                seen += 1;
+            }
+            let cname = c
+                .get("name")
+                .and_then(Node::as_str)
+                .map_or_else(|| format!("{list}[{i}]"), str::to_owned);
+            let value = |resource: &str| {
+                let section = |s: &str| c.get("resources").and_then(|r| r.get(s)).and_then(|s| s.get(resource));
+                section("requests")
+                    .or_else(|| section("limits"))
+                    .and_then(Node::scalar_text)
+                    .and_then(|t| quantity::parse(&t))
+            };
+            let cpu = match value("cpu") {
+                Some(cores) => (cores * TICKS_PER_VCPU as f64).ceil() as u64,
+                None => {
+                    defaulted[0].push(cname.clone());
+                    d.cpu_ticks
+                }
+            };
+            let memory = match value("memory") {
+                Some(bytes) => (bytes / 1_048_576.0).ceil() as u64,
+                None => {
+                    defaulted[1].push(cname.clone());
+                    d.memory_mib
+                }
+            };
+            gpus += value(GPU_RESOURCE).map_or(0, |g| g.ceil() as u64);
+            let eph = value("ephemeral-storage").map_or(0.0, |b| b / 1_073_741_824.0);
+            let sidecar = list == "initContainers" && c.get("restartPolicy").and_then(Node::as_str) == Some("Always");
+            if list == "initContainers" && !sidecar {
+                init = [init[0].max(cpu), init[1].max(memory)];
+                ephemeral = f64::max(ephemeral, eph);
+            } else {
+                running = [running[0] + cpu, running[1] + memory];
+                ephemeral += eph;
+            }
+        }
+    }
+    if seen == 0 {
+        // A pod spec without containers is a schema error `k2e lint` reports; count it as one
+        // container with the defaults rather than as nothing.
+        notes.push(format!(
+            "no containers found (see k2e lint): counted as one container of {}m cpu, {}",
+            d.cpu_ticks / TICKS_PER_MILLI,
+            super::model::mem_text(d.memory_mib)
+        ));
+        running = [running[0] + d.cpu_ticks, running[1] + d.memory_mib];
+    }
+    for (i, names) in defaulted.iter().enumerate() {
+        if names.is_empty() {
+            continue;
+        }
+        let (what, each) = if i == 0 {
+            ("cpu", format!("{}m", d.cpu_ticks / TICKS_PER_MILLI))
+        } else {
+            ("memory", super::model::mem_text(d.memory_mib))
+        };
+        notes.push(format!(
+            "no {what} request or limit on container{} {}: {each} assumed for each (--default-{what})",
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", ")
+        ));
+    }
+    PodRequest {
+        cpu: init[0].max(running[0]),
+        memory: init[1].max(running[1]),
+        gpus,
+        ephemeral_gib: ephemeral,
+    }
+}
+
+/// The architectures a pod may run on, from its node selector and required node affinity, with
+/// where that came from; None when the pod does not say.
+fn archs(spec: &Node) -> Option<(Archs, String)> {
+    let mut allowed = None;
+    if let Some(selector) = spec.get("nodeSelector") {
+        for label in ARCH_LABELS {
+            if let Some(value) = selector.get(label).and_then(Node::as_str) {
+                allowed = Some((arch_set(&[value]), format!("nodeSelector {label}={value}")));
+            }
+        }
+    }
+    let terms = spec
+        .pointer("/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms")
+        .and_then(|(n, _)| n.as_seq());
+    if let Some(terms) = terms {
+        // Terms are ORed, expressions within a term ANDed.
+        let mut union: Option<Archs> = None;
+        for term in terms {
+            let mut set = Archs::ANY;
+            let mut constrained = false;
+            for expr in term.get("matchExpressions").and_then(Node::as_seq).unwrap_or_default() {
+                let key = expr.get("key").and_then(Node::as_str).unwrap_or("");
+                if !ARCH_LABELS.contains(&key) {
+                    continue;
+                }
+                let values: Vec<&str> = expr
+                    .get("values")
+                    .and_then(Node::as_seq)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .collect();
+                let named = arch_set(&values);
+                match expr.get("operator").and_then(Node::as_str) {
+                    Some("In") => {
+                        set = Archs {
+                            x86: set.x86 && named.x86,
+                            arm: set.arm && named.arm,
+                        };
+                        constrained = true;
+                    }
+                    Some("NotIn") => {
+                        set = Archs {
+                            x86: set.x86 && !named.x86,
+                            arm: set.arm && !named.arm,
+                        };
+                        constrained = true;
+                    }
+                    _ => {}
+                }
+            }
+            if !constrained {
+                set = Archs::ANY;
+            }
+            union = Some(match union {
+                None => set,
+                Some(u) => Archs {
+                    x86: u.x86 || set.x86,
+                    arm: u.arm || set.arm,
+                },
+            });
+        }
+        if let Some(u) = union.filter(|u| *u != Archs::ANY) {
+            let combined = match allowed {
+                Some((a, _)) => Archs {
+                    x86: a.x86 && u.x86,
+                    arm: a.arm && u.arm,
+                },
+                None => u,
+            };
+            allowed = Some((combined, "required node affinity on kubernetes.io/arch".to_owned()));
+        }
+    }
+    allowed
+}
+
+fn arch_set(values: &[&str]) -> Archs {
+    Archs {
+        x86: values.contains(&"amd64"),
+        arm: values.contains(&"arm64"),
+    }
+}
+
+fn selected(spec: &Node, labels: &[&str], value: &str) -> bool {
+    let selector = spec.get("nodeSelector");
+    labels
+        .iter()
+        .any(|l| selector.and_then(|s| s.get(l)).and_then(Node::as_str) == Some(value))
+}
+
+/// Why two replicas of this pod can never share a node, if they cannot: required pod
+/// anti-affinity or a DoNotSchedule topology spread on the hostname (treated as one per node,
+/// which is what they give whenever replicas do not outnumber nodes), or ports bound on the node.
+fn one_per_node(spec: &Node, labels: Option<&Node>) -> Option<String> {
+    let terms = spec
+        .pointer("/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution")
+        .and_then(|(n, _)| n.as_seq())
+        .unwrap_or_default();
+    for term in terms {
+        if term.get("topologyKey").and_then(Node::as_str) == Some(HOSTNAME)
+            && selects(term.get("labelSelector"), labels)
+        {
+            return Some("required pod anti-affinity on kubernetes.io/hostname".to_owned());
+        }
+    }
+    for c in spec
+        .get("topologySpreadConstraints")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+    {
+        let hard = c
+            .get("whenUnsatisfiable")
+            .and_then(Node::as_str)
+            .unwrap_or("DoNotSchedule")
+            == "DoNotSchedule";
+        if hard
+            && c.get("topologyKey").and_then(Node::as_str) == Some(HOSTNAME)
+            && selects(c.get("labelSelector"), labels)
+        {
+            return Some(
+                "topology spread on kubernetes.io/hostname (DoNotSchedule), counted as one per node".to_owned(),
+            );
+        }
+    }
+    let host_network = spec.get("hostNetwork").is_some_and(|n| {
+        matches!(
+            n.kind,
+            NodeKind::Scalar {
+                value: Scalar::Bool(true),
+                ..
+            }
+        )
+    });
+    for list in ["initContainers", "containers"] {
+        for c in spec.get(list).and_then(Node::as_seq).unwrap_or_default() {
+            for port in c.get("ports").and_then(Node::as_seq).unwrap_or_default() {
+                if let Some(p) = port.get("hostPort").and_then(Node::scalar_text) {
+                    return Some(format!("hostPort {p}: one pod per node can bind it"));
+                }
+                if host_network {
+                    if let Some(p) = port.get("containerPort").and_then(Node::scalar_text) {
+                        return Some(format!("hostNetwork with port {p}: one pod per node can bind it"));
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Whether a label selector picks the pod's own labels (matchLabels and the In / Exists /
+/// NotIn / DoesNotExist expressions). A selector k2e cannot read counts as selecting.
+fn selects(selector: Option<&Node>, labels: Option<&Node>) -> bool {
+    let Some(selector) = selector else { return false };
+    let label = |k: &str| labels.and_then(|l| l.get(k)).and_then(Node::scalar_text);
+    for entry in selector.get("matchLabels").and_then(Node::as_map).unwrap_or_default() {
+        if label(&entry.key) != entry.value.scalar_text() {
+            return false;
+        }
+    }
+    for expr in selector
+        .get("matchExpressions")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+    {
+        let key = expr.get("key").and_then(Node::as_str).unwrap_or("");
+        let values: Vec<String> = expr
+            .get("values")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Node::scalar_text)
+            .collect();
+        let have = label(key);
+        let ok = match expr.get("operator").and_then(Node::as_str) {
+            Some("In") => have.is_some_and(|v| values.contains(&v)),
+            Some("NotIn") => have.is_none_or(|v| !values.contains(&v)),
+            Some("Exists") => have.is_some(),
+            Some("DoesNotExist") => have.is_none(),
+            _ => true,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}

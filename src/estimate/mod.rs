@@ -1,0 +1,292 @@
+//! `k2e estimate`: what workloads cost on Fargate and packed onto EC2, from the files alone.
+//!
+//! read (workloads, blocked-on-Fargate reasons from the lint rules) -> prices (dated tables,
+//! offer files) -> Fargate quotes -> scenarios (EC2 packing per cluster) -> report -> table/JSON.
+
+// Resources are four parallel arrays (cpu, memory, slots, GPUs) walked by dimension index
+// throughout; zipping up to three of them per loop would read worse than `for d in 0..4`.
+#![allow(clippy::needless_range_loop)]
+
+mod allocatable;
+mod args;
+mod blockers;
+pub mod catalog;
+mod ecs;
+pub mod exact;
+pub mod fargate;
+pub mod fleet;
+mod kubernetes;
+pub mod lp;
+pub mod model;
+pub mod pack;
+pub mod prices;
+mod pricing;
+mod pricing_csv;
+pub mod problem;
+mod quantity;
+mod read;
+mod render;
+mod report;
+pub mod scenarios;
+mod segtree;
+mod table;
+
+pub use allocatable::{eni_max_pods, kubernetes as kubernetes_allocatable};
+pub use args::{ArchArg, EstimateArgs, OutputFormat};
+pub use kubernetes::Defaults;
+pub use read::{Inputs, read};
+pub use report::Report;
+
+use model::{Archs, TICKS_PER_MILLI, TICKS_PER_VCPU, mem_text, trim};
+use prices::PriceBook;
+use std::io::Write;
+use std::time::Instant;
+
+/// Runs `k2e estimate`; returns the exit code.
+pub fn run(args: EstimateArgs) -> i32 {
+    match estimate(&args) {
+        Ok((text, code)) => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("k2e: cannot write output: {e}");
+                    2
+                }
+                _ => code,
+            }
+        }
+        Err(e) => {
+            eprintln!("k2e estimate: {e}");
+            2
+        }
+    }
+}
+
+/// The command line's defaults for workloads that say nothing.
+pub fn defaults(args: &EstimateArgs) -> Result<Defaults, String> {
+    let cpu = quantity::parse(&args.default_cpu)
+        .filter(|v| *v > 0.0)
+        .ok_or_else(|| format!("--default-cpu {:?}: not a cpu quantity (e.g. 250m)", args.default_cpu))?;
+    let memory = quantity::parse(&args.default_memory)
+        .filter(|v| *v > 0.0)
+        .ok_or_else(|| {
+            format!(
+                "--default-memory {:?}: not a memory quantity (e.g. 256Mi)",
+                args.default_memory
+            )
+        })?;
+    let (archs, from) = match args.arch {
+        ArchArg::X86 => (Archs::X86, "--arch x86 (default)"),
+        ArchArg::Arm => (Archs::ARM, "--arch arm"),
+        ArchArg::Any => (Archs::ANY, "--arch any"),
+    };
+    Ok(Defaults {
+        cpu_ticks: (cpu * TICKS_PER_VCPU as f64).ceil() as u64,
+        memory_mib: (memory / 1_048_576.0).ceil() as u64,
+        archs,
+        arch_from: from.to_owned(),
+        ecs_replicas: args.replicas,
+    })
+}
+
+/// The prices for the region: the shipped tables overlaid by the offer files.
+pub fn price_book(args: &EstimateArgs) -> Result<PriceBook, String> {
+    let mut book = PriceBook::builtin(&args.region);
+    for path in &args.pricing {
+        pricing::apply(&mut book, path)?;
+    }
+    let regions = prices::builtin_regions().join(", ");
+    if book.ec2_linux.is_empty() && book.ec2_windows.is_empty() {
+        return Err(format!(
+            "no EC2 prices for {}: k2e ships prices for {regions}; pass --pricing with the region's AmazonEC2 offer file \
+             (https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/current/{}/index.csv)",
+            args.region, args.region
+        ));
+    }
+    if book.fargate.is_none() {
+        return Err(format!(
+            "no Fargate prices for {}: k2e ships prices for {regions}; pass --pricing with the region's AmazonECS offer file \
+             (https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonECS/current/{}/index.csv)",
+            args.region, args.region
+        ));
+    }
+    Ok(book)
+}
+
+fn fleet_options(args: &EstimateArgs) -> fleet::Options {
+    fleet::Options {
+        max_pods: args.max_pods,
+        ecs_trunking: args.ecs_trunking,
+        ecs_reserved_memory: args.ecs_reserved_memory,
+        burstable: args.burstable,
+        instance_types: args.instance_types.clone(),
+        spot_percent: args.spot,
+    }
+}
+
+/// The whole estimate as the report value (what `--format json` prints).
+pub fn report(args: &EstimateArgs) -> Result<(Report, Vec<String>), String> {
+    let t0 = Instant::now();
+    let d = defaults(args)?;
+    let book = price_book(args)?;
+    let t_prices = t0.elapsed();
+    let inputs = read(&args.paths, &d);
+    let t_read = t0.elapsed();
+    let rates = book.fargate.unwrap_or_default();
+    let quotes: Vec<_> = inputs
+        .workloads
+        .iter()
+        .map(|w| fargate::quote(w, &rates, args.spot))
+        .collect();
+    let opts = fleet_options(args);
+    let ctx = scenarios::Context {
+        workloads: &inputs.workloads,
+        book: &book,
+        opts: &opts,
+        hours: args.hours,
+        duty: args.duty_cycle,
+        quotes: &quotes,
+    };
+    let outcome = scenarios::run(&ctx);
+    let t_pack = t0.elapsed();
+    let mut notes = book.notes.clone();
+    notes.extend(inputs.notes.iter().cloned());
+    let report = report::build(&ctx, &outcome, assumptions(args, &d, &book), notes, args.explain);
+    if args.timings {
+        let replicas: u64 = inputs.workloads.iter().map(|w| u64::from(w.replicas)).sum();
+        eprintln!(
+            "k2e estimate timings: prices {:.3}s, read {:.3}s ({} workloads, {replicas} replicas), pack {:.3}s, total {:.3}s",
+            t_prices.as_secs_f64(),
+            (t_read - t_prices).as_secs_f64(),
+            inputs.workloads.len(),
+            (t_pack - t_read).as_secs_f64(),
+            t0.elapsed().as_secs_f64()
+        );
+    }
+    Ok((report, inputs.errors))
+}
+
+fn estimate(args: &EstimateArgs) -> Result<(String, i32), String> {
+    let (report, errors) = report(args)?;
+    let text = match args.format {
+        OutputFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+            s.push('\n');
+            s
+        }
+        OutputFormat::Table => render::render(&report, args.explain),
+    };
+    for e in &errors {
+        eprintln!("k2e estimate: {e}");
+    }
+    Ok((text, if errors.is_empty() { 0 } else { 2 }))
+}
+
+fn assumptions(args: &EstimateArgs, d: &Defaults, book: &PriceBook) -> Vec<String> {
+    let catalog = catalog::Catalog::get();
+    let mut out = Vec::new();
+    out.push(format!(
+        "EKS nodes: allocatable = memory less {}% (VM overhead), kube-reserved (11 MiB per pod + 255 MiB; 6% of the \
+         first core, 1% of the second, 0.5% of cores 3-4, 0.25% of the rest) and the {} MiB eviction threshold; {}",
+        trim(allocatable::VM_MEMORY_OVERHEAD * 100.0, 1),
+        allocatable::EVICTION_MIB,
+        match args.max_pods {
+            Some(n) => format!("{n} pods per node (--max-pods)"),
+            None => "max pods = ENIs x (IPv4 per ENI - 1) + 2 (VPC CNI, no prefix delegation)".to_owned(),
+        }
+    ));
+    out.push(format!(
+        "ECS container instances: registered memory = memory less {}% (what the OS reports) less ECS_RESERVED_MEMORY \
+         ({} MiB); all vCPUs at 1024 units; {}",
+        trim(allocatable::ECS_OS_MEMORY * 100.0, 1),
+        args.ecs_reserved_memory,
+        if args.ecs_trunking {
+            "ENI trunking on: awsvpc tasks are not limited by ENIs (k2e does not ship the per-type trunk limits of the \
+             ECS guide; check yours)"
+        } else {
+            "awsvpc tasks per instance = ENIs - 1 (no ENI trunking; --ecs-trunking)"
+        }
+    ));
+    out.push(
+        "DaemonSets and ECS DAEMON services take their requests from every node whose architecture and OS they \
+         match; with no EC2 nodes they cost nothing"
+            .to_owned(),
+    );
+    out.push(
+        "Required pod anti-affinity or a DoNotSchedule topology spread on kubernetes.io/hostname, host ports and \
+         distinctInstance: at most one replica per node"
+            .to_owned(),
+    );
+    out.push(
+        "GPU workloads (nvidia.com/gpu, ECS GPU requirements) go only on GPU types, and only they do (GPU nodes are \
+         usually tainted)"
+            .to_owned(),
+    );
+    out.push(format!(
+        "A container without requests or limits counts {}m cpu and {} memory (--default-cpu, --default-memory): \
+         Kubernetes would schedule it as 0, and EKS on Fargate bills such a pod at 0.25 vCPU / 0.5 GB",
+        d.cpu_ticks / TICKS_PER_MILLI,
+        mem_text(d.memory_mib)
+    ));
+    out.push(format!(
+        "Workloads that pin no architecture run on {} ({})",
+        match args.arch {
+            ArchArg::X86 => "x86_64",
+            ArchArg::Arm => "arm64",
+            ArchArg::Any => "x86_64 or arm64, whichever is cheaper",
+        },
+        d.arch_from
+    ));
+    let priced = catalog
+        .types
+        .iter()
+        .filter(|t| book.ec2_linux.contains_key(&t.name) || book.ec2_windows.contains_key(&t.name))
+        .count();
+    out.push(format!(
+        "Instance types: the {priced} priced types of the catalog ({}){}{}; bare metal, Mac, high-memory and \
+         accelerator (FPGA, Inferentia, Trainium) types are not in it",
+        catalog.as_of,
+        if args.burstable {
+            ""
+        } else {
+            ", less burstable and flex types, which do not guarantee a full vCPU (--burstable)"
+        },
+        if args.instance_types.is_empty() {
+            String::new()
+        } else {
+            format!(", only {}", args.instance_types.join(", "))
+        }
+    ));
+    out.push(
+        "Fargate: EKS pods are billed at the size Fargate provisions (the pod's requests + 256 MiB, rounded up to one \
+         of the 74 sizes), ECS tasks at their task size (or their containers' sum rounded up); 20 GB of ephemeral \
+         storage included, more billed per GB-hour"
+            .to_owned(),
+    );
+    out.push(format!(
+        "Jobs and CronJobs run {}% of the month (--duty-cycle){}",
+        trim(args.duty_cycle * 100.0, 1),
+        if args.duty_cycle < 1.0 {
+            "; on EC2 they get their own nodes, paid for that share of the month"
+        } else {
+            ""
+        }
+    ));
+    out.push(format!(
+        "ECS task definitions that no service among the inputs runs: {} cop{} each (--replicas)",
+        args.replicas,
+        if args.replicas == 1 { "y" } else { "ies" }
+    ));
+    if let Some(p) = args.spot {
+        out.push(format!(
+            "Spot: {}% off EC2 and ECS on Fargate (Fargate Spot); EKS on Fargate and Windows tasks have no Spot",
+            trim(p, 1)
+        ));
+    }
+    out.push(
+        "Not included: EBS volumes, load balancers, data transfer, NAT gateways, the EKS cluster fee, Savings Plans \
+         and Reserved Instances"
+            .to_owned(),
+    );
+    out
+}

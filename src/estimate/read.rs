@@ -1,0 +1,155 @@
+//! PATH arguments -> workloads: the same file walk and parser as `k2e lint`.
+
+use super::ecs::{self, Service, TaskDef};
+use super::kubernetes::{self, Defaults};
+use super::model::Workload;
+use crate::detect::{Detected, EcsShape, detect};
+use crate::discover::{Input, discover};
+use crate::finding::LineIndex;
+use crate::parse::{self, Document, Limits, ParseErrorKind, Stream};
+use std::io::Read;
+use std::path::PathBuf;
+
+/// Files larger than this are refused, as `k2e lint` does by default.
+const MAX_FILE: u64 = 64 << 20;
+const MAX_DOCUMENTS: usize = 100_000;
+
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub workloads: Vec<Workload>,
+    /// Documents skipped and services without their task definition.
+    pub notes: Vec<String>,
+    /// Paths that could not be read at all (exit code 2).
+    pub errors: Vec<String>,
+}
+
+pub fn read(paths: &[PathBuf], d: &Defaults) -> Inputs {
+    let (inputs, problems) = discover(paths, false);
+    let mut out = Inputs {
+        errors: problems.iter().map(|p| format!("{}: {}", p.file, p.message)).collect(),
+        ..Inputs::default()
+    };
+    let mut tasks = Vec::new();
+    let mut services = Vec::new();
+    for input in &inputs {
+        let name = input.display();
+        let bytes = match read_bytes(input) {
+            Ok(b) => b,
+            Err(e) => {
+                out.errors.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        for doc in documents(&name, &bytes, &mut out) {
+            document(&name, &doc, d, &mut out, &mut tasks, &mut services);
+        }
+    }
+    let (ecs, notes) = ecs::resolve(tasks, &services);
+    out.workloads.extend(ecs);
+    out.notes.extend(notes);
+    out
+}
+
+fn read_bytes(input: &Input) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    let result = match input {
+        Input::Stdin => std::io::stdin().lock().take(MAX_FILE + 1).read_to_end(&mut bytes),
+        Input::File(path) => std::fs::File::open(path).and_then(|f| f.take(MAX_FILE + 1).read_to_end(&mut bytes)),
+    };
+    result.map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(format!("larger than {} MiB; not read", MAX_FILE >> 20));
+    }
+    Ok(bytes)
+}
+
+/// A JSON file is one document, anything else a YAML stream; documents that do not parse
+/// become notes (`k2e lint` reports them in full).
+fn documents(name: &str, bytes: &[u8], out: &mut Inputs) -> Vec<Document> {
+    let limits = Limits::default();
+    let (skip, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (3, rest),
+        None => (0, bytes),
+    };
+    let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    let mut docs = Vec::new();
+    let json_name = name.to_ascii_lowercase().ends_with(".json");
+    // A YAML stream may hold JSON documents; a lone JSON value is parsed as JSON (strict, as
+    // the AWS CLI reads it), and anything that is not one JSON value as a YAML stream.
+    if json_name || matches!(first, Some(b'{' | b'[')) {
+        match parse::check_text(body, skip, 1) {
+            Ok(text) => {
+                let doc = parse::json(text, skip, &limits);
+                let syntax = doc.errors.iter().any(|e| e.kind == ParseErrorKind::Syntax);
+                if json_name || !syntax {
+                    docs.push(doc);
+                }
+            }
+            Err(e) => {
+                out.notes.push(format!("{name}: not estimated: {e}"));
+                return docs;
+            }
+        }
+    }
+    if docs.is_empty() && !json_name {
+        for (index, chunk) in Stream::new(bytes, MAX_FILE, MAX_DOCUMENTS).enumerate() {
+            match chunk {
+                Ok(chunk) => docs.extend(parse::yaml(&chunk, &limits).into_iter().map(|mut d| {
+                    d.index = index;
+                    d
+                })),
+                Err(e) => out.notes.push(format!("{name}: not estimated past this point: {e}")),
+            }
+        }
+    }
+    docs.retain(|doc| {
+        if doc.root.is_some() {
+            return true;
+        }
+        if let Some(e) = doc.errors.first() {
+            let line = LineIndex::new(&doc.text, doc.offset, doc.line)
+                .position(e.span.start)
+                .line;
+            out.notes
+                .push(format!("{name}:{line}: document not estimated: {}", e.message));
+        }
+        false
+    });
+    docs
+}
+
+fn document(
+    file: &str,
+    doc: &Document,
+    d: &Defaults,
+    out: &mut Inputs,
+    tasks: &mut Vec<TaskDef>,
+    services: &mut Vec<Service>,
+) {
+    let Some(root) = &doc.root else { return };
+    let lines = LineIndex::new(&doc.text, doc.offset, doc.line);
+    let line_of = |node: &parse::Node| lines.position(node.span.start).line;
+    match detect(root) {
+        Detected::Kubernetes(objects) => {
+            for obj in &objects {
+                if let Some(w) = kubernetes::workload(file, doc, obj, line_of(obj.node), d) {
+                    out.workloads.push(w);
+                }
+            }
+        }
+        Detected::Ecs { shape, family } => {
+            let (node, prefix) = match shape {
+                EcsShape::Register => (root, ""),
+                EcsShape::Describe => match root.get("taskDefinition") {
+                    Some(t) => (t, "/taskDefinition"),
+                    None => return,
+                },
+                EcsShape::ContainerDefinitions => (root, ""),
+            };
+            let only = shape == EcsShape::ContainerDefinitions;
+            tasks.push(ecs::task(file, doc, node, prefix, family, line_of(node), d, only));
+        }
+        Detected::EcsService { name } => services.extend(ecs::service(file, doc, root, name, line_of(root))),
+        Detected::Unknown(_) => {}
+    }
+}
