@@ -628,3 +628,99 @@ fn batch_runs_for_its_duty_cycle() {
         .sum();
     assert!((fleet["monthly"].as_f64().unwrap() - full * 0.25).abs() < 0.01);
 }
+
+// --- Found in review: each case once went wrong ------------------------------------------
+
+#[test]
+fn containers_without_requests_cost_the_smallest_fargate_size() {
+    let r = json(&["review/no-requests.yaml"]);
+    let w = workload(&r, "Deployment/bare");
+    assert_eq!(w["fargate"]["size"], serde_json::json!({"vcpu": 0.25, "memory_gb": 0.5}));
+    // EC2 still reserves the defaults for each container.
+    assert_eq!(w["per_replica"]["vcpu"], 0.75);
+    assert_eq!(w["per_replica"]["memory_mib"], 768);
+    assert!(w["notes"].to_string().contains("EKS on Fargate counts it as 0"));
+}
+
+#[test]
+fn requests_too_large_for_64_bits_are_too_large_not_zero() {
+    let r = json(&["review/huge-requests.yaml"]);
+    let w = workload(&r, "Pod/huge");
+    assert_eq!(w["fargate"]["runnable"], false);
+    assert!(w["fargate"]["error"].as_str().unwrap().contains("no Fargate size holds"));
+    let unplaced = scenario(&r, "all-ec2")["fleets"][0]["unplaceable"].to_string();
+    assert!(unplaced.contains("Pod/huge"), "{unplaced}");
+}
+
+#[test]
+fn absurd_replica_counts_are_refused() {
+    let run = k2e_in(&fixtures(), &["review/huge-replicas.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("the inputs ask for 1000000000 replicas")
+            && run.stderr.contains("Deployment/typo at review/huge-replicas.yaml:2")
+            && run.stderr.contains("at most 100000"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn unpinned_daemonsets_run_on_every_architecture() {
+    let r = json(&["--instance-types", "c7g.large", "--explain", "review/daemon-any-arch.yaml"]);
+    let fleet = &scenario(&r, "all-ec2")["fleets"][0];
+    assert_eq!(fleet["daemons"], serde_json::json!(["DaemonSet/logs"]));
+    let explain = fleet["explain"].as_array().unwrap();
+    // One c7g.large (1930m allocatable) holds the daemon's 500m and both 600m replicas.
+    assert_eq!(explain.len(), 1);
+    assert_eq!(explain[0]["type"], "c7g.large");
+    assert!(close(explain[0]["vcpu_used"].as_f64().unwrap(), 1.7), "{}", explain[0]);
+    assert!(explain[0]["holds"].to_string().contains("DaemonSet/logs"));
+    assert!(workload(&r, "DaemonSet/logs")["architecture_from"].as_str().unwrap().contains("every architecture"));
+}
+
+#[test]
+fn init_container_storage_and_the_apps_storage_are_not_added() {
+    let r = json(&["review/init-storage.yaml"]);
+    assert_eq!(workload(&r, "Pod/unpack")["per_replica"]["ephemeral_storage_gib"], 30.0);
+}
+
+#[test]
+fn one_replica_with_a_host_port_shares_nodes_like_any_other() {
+    let r = json(&["review/one-replica-host-port.yaml"]);
+    let share = |name: &str| workload(&r, name)["ec2_monthly"].as_f64().unwrap();
+    assert_eq!(share("Deployment/with-port"), share("Deployment/without-port"));
+    assert_eq!(workload(&r, "Deployment/with-port")["one_per_node"].is_string(), true);
+}
+
+#[test]
+fn a_service_runs_the_revision_it_names() {
+    let r = json(&["review/revisions"]);
+    let all = r["workloads"].as_array().unwrap();
+    assert_eq!(all.len(), 1, "{all:?}");
+    let w = workload(&r, "Service/app");
+    assert_eq!(w["replicas"], 3);
+    assert_eq!(w["fargate"]["size"], serde_json::json!({"vcpu": 0.5, "memory_gb": 1.0}));
+    let notes = r["notes"].to_string();
+    assert!(notes.contains("review/revisions/app-6.json") && notes.contains("another revision"), "{notes}");
+}
+
+#[test]
+fn a_windows_task_under_1_vcpu_needs_a_change_not_ec2() {
+    let r = json(&["review/windows-small.json"]);
+    let f = &workload(&r, "TaskDefinition/win-small")["fargate"];
+    assert_eq!(f["runnable"], true);
+    assert_eq!(f["blocked_by"], serde_json::json!([]));
+    assert!(f["changes_needed"][0].as_str().unwrap().starts_with("FG016"));
+    assert_eq!(f["size"], serde_json::json!({"vcpu": 1.0, "memory_gb": 2.0}));
+    assert!(close(f["hourly"].as_f64().unwrap(), 0.13748 + 0.0201));
+}
+
+#[test]
+fn instance_type_filters_must_name_something() {
+    let run = k2e_in(&fixtures(), &["--instance-types", "m7i.large,nosuch.type", "sizing"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("\"nosuch.type\" is neither an instance type nor a family"), "{}", run.stderr);
+    let run = k2e_in(&fixtures(), &["--max-pods", "0", "sizing"]);
+    assert_eq!(run.code, 2);
+}

@@ -61,7 +61,7 @@ pub struct EstimateArgs {
     pub instance_types: Vec<String>,
 
     /// Pods per EKS node instead of the ENI formula (e.g. 110 with prefix delegation).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_pods: Option<u32>,
 
     /// ECS: the awsvpcTrunking account setting is on, so awsvpc tasks are not limited by the

@@ -9,18 +9,24 @@
 use crate::detect::K8sObject;
 use crate::finding::{Finding, Severity};
 use crate::parse::{Document, Node};
-use crate::rules::{self, FargateTask, Target};
+use crate::rules::{self, FargateTask, Target, ids};
 
 /// ECS findings that an edit of the task definition or service fixes without losing anything:
-/// the task size (FG001, FG002, FG014: the estimate rounds up to a valid size anyway), the
-/// network mode and host ports (FG003, FG004: awsvpc), logging options (FG010), timeouts
-/// (FG011), and service settings (FG019-FG021).
-const ECS_FIXABLE: &[&str] = &[
-    "FG001", "FG002", "FG003", "FG004", "FG010", "FG011", "FG014", "FG019", "FG020", "FG021",
-];
+/// the task size (FG001, FG002, FG014, and FG016's "Windows needs 1 vCPU": the estimate rounds up
+/// to a valid size anyway), the network mode and host ports (FG003, FG004: awsvpc), logging
+/// options (FG010), timeouts (FG011), and service settings (FG019-FG021).
+fn ecs_fixable(f: &Finding) -> bool {
+    const FIXABLE: &[&str] = &[
+        "FG001", "FG002", "FG003", "FG004", "FG010", "FG011", "FG014", "FG019", "FG020", "FG021",
+    ];
+    FIXABLE.contains(&f.rule)
+        || (f.rule == ids::FG_WINDOWS && f.message.contains("at least 1 vCPU"))
+}
 
 /// EKS findings fixed by an edit: EKS Pod Identity -> IAM roles for service accounts (FG117).
-const EKS_FIXABLE: &[&str] = &["FG117"];
+fn eks_fixable(f: &Finding) -> bool {
+    f.rule == ids::EKS_FG_POD_IDENTITY
+}
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Reasons {
@@ -29,10 +35,10 @@ pub struct Reasons {
 }
 
 impl Reasons {
-    fn add(&mut self, findings: Vec<Finding>, fixable: &[&str]) {
+    fn add(&mut self, findings: Vec<Finding>, fixable: fn(&Finding) -> bool) {
         for f in findings.into_iter().filter(|f| f.severity == Severity::Error) {
             let text = format!("{}: {}", f.rule, f.message);
-            let list = if fixable.contains(&f.rule) {
+            let list = if fixable(&f) {
                 &mut self.changes
             } else {
                 &mut self.blocked
@@ -62,7 +68,7 @@ pub fn kubernetes(file: &str, doc: &Document, obj: &K8sObject<'_>) -> Reasons {
     let mut findings = Vec::new();
     rules::check_eks_fargate(file, doc, obj, &mut findings);
     let mut reasons = Reasons::default();
-    reasons.add(findings, EKS_FIXABLE);
+    reasons.add(findings, eks_fixable);
     reasons
 }
 
@@ -78,7 +84,7 @@ pub fn ecs_task(file: &str, doc: &Document, node: &Node, prefix: &str, label: &s
     let mut findings = Vec::new();
     rules::check_ecs_fargate(&task, &mut findings);
     let mut reasons = Reasons::default();
-    reasons.add(findings, ECS_FIXABLE);
+    reasons.add(findings, ecs_fixable);
     reasons
 }
 
@@ -87,6 +93,6 @@ pub fn ecs_service(file: &str, doc: &Document, root: &Node, name: Option<&str>) 
     let mut findings = Vec::new();
     rules::check_ecs_service(file, doc, root, name, Target::EcsFargate, &mut findings);
     let mut reasons = Reasons::default();
-    reasons.add(findings, ECS_FIXABLE);
+    reasons.add(findings, ecs_fixable);
     reasons
 }

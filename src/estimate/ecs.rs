@@ -11,6 +11,8 @@ use crate::rules::sizes::{parse_cpu, parse_memory};
 #[derive(Clone, Debug)]
 pub struct TaskDef {
     pub family: String,
+    /// `revision` of describe-task-definition output; registration input has none.
+    pub revision: Option<u64>,
     pub template: Workload,
 }
 
@@ -20,6 +22,7 @@ pub struct Service {
     pub name: String,
     /// The family its `taskDefinition` names (family, family:revision or an ARN).
     pub family: String,
+    pub revision: Option<u64>,
     pub desired: u32,
     pub daemon: bool,
     pub distinct_instance: bool,
@@ -78,19 +81,21 @@ pub fn task(
     let mut gpus = 0;
     let mut host_port = None;
     let network = node.get("networkMode").and_then(Node::as_str).unwrap_or("bridge");
+    // Saturating: an absurd value must price as "too large", not wrap to nothing.
     for c in containers {
-        cpu_sum += number(c.get("cpu")).unwrap_or(0);
+        cpu_sum = number(c.get("cpu")).unwrap_or(0).saturating_add(cpu_sum);
         let hard = number(c.get("memory"));
         let soft = number(c.get("memoryReservation"));
-        hard_sum += hard.or(soft).unwrap_or(0);
-        reserved_sum += soft.or(hard).unwrap_or(0);
+        hard_sum = hard.or(soft).unwrap_or(0).saturating_add(hard_sum);
+        reserved_sum = soft.or(hard).unwrap_or(0).saturating_add(reserved_sum);
         for r in c.get("resourceRequirements").and_then(Node::as_seq).unwrap_or_default() {
             if r.get("type").and_then(Node::as_str) == Some("GPU") {
-                gpus += r
+                let value = r
                     .get("value")
                     .and_then(Node::scalar_text)
                     .and_then(|v| v.parse::<u64>().ok())
                     .unwrap_or(0);
+                gpus = value.saturating_add(gpus);
             }
         }
         for p in c.get("portMappings").and_then(Node::as_seq).unwrap_or_default() {
@@ -158,6 +163,7 @@ pub fn task(
     let ephemeral_gib = number(node.pointer("/ephemeralStorage/sizeInGiB").map(|n| n.0)).unwrap_or(0) as f64;
     TaskDef {
         family,
+        revision: number(node.get("revision")),
         template: Workload {
             name: label,
             kind_name: "TaskDefinition".to_owned(),
@@ -167,7 +173,7 @@ pub fn task(
             platform: Platform::Ecs,
             kind: Kind::Replicated,
             replicas: d.ecs_replicas,
-            request: [cpu_units * TICKS_PER_UNIT, memory, u64::from(network == "awsvpc"), gpus],
+            request: [cpu_units.saturating_mul(TICKS_PER_UNIT), memory, u64::from(network == "awsvpc"), gpus],
             fargate_ask,
             archs,
             arch_from,
@@ -187,7 +193,10 @@ pub fn service(file: &str, doc: &Document, root: &Node, name: Option<&str>, line
     let reference = root.get("taskDefinition").and_then(Node::as_str)?;
     // arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REV, FAMILY:REV or FAMILY.
     let tail = reference.rsplit_once('/').map_or(reference, |(_, t)| t);
-    let family = tail.split_once(':').map_or(tail, |(f, _)| f).to_owned();
+    let (family, revision) = match tail.split_once(':') {
+        Some((f, r)) => (f.to_owned(), r.parse().ok()),
+        None => (tail.to_owned(), None),
+    };
     let daemon = root.get("schedulingStrategy").and_then(Node::as_str) == Some("DAEMON");
     let distinct_instance = root
         .get("placementConstraints")
@@ -198,6 +207,7 @@ pub fn service(file: &str, doc: &Document, root: &Node, name: Option<&str>, line
     Some(Service {
         name: name.unwrap_or(&family).to_owned(),
         family,
+        revision,
         desired: number(root.get("desiredCount")).map_or(1, |n| u32::try_from(n).unwrap_or(u32::MAX)),
         daemon,
         distinct_instance,
@@ -207,15 +217,40 @@ pub fn service(file: &str, doc: &Document, root: &Node, name: Option<&str>, line
     })
 }
 
+/// The task definition a service runs: the revision it names when the inputs say revisions,
+/// else the highest revision, else the last of its family among the inputs.
+fn runs<'a>(s: &Service, tasks: &'a [TaskDef]) -> Option<&'a TaskDef> {
+    let family = tasks.iter().filter(|t| t.family == s.family);
+    if let Some(wanted) = s.revision {
+        if let Some(t) = family.clone().find(|t| t.revision == Some(wanted)) {
+            return Some(t);
+        }
+    }
+    family.max_by_key(|t| t.revision)
+}
+
 /// One workload per service running a task definition, or the task definition itself (with
-/// `--replicas` copies) when no service runs it. Services whose task definition is not among the
-/// inputs come back as notes.
+/// `--replicas` copies) when no service runs its family. Other revisions of a family a service
+/// runs, and services whose task definition is not among the inputs, come back as notes.
 pub fn resolve(tasks: Vec<TaskDef>, services: &[Service]) -> (Vec<Workload>, Vec<String>) {
     let mut out = Vec::new();
     let mut notes = Vec::new();
+    let chosen: Vec<Option<&TaskDef>> = services.iter().map(|s| runs(s, &tasks)).collect();
     for t in &tasks {
-        let mine: Vec<&Service> = services.iter().filter(|s| s.family == t.family).collect();
+        let mine: Vec<&Service> = services
+            .iter()
+            .zip(&chosen)
+            .filter(|(_, c)| c.is_some_and(|c| std::ptr::eq(c, t)))
+            .map(|(s, _)| s)
+            .collect();
         if mine.is_empty() {
+            if services.iter().any(|s| s.family == t.family) {
+                notes.push(format!(
+                    "{}:{}: {} is another revision of a family whose service runs a different one; not estimated",
+                    t.template.file, t.template.line, t.template.name
+                ));
+                continue;
+            }
             let mut w = t.template.clone();
             w.notes.push(format!(
                 "no ECS service among the inputs runs it: {} cop{} (--replicas)",
@@ -231,6 +266,12 @@ pub fn resolve(tasks: Vec<TaskDef>, services: &[Service]) -> (Vec<Workload>, Vec
             w.kind_name = "Service".to_owned();
             w.notes
                 .push(format!("runs {} ({}:{})", t.template.name, s.file, s.line));
+            if let Some(wanted) = s.revision.filter(|r| t.revision.is_some_and(|have| have != *r)) {
+                w.notes.push(format!(
+                    "the service names revision {wanted}, which is not among the inputs; estimated with revision {}",
+                    t.revision.unwrap_or_default()
+                ));
+            }
             if s.daemon {
                 w.kind = Kind::Daemon;
                 w.replicas = 0;

@@ -9,6 +9,8 @@ use super::model::{FargateAsk, Os, TICKS_PER_UNIT, Workload, trim};
 use super::prices::FargateRates;
 use crate::rules::eks_sizing::{self, JumpCause, Request};
 use crate::rules::sizes::{Size, SizeTable};
+/// The smallest Windows task on Fargate, in cpu units.
+const WINDOWS_MIN_CPU: u64 = 1024;
 /// Ephemeral storage every Fargate task and pod gets without charge.
 pub const FREE_STORAGE_GB: f64 = 20.0;
 
@@ -79,12 +81,24 @@ pub fn quote(w: &Workload, rates: &FargateRates, spot_percent: Option<f64>) -> R
                 cpu: cpu_units,
                 memory: memory_mib,
             };
+            // Windows tasks start at 1 vCPU (FG016).
+            let floor = if w.os == Os::Windows { WINDOWS_MIN_CPU } else { 0 };
             let table = SizeTable::get();
-            let size = table.round_up(wanted).ok_or_else(|| {
-                format!("no Fargate size holds {cpu_units} cpu units / {memory_mib} MiB (largest: 16384 / 122880)")
-            })?;
+            let size = table
+                .round_up(Size {
+                    cpu: cpu_units.max(floor),
+                    memory: memory_mib,
+                })
+                .ok_or_else(|| {
+                    format!("no Fargate size holds {cpu_units} cpu units / {memory_mib} MiB (largest: 16384 / 122880)")
+                })?;
             let sizing = if declared && size == wanted {
                 None
+            } else if declared && cpu_units < floor {
+                Some(format!(
+                    "Windows tasks need at least 1 vCPU: task size {cpu_units}/{memory_mib} rounded up to {}",
+                    size.describe()
+                ))
             } else if declared {
                 Some(format!(
                     "task size {cpu_units}/{memory_mib} is not a Fargate size; rounded up to {}",

@@ -107,7 +107,7 @@ pub fn node_types(
             let mut overhead: Res = [0; 4];
             for &d in &runs {
                 for (k, o) in overhead.iter_mut().enumerate() {
-                    *o += workloads[d].request[k];
+                    *o = o.saturating_add(workloads[d].request[k]);
                 }
             }
             if !fits(&overhead, &alloc) {
@@ -180,7 +180,8 @@ pub fn problem(workloads: &[Workload], members: &[usize], types: Vec<NodeType>) 
             id: i,
             count: u64::from(w.replicas),
             demand: w.request,
-            spread: w.one_per_node.is_some(),
+            // One replica has no other to keep away from.
+            spread: w.one_per_node.is_some() && w.replicas > 1,
             compat,
         });
     }

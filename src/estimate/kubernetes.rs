@@ -84,8 +84,8 @@ pub fn workload(file: &str, doc: &Document, obj: &K8sObject<'_>, line: usize, d:
         replicas,
         request: [pod.cpu, pod.memory, 1, pod.gpus],
         fargate_ask: FargateAsk::Pod {
-            cpu_ticks: pod.cpu,
-            memory_mib: pod.memory,
+            cpu_ticks: pod.fargate_cpu,
+            memory_mib: pod.fargate_memory,
         },
         archs,
         arch_from,
@@ -117,19 +117,45 @@ fn count(node: Option<&Node>, field: &str, notes: &mut Vec<String>) -> u32 {
 struct PodRequest {
     cpu: u64,
     memory: u64,
+    /// What EKS on Fargate sizes the pod by: the same, with a missing request counted as 0, as
+    /// Fargate does (not as the `--default-*` values).
+    fargate_cpu: u64,
+    fargate_memory: u64,
     gpus: u64,
     ephemeral_gib: f64,
+}
+
+/// Per resource: the largest init container, and the sum of the long-running containers.
+#[derive(Default)]
+struct Sums {
+    init: [u64; 2],
+    running: [u64; 2],
+}
+
+impl Sums {
+    fn add(&mut self, init: bool, cpu: u64, memory: u64) {
+        if init {
+            self.init = [self.init[0].max(cpu), self.init[1].max(memory)];
+        } else {
+            // Saturating: an absurd request must price as "too large", not wrap to nothing.
+            self.running = [self.running[0].saturating_add(cpu), self.running[1].saturating_add(memory)];
+        }
+    }
+
+    fn effective(&self) -> [u64; 2] {
+        [self.init[0].max(self.running[0]), self.init[1].max(self.running[1])]
+    }
 }
 
 /// The pod's effective request, as the scheduler and EKS on Fargate compute it: per resource,
 /// the larger of the biggest init container and the sum of the long-running containers (native
 /// sidecars included). A container without a request counts its limit, as Kubernetes does; one
-/// with neither gets the `--default-cpu` / `--default-memory` values, and a note says so.
+/// with neither gets the `--default-cpu` / `--default-memory` values on EC2, and a note says so.
 fn pod_request(spec: &Node, d: &Defaults, notes: &mut Vec<String>) -> PodRequest {
-    let mut init = [0u64; 2];
-    let mut running = [0u64; 2];
-    let mut gpus = 0;
-    let mut ephemeral = 0.0;
+    let mut ec2 = Sums::default();
+    let mut fargate = Sums::default();
+    let (mut init_gpus, mut gpus) = (0u64, 0u64);
+    let (mut init_eph, mut eph) = (0.0f64, 0.0f64);
     let mut defaulted: [Vec<String>; 2] = [Vec::new(), Vec::new()];
     let mut seen = 0;
     for list in ["initContainers", "containers"] {
@@ -157,29 +183,27 @@ fn pod_request(spec: &Node, d: &Defaults, notes: &mut Vec<String>) -> PodRequest
                     .and_then(Node::scalar_text)
                     .and_then(|t| quantity::parse(&t))
             };
-            let cpu = match value("cpu") {
-                Some(cores) => (cores * TICKS_PER_VCPU as f64).ceil() as u64,
-                None => {
-                    defaulted[0].push(cname.clone());
-                    d.cpu_ticks
-                }
-            };
-            let memory = match value("memory") {
-                Some(bytes) => (bytes / 1_048_576.0).ceil() as u64,
-                None => {
-                    defaulted[1].push(cname.clone());
-                    d.memory_mib
-                }
-            };
-            gpus += value(GPU_RESOURCE).map_or(0, |g| g.ceil() as u64);
-            let eph = value("ephemeral-storage").map_or(0.0, |b| b / 1_073_741_824.0);
+            // `as` saturates, so a huge quantity becomes u64::MAX rather than wrapping.
+            let cpu = value("cpu").map(|cores| (cores * TICKS_PER_VCPU as f64).ceil() as u64);
+            let memory = value("memory").map(|bytes| (bytes / 1_048_576.0).ceil() as u64);
+            if cpu.is_none() {
+                defaulted[0].push(cname.clone());
+            }
+            if memory.is_none() {
+                defaulted[1].push(cname.clone());
+            }
             let sidecar = list == "initContainers" && c.get("restartPolicy").and_then(Node::as_str) == Some("Always");
-            if list == "initContainers" && !sidecar {
-                init = [init[0].max(cpu), init[1].max(memory)];
-                ephemeral = f64::max(ephemeral, eph);
+            let init = list == "initContainers" && !sidecar;
+            ec2.add(init, cpu.unwrap_or(d.cpu_ticks), memory.unwrap_or(d.memory_mib));
+            fargate.add(init, cpu.unwrap_or(0), memory.unwrap_or(0));
+            let g = value(GPU_RESOURCE).map_or(0, |g| g.ceil() as u64);
+            let e = value("ephemeral-storage").map_or(0.0, |b| b / 1_073_741_824.0);
+            if init {
+                init_gpus = init_gpus.max(g);
+                init_eph = init_eph.max(e);
             } else {
-                running = [running[0] + cpu, running[1] + memory];
-                ephemeral += eph;
+                gpus = gpus.saturating_add(g);
+                eph += e;
             }
         }
     }
@@ -191,7 +215,7 @@ fn pod_request(spec: &Node, d: &Defaults, notes: &mut Vec<String>) -> PodRequest
             d.cpu_ticks / TICKS_PER_MILLI,
             super::model::mem_text(d.memory_mib)
         ));
-        running = [running[0] + d.cpu_ticks, running[1] + d.memory_mib];
+        ec2.add(false, d.cpu_ticks, d.memory_mib);
     }
     for (i, names) in defaulted.iter().enumerate() {
         if names.is_empty() {
@@ -203,16 +227,21 @@ fn pod_request(spec: &Node, d: &Defaults, notes: &mut Vec<String>) -> PodRequest
             ("memory", super::model::mem_text(d.memory_mib))
         };
         notes.push(format!(
-            "no {what} request or limit on container{} {}: {each} assumed for each (--default-{what})",
+            "no {what} request or limit on container{} {}: {each} assumed for each on EC2 (--default-{what}); \
+             EKS on Fargate counts it as 0",
             if names.len() == 1 { "" } else { "s" },
             names.join(", ")
         ));
     }
+    let [cpu, memory] = ec2.effective();
+    let [fargate_cpu, fargate_memory] = fargate.effective();
     PodRequest {
-        cpu: init[0].max(running[0]),
-        memory: init[1].max(running[1]),
-        gpus,
-        ephemeral_gib: ephemeral,
+        cpu,
+        memory,
+        fargate_cpu,
+        fargate_memory,
+        gpus: init_gpus.max(gpus),
+        ephemeral_gib: init_eph.max(eph),
     }
 }
 

@@ -113,6 +113,39 @@ pub fn price_book(args: &EstimateArgs) -> Result<PriceBook, String> {
     Ok(book)
 }
 
+/// Total replicas an estimate packs: far beyond any cluster k2e is meant for, and enough to keep
+/// a typo (`replicas: 1000000000`) from running for minutes and exhausting memory.
+pub const MAX_REPLICAS: u64 = 100_000;
+
+fn check_replicas(inputs: &Inputs) -> Result<(), String> {
+    let total: u64 = inputs.workloads.iter().map(|w| u64::from(w.replicas)).sum();
+    if total <= MAX_REPLICAS {
+        return Ok(());
+    }
+    let largest = inputs.workloads.iter().max_by_key(|w| w.replicas).map_or_else(String::new, |w| {
+        format!(" (the largest, {} at {}:{}, has {})", w.name, w.file, w.line, w.replicas)
+    });
+    Err(format!(
+        "the inputs ask for {total} replicas{largest}; k2e estimate packs at most {MAX_REPLICAS}: \
+         lower the replica counts, or estimate the inputs a part at a time"
+    ))
+}
+
+/// Every `--instance-types` entry must name a type or family of the catalog: a typo would
+/// otherwise leave every workload unplaced for no visible reason.
+fn check_instance_types(args: &EstimateArgs) -> Result<(), String> {
+    let catalog = catalog::Catalog::get();
+    for wanted in &args.instance_types {
+        if !catalog.types.iter().any(|t| &t.name == wanted || t.family() == wanted) {
+            return Err(format!(
+                "--instance-types: {wanted:?} is neither an instance type nor a family of the catalog \
+                 (examples: m7g, c7i.large)"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn fleet_options(args: &EstimateArgs) -> fleet::Options {
     fleet::Options {
         max_pods: args.max_pods,
@@ -128,10 +161,12 @@ fn fleet_options(args: &EstimateArgs) -> fleet::Options {
 pub fn report(args: &EstimateArgs) -> Result<(Report, Vec<String>), String> {
     let t0 = Instant::now();
     let d = defaults(args)?;
+    check_instance_types(args)?;
     let book = price_book(args)?;
     let t_prices = t0.elapsed();
     let inputs = read(&args.paths, &d);
     let t_read = t0.elapsed();
+    check_replicas(&inputs)?;
     let rates = book.fargate.unwrap_or_default();
     let quotes: Vec<_> = inputs
         .workloads

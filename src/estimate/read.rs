@@ -2,7 +2,7 @@
 
 use super::ecs::{self, Service, TaskDef};
 use super::kubernetes::{self, Defaults};
-use super::model::Workload;
+use super::model::{Archs, Kind, Workload};
 use crate::detect::{Detected, EcsShape, detect};
 use crate::discover::{Input, discover};
 use crate::finding::LineIndex;
@@ -47,6 +47,13 @@ pub fn read(paths: &[PathBuf], d: &Defaults) -> Inputs {
     let (ecs, notes) = ecs::resolve(tasks, &services);
     out.workloads.extend(ecs);
     out.notes.extend(notes);
+    // `--arch` says where unpinned replicas go; an unpinned daemon still runs on every node.
+    for w in &mut out.workloads {
+        if w.kind == Kind::Daemon && w.arch_from.starts_with("--arch") {
+            w.archs = Archs::ANY;
+            w.arch_from = "no architecture pinned: runs on nodes of every architecture".to_owned();
+        }
+    }
     out
 }
 
