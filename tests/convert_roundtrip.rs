@@ -15,33 +15,8 @@ use k2e::rules::{Selection, Target};
 use k2e::validate::Validators;
 use std::path::Path;
 
-/// xorshift64*: small, deterministic, good enough to pick test values.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-
-    fn word(&mut self, len: usize) -> String {
-        (0..len).map(|_| (b'a' + self.below(26) as u8) as char).collect()
-    }
-}
+mod common;
+use common::rng::Rng;
 
 /// Strings that YAML 1.1, YAML 1.2 or JSON readers are easy to get wrong.
 const TRICKY: &[&str] = &[

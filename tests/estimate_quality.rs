@@ -10,21 +10,8 @@ use k2e::estimate::pack;
 use k2e::estimate::prices::PriceBook;
 use k2e::estimate::problem::{Group, NodeType, Problem, fits};
 
-/// xorshift64*: a fixed sequence, so every run measures the same instances.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+mod common;
+use common::rng::Rng;
 
 const POOL: &[&str] = &[
     "m7i.large",
@@ -53,10 +40,10 @@ fn generate(rng: &mut Rng, groups_range: (u64, u64), max_count: u64, max_items: 
     let catalog = Catalog::get();
     let book = PriceBook::builtin("us-east-1");
     let mut names: Vec<&str> = POOL.to_vec();
-    let ntypes = 3 + rng.below(4) as usize;
+    let ntypes = 3 + rng.below(4);
     let mut types = Vec::new();
     while types.len() < ntypes {
-        let name = names.remove(rng.below(names.len() as u64) as usize);
+        let name = names.remove(rng.below(names.len()));
         let t = catalog.find(name).unwrap();
         let alloc = kubernetes_allocatable(t, None);
         types.push(NodeType {
@@ -70,17 +57,17 @@ fn generate(rng: &mut Rng, groups_range: (u64, u64), max_count: u64, max_items: 
             daemons: Vec::new(),
         });
     }
-    let ngroups = (groups_range.0 + rng.below(groups_range.1 - groups_range.0 + 1)) as usize;
+    let ngroups = groups_range.0 as usize + rng.below((groups_range.1 - groups_range.0 + 1) as usize);
     let mut groups = Vec::new();
     let mut items = 0;
     for id in 0..ngroups {
-        let count = 1 + rng.below(max_count);
+        let count = 1 + rng.below(max_count as usize) as u64;
         if items + count > max_items {
             break;
         }
         items += count;
-        let cpu = (100 + 50 * rng.below(38)) * TICKS_PER_MILLI;
-        let mem = 128 * (1 + rng.below(48));
+        let cpu = (100 + 50 * rng.below(38) as u64) * TICKS_PER_MILLI;
+        let mem = 128 * (1 + rng.below(48) as u64);
         let arch = rng.below(10);
         let spread = rng.below(5) == 0;
         let demand = [cpu, mem, 1, 0];

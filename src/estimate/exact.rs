@@ -1,5 +1,6 @@
-//! An exact solver for small packing problems (branch and bound), which the tests use to
-//! measure how far the heuristic is from the optimum. Not used by the command: it is exponential.
+//! An exact solver for small packing problems (branch and bound). The tests use it to measure
+//! how far the heuristic is from the optimum; the heuristic uses it, with a budget, to repack
+//! small windows of its own fleet (it is exponential, so never on a whole large problem).
 //!
 //! Replicas are placed one by one, largest first, on an open node or a new node of any type.
 //! Replicas of one group are interchangeable, so each goes on a node at or after the previous
@@ -75,16 +76,6 @@ impl<'a> Exact<'a> {
             free: [0.0; 4],
             expansions: 0,
             limit,
-        }
-    }
-
-    /// The optimum (USD per hour) and a solution reaching it, or None if the expansion limit was
-    /// hit first (then the result would not be proven optimal). With `upper`, only solutions
-    /// cheaper than it are looked for (None: there is none).
-    pub fn solve(self, upper: Option<f64>) -> Option<(f64, Solution)> {
-        match self.search(upper) {
-            (Some(found), true) => Some(found),
-            _ => None,
         }
     }
 

@@ -42,11 +42,7 @@ pub struct Cluster {
 impl Cluster {
     /// The cheaper of the two fleets.
     pub fn best(&self) -> Option<&Solution> {
-        match (&self.homogeneous, &self.mixed) {
-            (Some(h), Some(m)) if h.cost(&self.problem) <= m.cost(&self.problem) + 1e-9 => Some(h),
-            (_, Some(m)) => Some(m),
-            (h, None) => h.as_ref(),
-        }
+        super::pack::cheaper(self.homogeneous.as_ref(), self.mixed.as_ref(), &self.problem)
     }
 
     /// USD per hour, duty cycle applied.

@@ -173,13 +173,10 @@ pub fn greedy(p: &Problem, values: &[f64]) -> Option<Solution> {
                 let (pattern, value) = fill(p, t, &orders[t], &left, values);
                 (!pattern.is_empty()).then(|| (value / p.types[t].price, t, pattern))
             })
-            .reduce_with(|a, b| {
-                if b.0 > a.0 + 1e-12 || ((b.0 - a.0).abs() <= 1e-12 && b.1 < a.1) {
-                    b
-                } else {
-                    a
-                }
-            });
+            .collect::<Vec<_>>()
+            .into_iter()
+            // In type order, so near-ties go the same way however rayon splits the work.
+            .reduce(|a, b| if b.0 > a.0 + 1e-12 { b } else { a });
         let (_, t, pattern) = best?;
         let repeat = pattern.iter().map(|&(g, k)| left[g] / k).min().unwrap_or(1).max(1);
         for _ in 0..repeat {
@@ -568,11 +565,20 @@ pub struct Packed {
 impl Packed {
     /// The cheaper of the two fleets (the homogeneous one on a tie: simpler to run).
     pub fn best(&self, p: &Problem) -> Option<&Solution> {
-        match (&self.homogeneous, &self.mixed) {
-            (Some(h), Some(m)) if h.cost(p) <= m.cost(p) + 1e-9 => Some(h),
-            (_, Some(m)) => Some(m),
-            (h, None) => h.as_ref(),
-        }
+        cheaper(self.homogeneous.as_ref(), self.mixed.as_ref(), p)
+    }
+}
+
+/// The cheaper of a homogeneous and a mixed fleet, the homogeneous one on a tie.
+pub fn cheaper<'a>(
+    homogeneous: Option<&'a Solution>,
+    mixed: Option<&'a Solution>,
+    p: &Problem,
+) -> Option<&'a Solution> {
+    match (homogeneous, mixed) {
+        (Some(h), Some(m)) if h.cost(p) <= m.cost(p) + 1e-9 => Some(h),
+        (_, Some(m)) => Some(m),
+        (h, None) => h,
     }
 }
 
