@@ -162,7 +162,7 @@ impl Measure {
     }
 }
 
-/// 25 to 40 replicas: more than the heuristic ever repacks whole (24).
+/// 25 to 40 replicas.
 fn medium(rng: &mut Rng) -> Problem {
     generate(rng, (3, 6), 10, 40)
 }

@@ -380,7 +380,7 @@ const LNS_SMALL_FLEET: usize = 40;
 /// Rounds of window repacking (each round stops at the first improvement).
 const LNS_ROUNDS: usize = 40;
 /// A window holding at most this many replicas may be all the nodes at once.
-const LNS_WHOLE: u64 = 24;
+const LNS_WHOLE: u64 = 40;
 
 /// Large neighbourhood search: takes the replicas of a few nodes (the emptiest ones, those whose
 /// contents are worth least for their price, and the emptiest with others) and repacks them with
@@ -479,7 +479,7 @@ pub fn lns(p: &Problem, s: &mut Solution, budget: u64, values: &[f64]) {
         let tried = windows.into_iter().any(|w| {
             // The whole of a small fleet gets a larger budget: it is the one window that can
             // reach the optimum.
-            let b = if w.len() == whole { budget * 25 } else { budget };
+            let b = if w.len() == whole { budget * 100 } else { budget };
             if w.is_empty() || spent >= total {
                 return false;
             }
