@@ -2,7 +2,7 @@
 //! "Disclaimer", "Publication Date", "Version", "OfferCode"), a header row starting with "SKU",
 //! then one row per SKU, term and price dimension. Read line by line: the EC2 file is several GB.
 
-use super::pricing::{Attrs, Offer, Product, classify};
+use super::pricing::{Attrs, Offer, Product, classify, parse_price, place_of};
 use std::collections::HashMap;
 use std::io::BufRead;
 
@@ -90,28 +90,36 @@ pub fn read<R: BufRead>(reader: R) -> Result<Offer, String> {
         if get("StartingRange").is_some_and(|r| r != "0") {
             continue;
         }
+        // The filtering attributes keep an empty cell as Some(""): a column that exists must hold
+        // the wanted value (as a JSON attribute that is present must), while a missing column
+        // rules nothing out.
+        let cell = |name: &str| cols.get(name).and_then(|&i| row.get(i)).cloned();
         let attrs = Attrs {
             instance_type: get("Instance Type"),
             operating_system: get("Operating System"),
             tenancy: get("Tenancy"),
-            pre_installed_sw: get("Pre Installed S/W"),
-            capacitystatus: get("CapacityStatus"),
-            license_model: get("License Model"),
-            operation: get("operation"),
+            pre_installed_sw: cell("Pre Installed S/W"),
+            capacitystatus: cell("CapacityStatus"),
+            license_model: cell("License Model"),
+            operation: cell("operation"),
             usagetype: get("usageType"),
             region_code: get("Region Code"),
             location: get("Location"),
+            location_type: get("Location Type"),
         };
         let Some(item) = classify(get("Product Family").as_deref(), &attrs) else {
             continue;
         };
         let Some(sku) = get("SKU") else { continue };
-        let price: f64 = get("PricePerUnit")
-            .and_then(|p| p.parse().ok())
-            .ok_or_else(|| format!("malformed offer file: line {start_line}: PricePerUnit is not a number"))?;
-        offer.prices.entry(sku.clone()).or_insert(price);
+        let price = parse_price(&get("PricePerUnit").unwrap_or_default())
+            .map_err(|e| format!("malformed offer file: line {start_line} (SKU {sku}): PricePerUnit: {e}"))?;
+        let kept = offer.prices.entry(sku.clone()).or_insert(price);
+        // A $0 row next to a real one must not hide it.
+        if *kept == 0.0 {
+            *kept = price;
+        }
         offer.products.entry(sku).or_insert_with(|| Product {
-            region: super::pricing::region_of(&attrs),
+            place: place_of(&attrs),
             item,
         });
     }
