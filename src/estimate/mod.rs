@@ -22,6 +22,7 @@ pub mod pack;
 pub mod prices;
 mod pricing;
 mod pricing_csv;
+mod pricing_json;
 pub mod problem;
 mod quantity;
 mod read;
