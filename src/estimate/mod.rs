@@ -215,7 +215,15 @@ fn estimate(args: &EstimateArgs) -> Result<(String, i32), String> {
     for e in &errors {
         eprintln!("k2e estimate: {e}");
     }
-    Ok((text, if errors.is_empty() { 0 } else { 2 }))
+    // 1 says the estimate is printed but prices less than the input: some workload fits neither
+    // a priced EC2 type nor Fargate. Unreadable input (2) matters more.
+    let incomplete = report.scenarios.iter().any(|s| !s.complete);
+    let code = match (errors.is_empty(), incomplete) {
+        (false, _) => 2,
+        (true, true) => 1,
+        (true, false) => 0,
+    };
+    Ok((text, code))
 }
 
 fn assumptions(args: &EstimateArgs, d: &Defaults, book: &PriceBook) -> Vec<String> {

@@ -180,11 +180,20 @@ fn scenarios(out: &mut String, r: &Report) {
             s.fargate_workloads.to_string(),
             money(s.ec2_monthly),
             money(s.fargate_monthly),
-            money(s.monthly),
+            total(s),
         ]);
     }
     out.push_str(&t.render(""));
     out.push('\n');
+}
+
+/// The total, and what it leaves out: a workload placed nowhere has no price in it.
+fn total(s: &ScenarioOut) -> String {
+    match s.unplaced_workloads.len() {
+        0 => money(s.monthly),
+        1 => format!("{} + 1 workload not placed", money(s.monthly)),
+        n => format!("{} + {n} workloads not placed", money(s.monthly)),
+    }
 }
 
 fn fleet_name(f: &FleetOut) -> String {

@@ -24,7 +24,7 @@ pub struct Report {
     pub notes: Vec<String>,
     pub workloads: Vec<WorkloadOut>,
     pub scenarios: Vec<ScenarioOut>,
-    /// Key of the cheapest scenario.
+    /// Key of the cheapest scenario: a complete one (every workload placed) whenever there is one.
     pub cheapest: String,
 }
 
@@ -44,7 +44,8 @@ pub struct WorkloadOut {
     pub os: Os,
     pub one_per_node: Option<String>,
     pub fargate: FargateOut,
-    /// USD per month of its share of the EC2 nodes in the all-EC2 scenario.
+    /// USD per month of its share of the EC2 nodes in the all-EC2 scenario. Rounded so that the
+    /// shares add up to that scenario's `ec2_monthly` to the cent.
     pub ec2_monthly: Option<f64>,
     pub placements: Vec<PlacementOut>,
     pub notes: Vec<String>,
@@ -89,17 +90,28 @@ pub struct PlacementOut {
     /// `ec2`, `fargate` or `none`.
     pub on: &'static str,
     pub reason: String,
+    /// Hybrid, workloads that could go either way: USD per month on Fargate.
+    pub fargate_monthly: Option<f64>,
+    /// Hybrid, workloads that could go either way: USD per month the scenario's EC2 nodes cost
+    /// more with the workload on EC2 than without it (both splits packed). On Fargate it is at
+    /// least `fargate_monthly`, on EC2 at most, unless the reason says the search stopped early.
+    pub ec2_delta_monthly: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct ScenarioOut {
     pub key: &'static str,
     pub title: &'static str,
+    /// `ec2_monthly` + `fargate_monthly`, each rounded to cents first, so the sum is exact.
     pub monthly: f64,
     pub ec2_monthly: f64,
     pub fargate_monthly: f64,
     pub fargate_workloads: usize,
     pub ec2_nodes: usize,
+    /// False when some workload runs neither on EC2 nor on Fargate: `monthly` leaves it out.
+    pub complete: bool,
+    /// Names of the workloads placed nowhere.
+    pub unplaced_workloads: Vec<String>,
     pub fleets: Vec<FleetOut>,
 }
 
@@ -293,20 +305,62 @@ fn nodes(c: &Cluster, s: &Solution, ws: &[Workload]) -> Vec<NodeOut> {
 }
 
 fn scenario(sc: &Scenario, ctx: &Context<'_>, explain: bool) -> ScenarioOut {
+    let fleets: Vec<FleetOut> = sc
+        .clusters
+        .iter()
+        .map(|c| fleet(c, ctx.workloads, ctx.hours, explain))
+        .collect();
+    // Parts are summed as printed (fleets, workloads' Fargate prices) so every total adds up to
+    // the cent; the outer cents() only drops the float noise of the sum.
+    let ec2 = cents(fleets.iter().map(|f| f.monthly).sum());
+    let fargate = cents(
+        (0..ctx.workloads.len())
+            .filter(|&i| sc.on_fargate[i])
+            .filter_map(|i| ctx.fargate_monthly(i).map(cents))
+            .sum(),
+    );
+    let unplaced: Vec<String> = (0..ctx.workloads.len())
+        .filter(|&i| sc.unplaced[i])
+        .map(|i| ctx.workloads[i].name.clone())
+        .collect();
     ScenarioOut {
         key: sc.key,
         title: sc.title,
-        monthly: cents(sc.monthly(ctx)),
-        ec2_monthly: cents(sc.ec2_monthly(ctx.hours)),
-        fargate_monthly: cents(sc.fargate_monthly(ctx)),
+        monthly: cents(ec2 + fargate),
+        ec2_monthly: ec2,
+        fargate_monthly: fargate,
         fargate_workloads: sc.fargate_count(),
         ec2_nodes: sc.clusters.iter().filter_map(|c| c.best()).map(|s| s.nodes.len()).sum(),
-        fleets: sc
-            .clusters
-            .iter()
-            .map(|c| fleet(c, ctx.workloads, ctx.hours, explain))
-            .collect(),
+        complete: unplaced.is_empty(),
+        unplaced_workloads: unplaced,
+        fleets,
     }
+}
+
+/// Rounds `values` to cents so that they add up to `total` (already in cents): largest
+/// remainders get the leftover cents. Without it the EC2/MO column would miss the scenario's
+/// EC2 total by a few cents.
+fn apportion(values: &[f64], total: f64) -> Vec<f64> {
+    let target = (total * 100.0).round() as i64;
+    let mut out: Vec<i64> = values.iter().map(|v| (v * 100.0).floor() as i64).collect();
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    let rest = |i: usize| values[i] * 100.0 - out[i] as f64;
+    order.sort_by(|&a, &b| rest(b).total_cmp(&rest(a)).then(a.cmp(&b)));
+    let mut left = target - out.iter().sum::<i64>();
+    // Float noise can leave the floors a cent or two off either way; |left| is tiny.
+    for &i in order.iter().cycle().take(order.len() * 4) {
+        if left == 0 {
+            break;
+        }
+        if left > 0 {
+            out[i] += 1;
+            left -= 1;
+        } else if out[i] > 0 {
+            out[i] -= 1;
+            left += 1;
+        }
+    }
+    out.into_iter().map(|c| c as f64 / 100.0 + 0.0).collect()
 }
 
 fn fargate_out(ctx: &Context<'_>, i: usize) -> FargateOut {
@@ -339,6 +393,16 @@ pub fn build(
     explain: bool,
 ) -> Report {
     let scenarios = [&outcome.all_ec2, &outcome.all_fargate, &outcome.hybrid];
+    let scenario_out: Vec<ScenarioOut> = scenarios.iter().map(|sc| scenario(sc, ctx, explain)).collect();
+    let all_ec2 = &outcome.all_ec2;
+    let on_ec2: Vec<usize> = (0..ctx.workloads.len())
+        .filter(|&i| !all_ec2.on_fargate[i] && !all_ec2.unplaced[i])
+        .collect();
+    let shares: Vec<f64> = on_ec2.iter().map(|&i| all_ec2.ec2_share[i]).collect();
+    let mut ec2_monthly = vec![None; ctx.workloads.len()];
+    for (&i, v) in on_ec2.iter().zip(apportion(&shares, scenario_out[0].ec2_monthly)) {
+        ec2_monthly[i] = Some(v);
+    }
     let workloads = ctx
         .workloads
         .iter()
@@ -364,29 +428,32 @@ pub fn build(
             os: w.os,
             one_per_node: w.one_per_node.clone(),
             fargate: fargate_out(ctx, i),
-            ec2_monthly: (!outcome.all_ec2.on_fargate[i] && !outcome.all_ec2.unplaced[i])
-                .then(|| cents(outcome.all_ec2.ec2_share[i])),
+            ec2_monthly: ec2_monthly[i],
             placements: scenarios
                 .iter()
                 .map(|sc| PlacementOut {
                     scenario: sc.key,
                     on: if sc.on_fargate[i] {
                         "fargate"
-                    } else if sc.unplaced[i] || sc.reasons[i].starts_with("not placed") {
+                    } else if sc.unplaced[i] {
                         "none"
                     } else {
                         "ec2"
                     },
                     reason: sc.reasons[i].clone(),
+                    fargate_monthly: sc.ec2_delta[i].and(ctx.fargate_monthly(i)).map(cents),
+                    ec2_delta_monthly: sc.ec2_delta[i].map(cents),
                 })
                 .collect(),
             notes: w.notes.clone(),
         })
         .collect();
-    let scenario_out: Vec<ScenarioOut> = scenarios.iter().map(|sc| scenario(sc, ctx, explain)).collect();
+    // A total that leaves workloads out is not a price of the whole: fewer unplaced first.
     let cheapest = scenario_out
         .iter()
-        .min_by(|a, b| a.monthly.total_cmp(&b.monthly))
+        .min_by(|a, b| {
+            (a.unplaced_workloads.len().cmp(&b.unplaced_workloads.len())).then(a.monthly.total_cmp(&b.monthly))
+        })
         .map_or_else(String::new, |s| s.key.to_owned());
     Report {
         k2e_estimate: VERSION,

@@ -7,9 +7,12 @@
 //! valued at the LP's prices). The rest is packed again, shares are recomputed, and that repeats
 //! (three rounds at most). Shares are averages, and a node is bought whole, so for up to
 //! `FLIP_LIMIT` movable workloads each one is then moved to the other side in turn (and, up to
-//! `PAIR_LIMIT`, each pair), keeping every move that lowers the total. Candidates are packed without the window repacking; the
-//! winner is packed again with it, and the cheapest of all (the pure scenarios included) is the
-//! hybrid, which is therefore never dearer than either pure scenario.
+//! `PAIR_LIMIT`, each pair), keeping every move that lowers the total, and single moves are swept
+//! again until a sweep keeps none (`POLISH_SWEEPS` at most). Candidates are packed without the window repacking; the winner is packed
+//! again with it, and the cheapest of all (the pure scenarios included) is the hybrid, which is
+//! therefore never dearer than either pure scenario. The placement reasons quote a last sweep
+//! over that very split (what each workload costs on Fargate, and what it adds to the EC2 nodes,
+//! both splits packed quickly), not the shares that steered the search.
 
 use super::fargate::Quote;
 use super::fleet::{self, Cluster, Options};
@@ -64,6 +67,9 @@ pub struct Scenario {
     /// Workloads neither side can run.
     pub unplaced: Vec<bool>,
     pub reasons: Vec<String>,
+    /// Hybrid only, for workloads that could go either way: USD per month the EC2 nodes cost
+    /// more with the workload on EC2 than without it, both splits packed the same way.
+    pub ec2_delta: Vec<Option<f64>>,
 }
 
 impl Scenario {
@@ -149,6 +155,7 @@ fn evaluate_with(
         ec2_share,
         unplaced,
         reasons: vec![String::new(); ws.len()],
+        ec2_delta: vec![None; ws.len()],
     }
 }
 
@@ -189,7 +196,7 @@ pub fn run(ctx: &Context<'_>) -> Outcome {
     let forced: Vec<bool> = (0..n).map(|i| no_ec2[i].is_some() && can_fargate[i]).collect();
 
     let mut all_ec2 = evaluate(ctx, "all-ec2", "all EC2", forced.clone());
-    let all_fargate = evaluate(ctx, "all-fargate", "all Fargate", can_fargate.clone());
+    let mut all_fargate = evaluate(ctx, "all-fargate", "all Fargate", can_fargate.clone());
 
     let mut decided: Vec<f64> = all_ec2.ec2_share.clone();
     let fast = |split: &[bool]| evaluate_with(ctx, "hybrid", "hybrid", split.to_vec(), false);
@@ -249,22 +256,29 @@ pub fn run(ctx: &Context<'_>) -> Outcome {
             }
         }
     }
-    let mut hybrid = evaluate(ctx, "hybrid", "hybrid", best_split);
-    for i in 0..n {
-        if !hybrid.on_fargate[i] {
-            decided[i] = hybrid.ec2_share[i];
-        }
-    }
+    // Polished and measured with the quick packing: packing every move with the window
+    // repacking costs some forty times as much.
+    let (split, mut delta) = if movable.len() <= FLIP_LIMIT {
+        let (split, delta) = polish(ctx, best_split, &movable, true);
+        (split, Some(delta))
+    } else {
+        (best_split, None)
+    };
+    let mut hybrid = evaluate(ctx, "hybrid", "hybrid", split);
     for pure in [&all_ec2, &all_fargate] {
         if pure.monthly(ctx) < hybrid.monthly(ctx) - 1e-6 {
             hybrid = evaluate(ctx, "hybrid", "hybrid", pure.on_fargate.clone());
+            delta = None;
         }
     }
-    let mut all_fargate = all_fargate;
-    let ec2_share = all_ec2.ec2_share.clone();
-    explain(ctx, &mut all_ec2, &no_ec2, &ec2_share);
-    explain(ctx, &mut all_fargate, &no_ec2, &ec2_share);
-    explain(ctx, &mut hybrid, &no_ec2, &decided);
+    // Past FLIP_LIMIT, or when a pure split won, measure the final split without moving it.
+    hybrid.ec2_delta = delta.unwrap_or_else(|| polish(ctx, hybrid.on_fargate.clone(), &movable, false).1);
+    for sc in [&mut all_ec2, &mut all_fargate, &mut hybrid] {
+        mark_unplaced(ctx, sc, &no_ec2);
+    }
+    explain(ctx, &mut all_ec2, &no_ec2);
+    explain(ctx, &mut all_fargate, &no_ec2);
+    explain(ctx, &mut hybrid, &no_ec2);
     Outcome {
         all_ec2,
         all_fargate,
@@ -272,29 +286,91 @@ pub fn run(ctx: &Context<'_>) -> Outcome {
     }
 }
 
+/// Sweeps of single moves in `polish`. Each kept move lowers the total, so this only bounds
+/// pathological inputs; a sweep that keeps nothing ends it first.
+const POLISH_SWEEPS: usize = 6;
+
+/// Moves each movable workload to the other side in turn (keeping, with `adopt`, every move
+/// that lowers the total) and returns the split with what each move did to its EC2 nodes: USD
+/// per month more with the workload on EC2 than without it, both splits packed quickly. The
+/// placement reasons quote these, so they are measured on the final split, never carried over
+/// from an earlier one.
+fn polish(ctx: &Context<'_>, mut split: Vec<bool>, movable: &[usize], adopt: bool) -> (Vec<bool>, Vec<Option<f64>>) {
+    let quick = |s: &[bool]| evaluate_with(ctx, "hybrid", "hybrid", s.to_vec(), false);
+    let mut here = quick(&split);
+    let mut delta: Vec<Option<f64>> = vec![None; ctx.workloads.len()];
+    for _ in 0..POLISH_SWEEPS {
+        let mut improved = false;
+        for &i in movable {
+            let mut other = split.clone();
+            other[i] = !other[i];
+            let moved = quick(&other);
+            if adopt && moved.monthly(ctx) < here.monthly(ctx) - 1e-6 {
+                split = other;
+                here = moved;
+                improved = true;
+                // Measurements taken before this move describe another split.
+                delta.iter_mut().for_each(|d| *d = None);
+                continue;
+            }
+            let (with, without) = if split[i] { (&moved, &here) } else { (&here, &moved) };
+            delta[i] = Some(with.ec2_monthly(ctx.hours) - without.ec2_monthly(ctx.hours));
+        }
+        if !improved {
+            break;
+        }
+    }
+    // Sweeps ran out right after a move: measure the final split once more, keeping nothing.
+    for &i in movable {
+        if delta[i].is_none() {
+            let mut other = split.clone();
+            other[i] = !other[i];
+            let moved = quick(&other);
+            let (with, without) = if split[i] { (&moved, &here) } else { (&here, &moved) };
+            delta[i] = Some(with.ec2_monthly(ctx.hours) - without.ec2_monthly(ctx.hours));
+        }
+    }
+    (split, delta)
+}
+
+/// A workload off Fargate that no EC2 type holds runs nowhere in the scenario (daemons aside:
+/// they run on whatever nodes there are).
+fn mark_unplaced(ctx: &Context<'_>, sc: &mut Scenario, no_ec2: &[Option<String>]) {
+    for (i, w) in ctx.workloads.iter().enumerate() {
+        if !sc.on_fargate[i] && w.kind != Kind::Daemon && no_ec2[i].is_some() {
+            sc.unplaced[i] = true;
+        }
+    }
+}
+
 fn money(v: f64) -> String {
     super::render::money(v)
 }
 
-/// The reason for each workload's placement in a scenario. `estimate[i]`: its EC2 share (USD per
-/// month) as the decision saw it.
-fn explain(ctx: &Context<'_>, sc: &mut Scenario, no_ec2: &[Option<String>], estimate: &[f64]) {
+// The verdict is the difference of the amounts as printed, so a reader's subtraction agrees.
+fn cents(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// The reason for each workload's placement in a scenario.
+fn explain(ctx: &Context<'_>, sc: &mut Scenario, no_ec2: &[Option<String>]) {
     let nodes: usize = sc.clusters.iter().filter_map(|c| c.best()).map(|s| s.nodes.len()).sum();
     for i in 0..ctx.workloads.len() {
         let w = &ctx.workloads[i];
         let refusal = ctx.fargate_refusal(i);
         sc.reasons[i] = if sc.on_fargate[i] {
             let f = ctx.fargate_monthly(i).unwrap_or(0.0);
-            match &no_ec2[i] {
-                Some(why) => format!("Fargate: EC2 cannot run it ({why})"),
-                None if sc.key == "hybrid" => format!(
-                    "Fargate: {}/mo on Fargate < about {}/mo of EC2 nodes",
+            match (&no_ec2[i], sc.ec2_delta[i]) {
+                (Some(why), _) => format!("Fargate: EC2 cannot run it ({why})"),
+                (None, Some(d)) => format!(
+                    "Fargate: {}/mo on Fargate; on EC2 it would add {}/mo of EC2 nodes ({})",
                     money(f),
-                    money(estimate[i])
+                    money(d),
+                    verdict("Fargate", cents(d) - cents(f))
                 ),
-                None => "Fargate: this scenario puts on Fargate everything Fargate can run".to_owned(),
+                (None, None) => "Fargate: this scenario puts on Fargate everything Fargate can run".to_owned(),
             }
-        } else if sc.unplaced[i] || (w.kind != Kind::Daemon && no_ec2[i].is_some()) {
+        } else if sc.unplaced[i] {
             format!(
                 "not placed: {}; Fargate: {}",
                 no_ec2[i].clone().unwrap_or_else(|| "no EC2 type holds it".to_owned()),
@@ -327,15 +403,37 @@ fn explain(ctx: &Context<'_>, sc: &mut Scenario, no_ec2: &[Option<String>], esti
             }
         } else if let Some(why) = refusal {
             format!("EC2: Fargate cannot run it ({why})")
-        } else if sc.key == "hybrid" {
+        } else if let Some(d) = sc.ec2_delta[i] {
             let f = ctx.fargate_monthly(i).unwrap_or(0.0);
             format!(
-                "EC2: about {}/mo of EC2 nodes <= {}/mo on Fargate",
-                money(sc.ec2_share[i]),
-                money(f)
+                "EC2: it adds {}/mo of EC2 nodes{}; on Fargate it would cost {}/mo ({})",
+                money(d),
+                if money(d) == money(0.0) {
+                    ", fitting in room they have anyway"
+                } else {
+                    ""
+                },
+                money(f),
+                verdict("EC2", cents(f) - cents(d))
             )
         } else {
             format!("EC2: this scenario puts everything on EC2 ({nodes} nodes)")
         };
+    }
+}
+
+/// What staying on `side` saves overall, `saving` USD per month, in words.
+fn verdict(side: &str, saving: f64) -> String {
+    if money(saving) == money(0.0) {
+        format!("a tie at the cent: {side} kept")
+    } else if saving > 0.0 {
+        format!("keeping it on {side} saves {}/mo overall", money(saving))
+    } else {
+        // The quick packing of the moved split beat this one's, but not its full packing (or the
+        // search ran out of sweeps): say so rather than claim a saving.
+        format!(
+            "moving it would save {}/mo at the quick packing; the search kept this split",
+            money(-saving)
+        )
     }
 }
