@@ -635,7 +635,10 @@ fn batch_runs_for_its_duty_cycle() {
 fn containers_without_requests_cost_the_smallest_fargate_size() {
     let r = json(&["review/no-requests.yaml"]);
     let w = workload(&r, "Deployment/bare");
-    assert_eq!(w["fargate"]["size"], serde_json::json!({"vcpu": 0.25, "memory_gb": 0.5}));
+    assert_eq!(
+        w["fargate"]["size"],
+        serde_json::json!({"vcpu": 0.25, "memory_gb": 0.5})
+    );
     // EC2 still reserves the defaults for each container.
     assert_eq!(w["per_replica"]["vcpu"], 0.75);
     assert_eq!(w["per_replica"]["memory_mib"], 768);
@@ -650,7 +653,12 @@ fn requests_too_large_for_64_bits_are_too_large_not_zero() {
     let r: Value = serde_json::from_str(&run.stdout).unwrap();
     let w = workload(&r, "Pod/huge");
     assert_eq!(w["fargate"]["runnable"], false);
-    assert!(w["fargate"]["error"].as_str().unwrap().contains("no Fargate size holds"));
+    assert!(
+        w["fargate"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("no Fargate size holds")
+    );
     let unplaced = scenario(&r, "all-ec2")["fleets"][0]["unplaceable"].to_string();
     assert!(unplaced.contains("Pod/huge"), "{unplaced}");
 }
@@ -670,7 +678,12 @@ fn absurd_replica_counts_are_refused() {
 
 #[test]
 fn unpinned_daemonsets_run_on_every_architecture() {
-    let r = json(&["--instance-types", "c7g.large", "--explain", "review/daemon-any-arch.yaml"]);
+    let r = json(&[
+        "--instance-types",
+        "c7g.large",
+        "--explain",
+        "review/daemon-any-arch.yaml",
+    ]);
     let fleet = &scenario(&r, "all-ec2")["fleets"][0];
     assert_eq!(fleet["daemons"], serde_json::json!(["DaemonSet/logs"]));
     let explain = fleet["explain"].as_array().unwrap();
@@ -679,7 +692,12 @@ fn unpinned_daemonsets_run_on_every_architecture() {
     assert_eq!(explain[0]["type"], "c7g.large");
     assert!(close(explain[0]["vcpu_used"].as_f64().unwrap(), 1.7), "{}", explain[0]);
     assert!(explain[0]["holds"].to_string().contains("DaemonSet/logs"));
-    assert!(workload(&r, "DaemonSet/logs")["architecture_from"].as_str().unwrap().contains("every architecture"));
+    assert!(
+        workload(&r, "DaemonSet/logs")["architecture_from"]
+            .as_str()
+            .unwrap()
+            .contains("every architecture")
+    );
 }
 
 #[test]
@@ -706,7 +724,10 @@ fn a_service_runs_the_revision_it_names() {
     assert_eq!(w["replicas"], 3);
     assert_eq!(w["fargate"]["size"], serde_json::json!({"vcpu": 0.5, "memory_gb": 1.0}));
     let notes = r["notes"].to_string();
-    assert!(notes.contains("review/revisions/app-6.json") && notes.contains("another revision"), "{notes}");
+    assert!(
+        notes.contains("review/revisions/app-6.json") && notes.contains("another revision"),
+        "{notes}"
+    );
 }
 
 #[test]
@@ -724,7 +745,48 @@ fn a_windows_task_under_1_vcpu_needs_a_change_not_ec2() {
 fn instance_type_filters_must_name_something() {
     let run = k2e_in(&fixtures(), &["--instance-types", "m7i.large,nosuch.type", "sizing"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("\"nosuch.type\" is neither an instance type nor a family"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("\"nosuch.type\" is neither an instance type nor a family"),
+        "{}",
+        run.stderr
+    );
     let run = k2e_in(&fixtures(), &["--max-pods", "0", "sizing"]);
     assert_eq!(run.code, 2);
+}
+
+#[test]
+fn many_movable_workloads_are_placed_by_fleet_shares_and_say_so() {
+    // More than 40 workloads that could go either way: single moves are not measured (one
+    // packing each would make large runs quadratic), and the reasons say what they quote.
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..45 {
+        let cpu = 100 + 50 * (i % 7);
+        let memory = 128 * (1 + i % 5);
+        text.push_str(&format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: w{i}}}\nspec:\n  replicas: {}\n  \
+             selector: {{matchLabels: {{app: w{i}}}}}\n  template:\n    metadata: {{labels: {{app: w{i}}}}}\n    \
+             spec:\n      containers:\n        - name: app\n          image: registry.example.com/w:1.0\n          \
+             resources: {{requests: {{cpu: {cpu}m, memory: {memory}Mi}}}}\n---\n",
+            1 + i % 3
+        ));
+    }
+    std::fs::write(dir.path().join("many.yaml"), text).unwrap();
+    let run = k2e_in(dir.path(), &["--format", "json", "many.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r: Value = serde_json::from_str(&run.stdout).unwrap();
+    let hybrid = r["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|w| w["placements"].as_array().unwrap())
+        .filter(|p| p["scenario"] == "hybrid")
+        .collect::<Vec<_>>();
+    assert_eq!(hybrid.len(), 45);
+    for p in hybrid {
+        let reason = p["reason"].as_str().unwrap();
+        assert!(reason.contains("chosen by fleet shares"), "{reason}");
+        assert!(p["ec2_delta_monthly"].is_null(), "{p}");
+    }
 }

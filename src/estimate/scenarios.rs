@@ -271,14 +271,31 @@ pub fn run(ctx: &Context<'_>) -> Outcome {
             delta = None;
         }
     }
-    // Past FLIP_LIMIT, or when a pure split won, measure the final split without moving it.
-    hybrid.ec2_delta = delta.unwrap_or_else(|| polish(ctx, hybrid.on_fargate.clone(), &movable, false).1);
+    // When a pure split won, measure the final split without moving it. Past FLIP_LIMIT one
+    // packing per movable workload would make the run quadratic (minutes at 1,000 workloads),
+    // so the reasons quote fleet shares instead, and say so.
+    let mut shares = None;
+    if movable.len() <= FLIP_LIMIT {
+        hybrid.ec2_delta = delta.unwrap_or_else(|| polish(ctx, hybrid.on_fargate.clone(), &movable, false).1);
+    } else {
+        shares = Some(
+            (0..n)
+                .map(|i| {
+                    if hybrid.on_fargate[i] {
+                        all_ec2.ec2_share[i]
+                    } else {
+                        hybrid.ec2_share[i]
+                    }
+                })
+                .collect::<Vec<f64>>(),
+        );
+    }
     for sc in [&mut all_ec2, &mut all_fargate, &mut hybrid] {
         mark_unplaced(ctx, sc, &no_ec2);
     }
-    explain(ctx, &mut all_ec2, &no_ec2);
-    explain(ctx, &mut all_fargate, &no_ec2);
-    explain(ctx, &mut hybrid, &no_ec2);
+    explain(ctx, &mut all_ec2, &no_ec2, None);
+    explain(ctx, &mut all_fargate, &no_ec2, None);
+    explain(ctx, &mut hybrid, &no_ec2, shares.as_deref());
     Outcome {
         all_ec2,
         all_fargate,
@@ -352,8 +369,10 @@ fn cents(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-/// The reason for each workload's placement in a scenario.
-fn explain(ctx: &Context<'_>, sc: &mut Scenario, no_ec2: &[Option<String>]) {
+/// The reason for each workload's placement in a scenario. `shares` (hybrids with too many
+/// movable workloads to measure each move): what each workload's replicas cost as a share of
+/// an EC2 fleet, the hybrid's for those on EC2 and the all-EC2 one's for those on Fargate.
+fn explain(ctx: &Context<'_>, sc: &mut Scenario, no_ec2: &[Option<String>], shares: Option<&[f64]>) {
     let nodes: usize = sc.clusters.iter().filter_map(|c| c.best()).map(|s| s.nodes.len()).sum();
     for i in 0..ctx.workloads.len() {
         let w = &ctx.workloads[i];
@@ -368,7 +387,15 @@ fn explain(ctx: &Context<'_>, sc: &mut Scenario, no_ec2: &[Option<String>]) {
                     money(d),
                     verdict("Fargate", cents(d) - cents(f))
                 ),
-                (None, None) => "Fargate: this scenario puts on Fargate everything Fargate can run".to_owned(),
+                (None, None) => match shares {
+                    Some(sh) => format!(
+                        "Fargate: {}/mo on Fargate; its share of an all-EC2 fleet is about {}/mo \
+                         (chosen by fleet shares: with more than {FLIP_LIMIT} workloads that could go either way, single moves are not measured)",
+                        money(f),
+                        money(sh[i])
+                    ),
+                    None => "Fargate: this scenario puts on Fargate everything Fargate can run".to_owned(),
+                },
             }
         } else if sc.unplaced[i] {
             format!(
@@ -415,6 +442,13 @@ fn explain(ctx: &Context<'_>, sc: &mut Scenario, no_ec2: &[Option<String>]) {
                 },
                 money(f),
                 verdict("EC2", cents(f) - cents(d))
+            )
+        } else if let Some(sh) = shares {
+            format!(
+                "EC2: its share of the EC2 nodes is about {}/mo; on Fargate it would cost {}/mo \
+                 (chosen by fleet shares: with more than {FLIP_LIMIT} workloads that could go either way, single moves are not measured)",
+                money(sh[i]),
+                money(ctx.fargate_monthly(i).unwrap_or(0.0))
             )
         } else {
             format!("EC2: this scenario puts everything on EC2 ({nodes} nodes)")
