@@ -790,3 +790,19 @@ fn many_movable_workloads_are_placed_by_fleet_shares_and_say_so() {
         assert!(p["ec2_delta_monthly"].is_null(), "{p}");
     }
 }
+
+#[test]
+fn the_readme_shows_a_real_run() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let at = readme.find("### An estimate of the examples").expect("README section");
+    let start = readme[at..].find("```text\n").unwrap() + at + "```text\n".len();
+    let end = readme[start..].find("```").unwrap() + start;
+    let run = k2e_in(&root(), &["examples"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for line in readme[start..end].lines().filter(|l| *l != "...") {
+        assert!(
+            run.stdout.lines().any(|out| out == line),
+            "README line not in the output of `k2e estimate examples`:\n{line}"
+        );
+    }
+}

@@ -19,8 +19,7 @@ fn ecs_fixable(f: &Finding) -> bool {
     const FIXABLE: &[&str] = &[
         "FG001", "FG002", "FG003", "FG004", "FG010", "FG011", "FG014", "FG019", "FG020", "FG021",
     ];
-    FIXABLE.contains(&f.rule)
-        || (f.rule == ids::FG_WINDOWS && f.message.contains("at least 1 vCPU"))
+    FIXABLE.contains(&f.rule) || (f.rule == ids::FG_WINDOWS && f.message.contains("at least 1 vCPU"))
 }
 
 /// EKS findings fixed by an edit: EKS Pod Identity -> IAM roles for service accounts (FG117).

@@ -173,7 +173,12 @@ pub fn task(
             platform: Platform::Ecs,
             kind: Kind::Replicated,
             replicas: d.ecs_replicas,
-            request: [cpu_units.saturating_mul(TICKS_PER_UNIT), memory, u64::from(network == "awsvpc"), gpus],
+            request: [
+                cpu_units.saturating_mul(TICKS_PER_UNIT),
+                memory,
+                u64::from(network == "awsvpc"),
+                gpus,
+            ],
             fargate_ask,
             archs,
             arch_from,

@@ -138,7 +138,10 @@ impl Sums {
             self.init = [self.init[0].max(cpu), self.init[1].max(memory)];
         } else {
             // Saturating: an absurd request must price as "too large", not wrap to nothing.
-            self.running = [self.running[0].saturating_add(cpu), self.running[1].saturating_add(memory)];
+            self.running = [
+                self.running[0].saturating_add(cpu),
+                self.running[1].saturating_add(memory),
+            ];
         }
     }
 

@@ -123,9 +123,16 @@ fn check_replicas(inputs: &Inputs) -> Result<(), String> {
     if total <= MAX_REPLICAS {
         return Ok(());
     }
-    let largest = inputs.workloads.iter().max_by_key(|w| w.replicas).map_or_else(String::new, |w| {
-        format!(" (the largest, {} at {}:{}, has {})", w.name, w.file, w.line, w.replicas)
-    });
+    let largest = inputs
+        .workloads
+        .iter()
+        .max_by_key(|w| w.replicas)
+        .map_or_else(String::new, |w| {
+            format!(
+                " (the largest, {} at {}:{}, has {})",
+                w.name, w.file, w.line, w.replicas
+            )
+        });
     Err(format!(
         "the inputs ask for {total} replicas{largest}; k2e estimate packs at most {MAX_REPLICAS}: \
          lower the replica counts, or estimate the inputs a part at a time"
@@ -252,8 +259,8 @@ fn assumptions(args: &EstimateArgs, d: &Defaults, book: &PriceBook) -> Vec<Strin
         }
     ));
     out.push(
-        "DaemonSets and ECS DAEMON services take their requests from every node whose architecture and OS they \
-         match; with no EC2 nodes they cost nothing"
+        "DaemonSets and ECS DAEMON services take their requests from every node whose OS they match, and whose \
+         architecture they match when they pin one; with no EC2 nodes they cost nothing"
             .to_owned(),
     );
     out.push(
@@ -267,13 +274,14 @@ fn assumptions(args: &EstimateArgs, d: &Defaults, book: &PriceBook) -> Vec<Strin
             .to_owned(),
     );
     out.push(format!(
-        "A container without requests or limits counts {}m cpu and {} memory (--default-cpu, --default-memory): \
-         Kubernetes would schedule it as 0, and EKS on Fargate bills such a pod at 0.25 vCPU / 0.5 GB",
+        "A container without requests or limits counts {}m cpu and {} memory on EC2 (--default-cpu, \
+         --default-memory), where Kubernetes would schedule it as 0; EKS on Fargate counts it as 0 and bills the pod \
+         at least 0.25 vCPU / 0.5 GB",
         d.cpu_ticks / TICKS_PER_MILLI,
         mem_text(d.memory_mib)
     ));
     out.push(format!(
-        "Workloads that pin no architecture run on {} ({})",
+        "Workloads that pin no architecture (daemons aside) run on {} ({})",
         match args.arch {
             ArchArg::X86 => "x86_64",
             ArchArg::Arm => "arm64",

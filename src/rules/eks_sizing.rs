@@ -51,7 +51,11 @@ pub fn prices() -> &'static Prices {
     // Shipped in the binary and loaded by a test, so it cannot fail at run time.
     PRICES_TABLE.get_or_init(|| {
         let mut file: RatesFile = super::load_data(RATES).expect("rules/data/fargate-rates.yaml is valid");
-        let x86 = file.regions.remove(REGION).expect("fargate-rates.yaml has us-east-1").x86;
+        let x86 = file
+            .regions
+            .remove(REGION)
+            .expect("fargate-rates.yaml has us-east-1")
+            .x86;
         Prices {
             as_of: file.as_of,
             region: REGION.to_owned(),
@@ -230,7 +234,11 @@ fn jump(request: Request, size: Size) -> Option<Jump> {
                 size.describe(),
                 cost(from)
             ),
-            help: format!("memory requests up to {} stay at {}", mib_text(fits_mib as f64), from.describe()),
+            help: format!(
+                "memory requests up to {} stay at {}",
+                mib_text(fits_mib as f64),
+                from.describe()
+            ),
         },
         JumpCause::Memory { from, fits_mib } => Jump {
             message: format!(
