@@ -712,7 +712,7 @@ fn one_replica_with_a_host_port_shares_nodes_like_any_other() {
     let share = |name: &str| workload(&r, name)["ec2_monthly"].as_f64().unwrap();
     // Equal but for the cent the rounding hands out so that the column adds up.
     assert!((share("Deployment/with-port") - share("Deployment/without-port")).abs() <= 0.011);
-    assert_eq!(workload(&r, "Deployment/with-port")["one_per_node"].is_string(), true);
+    assert!(workload(&r, "Deployment/with-port")["one_per_node"].is_string());
 }
 
 #[test]
