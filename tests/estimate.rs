@@ -6,36 +6,9 @@ use k2e::estimate::fargate::eks_size;
 use k2e::estimate::model::{TICKS_PER_MILLI, TICKS_PER_VCPU};
 use k2e::rules::sizes::Size;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixtures() -> PathBuf {
-    root().join("tests/fixtures/estimate")
-}
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn k2e_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_k2e"))
-        .arg("estimate")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("k2e runs");
-    Run {
-        stdout: String::from_utf8(out.stdout).expect("UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8"),
-        code: out.status.code().expect("exited"),
-    }
-}
+mod common;
+use common::estimate::{fixtures, k2e_in, root};
 
 /// `k2e estimate --format json ARGS` in tests/fixtures/estimate, which must succeed.
 fn json(args: &[&str]) -> Value {
@@ -568,11 +541,7 @@ fn examples_table_and_json() {
 
 #[test]
 fn help_lists_every_option() {
-    let out = Command::new(env!("CARGO_BIN_EXE_k2e"))
-        .args(["estimate", "--help"])
-        .output()
-        .unwrap();
-    let help = String::from_utf8(out.stdout).unwrap();
+    let help = k2e_in(&root(), &["--help"]).stdout;
     for flag in [
         "--region",
         "--arch",

@@ -3,31 +3,12 @@
 //! for one type, Local Zones, "terms" before "products").
 
 use serde_json::Value;
-use std::path::PathBuf;
-use std::process::Command;
 
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/estimate")
-}
+mod common;
+use common::estimate::{fixtures, k2e_in};
 
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn k2e(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_k2e"))
-        .arg("estimate")
-        .args(args)
-        .current_dir(fixtures())
-        .output()
-        .expect("k2e runs");
-    Run {
-        stdout: String::from_utf8(out.stdout).expect("UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8"),
-        code: out.status.code().expect("exited"),
-    }
+fn k2e(args: &[&str]) -> common::estimate::Run {
+    k2e_in(&fixtures(), args)
 }
 
 /// The JSON estimate of constraints/arch.yaml on m7g.large and m7i.large with one offer file.

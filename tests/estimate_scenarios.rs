@@ -3,34 +3,12 @@
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::estimate::{k2e_in as k2e, root};
 
 fn scenarios_dir() -> PathBuf {
     root().join("tests/fixtures/estimate/scenarios")
-}
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn k2e(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_k2e"))
-        .arg("estimate")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("k2e runs");
-    Run {
-        stdout: String::from_utf8(out.stdout).expect("UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8"),
-        code: out.status.code().expect("exited"),
-    }
 }
 
 fn json(dir: &Path, path: &str, code: i32) -> Value {

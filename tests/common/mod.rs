@@ -1,1 +1,5 @@
+// Each test binary uses its own part of these helpers.
+#![allow(dead_code)]
+
+pub mod estimate;
 pub mod rng;
