@@ -71,9 +71,10 @@ pub fn render(r: &Report, explain: bool) -> String {
     };
     let _ = writeln!(
         out,
-        "k2e estimate: {} workloads, {} replicas, {}, {} hours a month, {pricing}\n",
+        "k2e estimate: {} workload{}, {replicas_total} replica{}, {}, {} hours a month, {pricing}\n",
         r.workloads.len(),
-        replicas_total,
+        if r.workloads.len() == 1 { "" } else { "s" },
+        if replicas_total == 1 { "" } else { "s" },
         r.region,
         trim(r.hours_per_month, 1)
     );
