@@ -775,3 +775,65 @@ fn the_readme_shows_a_real_run() {
         );
     }
 }
+
+#[test]
+fn an_init_container_runs_beside_the_sidecars_started_before_it() {
+    let r = json(&["review/sidecar-before-init.yaml"]);
+    let w = workload(&r, "Pod/sidecar-first");
+    assert_eq!(w["per_replica"]["vcpu"], 3.0);
+    assert_eq!(w["per_replica"]["memory_mib"], 3072);
+    assert_eq!(w["fargate"]["size"], serde_json::json!({"vcpu": 4.0, "memory_gb": 8.0}));
+}
+
+#[test]
+fn what_a_workload_adds_to_ec2_is_never_negative() {
+    let r = json(&["review/quick-packing-noise.yaml"]);
+    for w in r["workloads"].as_array().unwrap() {
+        for p in w["placements"].as_array().unwrap() {
+            let reason = p["reason"].as_str().unwrap();
+            assert!(!reason.contains("-$"), "{reason}");
+            if let Some(d) = p["ec2_delta_monthly"].as_f64() {
+                assert!(d >= 0.0, "{p}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_workload_on_ec2_pays_a_share_of_the_nodes() {
+    // A bridge-mode service with a host port takes three nodes but no ENI: the LP's dual prices
+    // value it at nothing, and its EC2/MO once read $0.00.
+    let r = json(&["review/ecs-mix"]);
+    let bridge = workload(&r, "Service/bridgy-svc");
+    assert!(bridge["ec2_monthly"].as_f64().unwrap() > 1.0, "{bridge}");
+    for w in r["workloads"].as_array().unwrap() {
+        // Null: no priced EC2 type holds it (the Windows task).
+        if let (true, Some(share)) = (w["replicas"].as_u64().unwrap() > 0, w["ec2_monthly"].as_f64()) {
+            assert!(share > 0.0, "{}", w["name"]);
+        }
+    }
+}
+
+#[test]
+fn a_document_that_does_not_parse_fails_the_run_and_the_rest_is_estimated() {
+    let run = k2e_in(&fixtures(), &["--format", "json", "review/syntax-error.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("review/syntax-error.yaml:") && run.stderr.contains("document not estimated"),
+        "{}",
+        run.stderr
+    );
+    let r: Value = serde_json::from_str(&run.stdout).unwrap();
+    workload(&r, "Pod/readable");
+}
+
+#[test]
+fn a_type_filter_that_leaves_no_type_of_the_architecture_says_so() {
+    let run = k2e_in(&fixtures(), &["--instance-types", "c7g", "constraints/cpu.yaml"]);
+    assert!(
+        run.stdout
+            .contains("no priced x86_64 instance type is considered; --instance-types"),
+        "{}",
+        run.stdout
+    );
+}

@@ -126,7 +126,7 @@ pub fn quote(w: &Workload, rates: &FargateRates, spot_percent: Option<f64>) -> R
     let sizing = match (rate, &w.arch_from) {
         ("ARM", from) if from.starts_with("--arch") => Some(
             sizing.map_or_else(String::new, |s| format!("{s}; "))
-                + "priced at the ARM rate (--arch any): set runtimePlatform.cpuArchitecture to ARM64",
+                + &format!("priced at the ARM rate ({from}): set runtimePlatform.cpuArchitecture to ARM64"),
         ),
         _ => sizing,
     };

@@ -190,8 +190,23 @@ fn why_unplaceable(w: &Workload, types: &[NodeType]) -> String {
             .to_owned();
     }
     let archs = w.archs.names().join(" or ");
+    let gpu = if w.gpus() > 0 { " GPU" } else { "" };
+    let kind: Vec<&NodeType> = types
+        .iter()
+        .filter(|t| w.archs.allows(t.arch) && w.os == t.os && (w.gpus() > 0) == (t.gpus > 0))
+        .collect();
+    if kind.is_empty() {
+        return format!(
+            "no priced {archs}{gpu} instance type is considered; --instance-types and --burstable choose which are"
+        );
+    }
+    let daemons = if kind.iter().any(|t| !t.daemons.is_empty()) {
+        " next to the daemons"
+    } else {
+        ""
+    };
     format!(
-        "no priced {archs} instance type holds one replica ({} vCPU, {}{}) next to the daemons",
+        "no priced {archs}{gpu} instance type holds one replica ({} vCPU, {}{}){daemons}",
         vcpu_text(w.request[0]),
         mem_text(w.request[1]),
         if w.gpus() > 0 {
@@ -234,19 +249,14 @@ pub fn solve(
 
 /// Each workload's share of a fleet's cost (USD per hour, duty cycle applied), indexed like
 /// `workloads`: the fleet's price split in proportion to what each workload's replicas are
-/// worth at the LP's dual prices (the cheapest way to buy what they need), so that idle room
-/// and rounding are shared out evenly rather than landing on whoever shares the emptiest node.
+/// worth at the LP's dual prices (the cheapest way to buy what they need), but never less than
+/// their dominant share of the nodes they are on, so that idle room and rounding are shared out
+/// evenly rather than landing on whoever shares the emptiest node.
 /// Daemons count once per node they run on, by dominant share of the node.
 pub fn shares(c: &Cluster, s: &Solution, workloads: &[Workload]) -> Vec<f64> {
     let p = &c.problem;
     let mut weight = vec![0.0; workloads.len()];
     let cost = s.cost(p) * c.factor;
-    let lp_total: f64 = p
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(g, gr)| c.values[g] * gr.count as f64)
-        .sum();
     // Daemons are not in the LP: value them at the node's price for their share of it.
     let mut daemon = vec![0.0; workloads.len()];
     for node in &s.nodes {
@@ -255,17 +265,18 @@ pub fn shares(c: &Cluster, s: &Solution, workloads: &[Workload]) -> Vec<f64> {
             daemon[d] += ty.price * dominant_share(&workloads[d].request, &ty.alloc);
         }
     }
-    for (g, gr) in p.groups.iter().enumerate() {
-        weight[gr.id] += c.values[g] * gr.count as f64;
-    }
-    let fallback = lp_total <= 0.0;
-    if fallback {
-        for node in &s.nodes {
-            let ty = &p.types[node.ty];
-            for &(g, k) in &node.items {
-                weight[p.groups[g].id] += ty.price * dominant_share(&p.groups[g].demand, &ty.alloc) * k as f64;
-            }
+    // The dual prices are degenerate: a workload whose resources are not the binding ones is
+    // worth nothing at the margin, though it takes room on real nodes. So each counts at least
+    // its dominant share of the nodes it is packed on.
+    let mut occupied = vec![0.0; p.groups.len()];
+    for node in &s.nodes {
+        let ty = &p.types[node.ty];
+        for &(g, k) in &node.items {
+            occupied[g] += ty.price * dominant_share(&p.groups[g].demand, &ty.alloc) * k as f64;
         }
+    }
+    for (g, gr) in p.groups.iter().enumerate() {
+        weight[gr.id] += (c.values[g] * gr.count as f64).max(occupied[g]);
     }
     for (w, d) in weight.iter_mut().zip(&daemon) {
         *w += d;

@@ -125,23 +125,40 @@ struct PodRequest {
     ephemeral_gib: f64,
 }
 
-/// Per resource: the largest init container, and the sum of the long-running containers.
+/// Where a container runs in the pod's life.
+#[derive(Clone, Copy, PartialEq)]
+enum Phase {
+    Init,
+    /// A native sidecar: an init container with `restartPolicy: Always`, running from its start
+    /// to the pod's end.
+    Sidecar,
+    App,
+}
+
+/// Per resource, what the pod needs at its peak, as the scheduler counts it (KEP-753): an init
+/// container runs beside the sidecars started before it; the app containers run beside all of
+/// them.
 #[derive(Default)]
 struct Sums {
     init: [u64; 2],
+    sidecars: [u64; 2],
     running: [u64; 2],
 }
 
 impl Sums {
-    fn add(&mut self, init: bool, cpu: u64, memory: u64) {
-        if init {
-            self.init = [self.init[0].max(cpu), self.init[1].max(memory)];
-        } else {
-            // Saturating: an absurd request must price as "too large", not wrap to nothing.
-            self.running = [
-                self.running[0].saturating_add(cpu),
-                self.running[1].saturating_add(memory),
-            ];
+    fn add(&mut self, phase: Phase, cpu: u64, memory: u64) {
+        // Saturating: an absurd request must price as "too large", not wrap to nothing.
+        let plus = |a: [u64; 2]| [a[0].saturating_add(cpu), a[1].saturating_add(memory)];
+        match phase {
+            Phase::Init => {
+                let with = plus(self.sidecars);
+                self.init = [self.init[0].max(with[0]), self.init[1].max(with[1])];
+            }
+            Phase::Sidecar => {
+                self.sidecars = plus(self.sidecars);
+                self.running = plus(self.running);
+            }
+            Phase::App => self.running = plus(self.running),
         }
     }
 
@@ -151,8 +168,8 @@ impl Sums {
 }
 
 /// The pod's effective request, as the scheduler and EKS on Fargate compute it: per resource,
-/// the larger of the biggest init container and the sum of the long-running containers (native
-/// sidecars included). A container without a request counts its limit, as Kubernetes does; one
+/// the larger of the biggest init container (with the sidecars started before it) and the sum of
+/// the long-running containers (native sidecars included). A container without a request counts its limit, as Kubernetes does; one
 /// with neither gets the `--default-cpu` / `--default-memory` values on EC2, and a note says so.
 fn pod_request(spec: &Node, d: &Defaults, notes: &mut Vec<String>) -> PodRequest {
     let mut ec2 = Sums::default();
@@ -195,10 +212,14 @@ fn pod_request(spec: &Node, d: &Defaults, notes: &mut Vec<String>) -> PodRequest
             if memory.is_none() {
                 defaulted[1].push(cname.clone());
             }
-            let sidecar = list == "initContainers" && c.get("restartPolicy").and_then(Node::as_str) == Some("Always");
-            let init = list == "initContainers" && !sidecar;
-            ec2.add(init, cpu.unwrap_or(d.cpu_ticks), memory.unwrap_or(d.memory_mib));
-            fargate.add(init, cpu.unwrap_or(0), memory.unwrap_or(0));
+            let phase = match list {
+                "initContainers" if c.get("restartPolicy").and_then(Node::as_str) == Some("Always") => Phase::Sidecar,
+                "initContainers" => Phase::Init,
+                _ => Phase::App,
+            };
+            let init = phase == Phase::Init;
+            ec2.add(phase, cpu.unwrap_or(d.cpu_ticks), memory.unwrap_or(d.memory_mib));
+            fargate.add(phase, cpu.unwrap_or(0), memory.unwrap_or(0));
             let g = value(GPU_RESOURCE).map_or(0, |g| g.ceil() as u64);
             let e = value("ephemeral-storage").map_or(0.0, |b| b / 1_073_741_824.0);
             if init {
@@ -218,7 +239,7 @@ fn pod_request(spec: &Node, d: &Defaults, notes: &mut Vec<String>) -> PodRequest
             d.cpu_ticks / TICKS_PER_MILLI,
             super::model::mem_text(d.memory_mib)
         ));
-        ec2.add(false, d.cpu_ticks, d.memory_mib);
+        ec2.add(Phase::App, d.cpu_ticks, d.memory_mib);
     }
     for (i, names) in defaulted.iter().enumerate() {
         if names.is_empty() {

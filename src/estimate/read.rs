@@ -19,7 +19,7 @@ pub struct Inputs {
     pub workloads: Vec<Workload>,
     /// Documents skipped and services without their task definition.
     pub notes: Vec<String>,
-    /// Paths that could not be read at all (exit code 2).
+    /// Paths that could not be read, and documents that do not parse (exit code 2).
     pub errors: Vec<String>,
 }
 
@@ -70,8 +70,9 @@ fn read_bytes(input: &Input) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// A JSON file is one document, anything else a YAML stream; documents that do not parse
-/// become notes (`k2e lint` reports them in full).
+/// A JSON file is one document, anything else a YAML stream. Documents that do not parse are
+/// errors (exit 2): the workloads they hold would otherwise be missing from the totals without a
+/// word (`k2e lint` reports the problem in full).
 fn documents(name: &str, bytes: &[u8], out: &mut Inputs) -> Vec<Document> {
     let limits = Limits::default();
     let (skip, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
@@ -93,7 +94,7 @@ fn documents(name: &str, bytes: &[u8], out: &mut Inputs) -> Vec<Document> {
                 }
             }
             Err(e) => {
-                out.notes.push(format!("{name}: not estimated: {e}"));
+                out.errors.push(format!("{name}: not estimated: {e}"));
                 return docs;
             }
         }
@@ -105,7 +106,7 @@ fn documents(name: &str, bytes: &[u8], out: &mut Inputs) -> Vec<Document> {
                     d.index = index;
                     d
                 })),
-                Err(e) => out.notes.push(format!("{name}: not estimated past this point: {e}")),
+                Err(e) => out.errors.push(format!("{name}: not estimated past this point: {e}")),
             }
         }
     }
@@ -114,11 +115,11 @@ fn documents(name: &str, bytes: &[u8], out: &mut Inputs) -> Vec<Document> {
             return true;
         }
         if let Some(e) = doc.errors.first() {
-            let line = LineIndex::new(&doc.text, doc.offset, doc.line)
-                .position(e.span.start)
-                .line;
-            out.notes
-                .push(format!("{name}:{line}: document not estimated: {}", e.message));
+            let at = LineIndex::new(&doc.text, doc.offset, doc.line).position(e.span.start);
+            out.errors.push(format!(
+                "{name}:{}:{}: document not estimated: {} (k2e lint {name} shows it in full)",
+                at.line, at.column, e.message
+            ));
         }
         false
     });

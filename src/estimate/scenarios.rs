@@ -331,7 +331,7 @@ fn polish(ctx: &Context<'_>, mut split: Vec<bool>, movable: &[usize], adopt: boo
                 continue;
             }
             let (with, without) = if split[i] { (&moved, &here) } else { (&here, &moved) };
-            delta[i] = Some(with.ec2_monthly(ctx.hours) - without.ec2_monthly(ctx.hours));
+            delta[i] = Some(added(with, without, ctx));
         }
         if !improved {
             break;
@@ -344,10 +344,17 @@ fn polish(ctx: &Context<'_>, mut split: Vec<bool>, movable: &[usize], adopt: boo
             other[i] = !other[i];
             let moved = quick(&other);
             let (with, without) = if split[i] { (&moved, &here) } else { (&here, &moved) };
-            delta[i] = Some(with.ec2_monthly(ctx.hours) - without.ec2_monthly(ctx.hours));
+            delta[i] = Some(added(with, without, ctx));
         }
     }
     (split, delta)
+}
+
+/// What a workload adds to the EC2 nodes: the fleet with it less the fleet without it. Adding a
+/// workload never makes the cheapest fleet cheaper, so a negative difference is the quick
+/// packing doing worse on the rest; it counts as nothing rather than as a saving.
+fn added(with: &Scenario, without: &Scenario, ctx: &Context<'_>) -> f64 {
+    (with.ec2_monthly(ctx.hours) - without.ec2_monthly(ctx.hours)).max(0.0)
 }
 
 /// A workload off Fargate that no EC2 type holds runs nowhere in the scenario (daemons aside:

@@ -76,10 +76,13 @@ pub struct Request {
     pub memory_mib: f64,
 }
 
-/// The pod's effective request: max(largest init container, sum of the others), per resource.
-/// A container without a request gets its limit as request, as Kubernetes does.
+/// The pod's effective request, per resource, as the scheduler counts it (KEP-753): the larger
+/// of the biggest init container plus the native sidecars started before it, and the sum of the
+/// long-running containers (sidecars included). A container without a request gets its limit as
+/// request, as Kubernetes does.
 pub(super) fn pod_request(containers: &[Container<'_>]) -> Request {
     let mut init = Request::default();
+    let mut sidecars = Request::default();
     let mut running = Request::default();
     for c in containers {
         let get = |resource: &str| -> f64 {
@@ -96,11 +99,15 @@ pub(super) fn pod_request(containers: &[Container<'_>]) -> Request {
             c.list == "initContainers" && c.node.get("restartPolicy").and_then(Node::as_str) == Some("Always");
         match c.list {
             "initContainers" if !sidecar => {
-                init.cpu = init.cpu.max(cpu);
-                init.memory_mib = init.memory_mib.max(memory);
+                init.cpu = init.cpu.max(cpu + sidecars.cpu);
+                init.memory_mib = init.memory_mib.max(memory + sidecars.memory_mib);
             }
             "ephemeralContainers" => {}
             _ => {
+                if sidecar {
+                    sidecars.cpu += cpu;
+                    sidecars.memory_mib += memory;
+                }
                 running.cpu += cpu;
                 running.memory_mib += memory;
             }
@@ -368,5 +375,21 @@ mod tests {
     #[test]
     fn prices_load() {
         assert!(prices().x86.vcpu_hour > 0.0);
+    }
+
+    #[test]
+    fn an_init_container_runs_beside_the_sidecars_started_before_it() {
+        // Sidecar 1 vCPU / 1 GiB, then init 2 vCPU / 2 GiB, then app 0.5 vCPU / 512 MiB: the init
+        // container's peak is 3 vCPU / 3 GiB (KEP-753), so 4 vCPU / 8 GB.
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: sc}\nspec:\n  initContainers:\n  \
+                    - {name: proxy, image: x, restartPolicy: Always, resources: {requests: {cpu: '1', memory: 1Gi}}}\n  \
+                    - {name: migrate, image: x, resources: {requests: {cpu: '2', memory: 2Gi}}}\n  containers:\n  \
+                    - {name: app, image: x, resources: {requests: {cpu: 500m, memory: 512Mi}}}\n";
+        let sized = super::super::fargate_eks::findings_in(text)
+            .into_iter()
+            .find(|f| f.rule == ids::EKS_FG_SIZE)
+            .expect("FG110");
+        assert!(sized.message.contains("provision 4 vCPU / 8 GB"), "{}", sized.message);
+        assert!(sized.message.contains("requests 3 vCPU, 3 GiB"), "{}", sized.message);
     }
 }
