@@ -173,6 +173,13 @@ fn a_workload_placed_nowhere_makes_the_estimate_incomplete() {
         run.stdout.contains("Placement, hybrid"),
         "the estimate is printed in full"
     );
+    // A cluster of only unplaced workloads has no fleet to describe, only why.
+    assert!(
+        run.stdout
+            .contains("  ECS: no nodes\n    not placed: TaskDefinition/large-windows: no EC2 Windows prices"),
+        "{}",
+        run.stdout
+    );
     // Unreadable input still wins: exit 2.
     let run = k2e(&scenarios_dir(), &["unplaced", "no/such/file.json"]);
     assert_eq!(run.code, 2);

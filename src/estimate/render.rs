@@ -211,6 +211,14 @@ fn fleets(out: &mut String, s: &ScenarioOut, explain: bool) {
     }
     let _ = writeln!(out, "EC2 fleets, {}", s.title);
     for f in &s.fleets {
+        if f.nodes.is_empty() {
+            // Only workloads no priced type holds: nothing to size, only why.
+            let _ = writeln!(out, "  {}: no nodes", fleet_name(f));
+            for u in &f.unplaceable {
+                let _ = writeln!(out, "    not placed: {}: {}", u.workload, u.reason);
+            }
+            continue;
+        }
         let _ = writeln!(
             out,
             "  {}: {} {}, {}/mo; utilisation cpu {}%, memory {}%",
