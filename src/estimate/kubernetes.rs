@@ -294,13 +294,7 @@ fn archs(spec: &Node) -> Option<(Archs, String)> {
                 if !ARCH_LABELS.contains(&key) {
                     continue;
                 }
-                let values: Vec<&str> = expr
-                    .get("values")
-                    .and_then(Node::as_seq)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(Node::as_str)
-                    .collect();
+                let values = expr.scalar_texts("values");
                 let named = arch_set(&values);
                 match expr.get("operator").and_then(Node::as_str) {
                     Some("In") => {
@@ -345,10 +339,11 @@ fn archs(spec: &Node) -> Option<(Archs, String)> {
     allowed
 }
 
-fn arch_set(values: &[&str]) -> Archs {
+fn arch_set<S: AsRef<str>>(values: &[S]) -> Archs {
+    let has = |name: &str| values.iter().any(|v| v.as_ref() == name);
     Archs {
-        x86: values.contains(&"amd64"),
-        arm: values.contains(&"arm64"),
+        x86: has("amd64"),
+        arm: has("arm64"),
     }
 }
 
@@ -435,13 +430,7 @@ fn selects(selector: Option<&Node>, labels: Option<&Node>) -> bool {
         .unwrap_or_default()
     {
         let key = expr.get("key").and_then(Node::as_str).unwrap_or("");
-        let values: Vec<String> = expr
-            .get("values")
-            .and_then(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(Node::scalar_text)
-            .collect();
+        let values = expr.scalar_texts("values");
         let have = label(key);
         let ok = match expr.get("operator").and_then(Node::as_str) {
             Some("In") => have.is_some_and(|v| values.contains(&v)),

@@ -141,6 +141,17 @@ impl Node {
         }
     }
 
+    /// The scalar texts of the items of the sequence at `key` (a selector's `values`, say);
+    /// empty when there is none, and items that are not scalars are left out.
+    pub fn scalar_texts(&self, key: &str) -> Vec<String> {
+        self.get(key)
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Node::scalar_text)
+            .collect()
+    }
+
     pub fn as_map(&self) -> Option<&[Entry]> {
         match &self.kind {
             NodeKind::Map(entries) => Some(entries),

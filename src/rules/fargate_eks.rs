@@ -797,13 +797,7 @@ fn required_affinity(spec: &Node, at: &str, mut report: impl FnMut(Span, String,
 fn unsatisfiable(expr: &Node) -> Option<(Unavailable, String)> {
     let key = expr.get("key")?.as_str()?;
     let operator = expr.get("operator")?.as_str()?;
-    let values: Vec<String> = expr
-        .get("values")
-        .and_then(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Node::scalar_text)
-        .collect();
+    let values = expr.scalar_texts("values");
     let has = |v: &str| values.iter().any(|x| x == v);
     let what = if ARCH_LABELS.contains(&key) {
         let bad = match operator {
