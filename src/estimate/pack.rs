@@ -479,7 +479,7 @@ pub fn lns(p: &Problem, s: &mut Solution, budget: u64, values: &[f64]) {
         let tried = windows.into_iter().any(|w| {
             // The whole of a small fleet gets a larger budget: it is the one window that can
             // reach the optimum.
-            let b = if w.len() == whole { budget * 100 } else { budget };
+            let b = if w.len() == whole { budget * 400 } else { budget };
             if w.is_empty() || spent >= total {
                 return false;
             }
