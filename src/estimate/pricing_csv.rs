@@ -55,8 +55,7 @@ pub fn read<R: BufRead>(reader: R) -> Result<Offer, String> {
         let Some(cols) = &header else {
             match row[0].as_str() {
                 "SKU" => {
-                    header = Some(row.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect());
-                    let cols = header.as_ref().expect("just set");
+                    let cols = header.insert(row.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect());
                     for needed in ["TermType", "PricePerUnit", "Currency"] {
                         if !cols.contains_key(needed) {
                             return Err(format!(
