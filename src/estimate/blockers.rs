@@ -9,17 +9,29 @@
 use crate::detect::K8sObject;
 use crate::finding::{Finding, Severity};
 use crate::parse::{Document, Node};
+use crate::rules::sizes::parse_cpu;
 use crate::rules::{self, FargateTask, Target, ids};
 
 /// ECS findings that an edit of the task definition or service fixes without losing anything:
-/// the task size (FG001, FG002, FG014, and FG016's "Windows needs 1 vCPU": the estimate rounds up
-/// to a valid size anyway), the network mode and host ports (FG003, FG004: awsvpc), logging
-/// options (FG010), timeouts (FG011), and service settings (FG019-FG021).
-fn ecs_fixable(f: &Finding) -> bool {
-    const FIXABLE: &[&str] = &[
-        "FG001", "FG002", "FG003", "FG004", "FG010", "FG011", "FG014", "FG019", "FG020", "FG021",
-    ];
-    FIXABLE.contains(&f.rule) || (f.rule == ids::FG_WINDOWS && f.message.contains("at least 1 vCPU"))
+/// the task size (FG001, FG002, FG014: the estimate rounds up to a valid size anyway), the
+/// network mode and host ports (FG003, FG004: awsvpc), logging options (FG010), timeouts
+/// (FG011), and service settings (FG019-FG021).
+const ECS_FIXABLE: &[&str] = &[
+    "FG001", "FG002", "FG003", "FG004", "FG010", "FG011", "FG014", "FG019", "FG020", "FG021",
+];
+
+/// Whether a finding on an ECS task (`task`, when the finding is about one) needs only an edit.
+/// FG016 covers several Windows limits; of those, a task cpu under 1 vCPU is a size the estimate
+/// rounds up, like FG001, while the others (Arm, EFS, FireLens, above 4 vCPU) block.
+fn ecs_fixable(f: &Finding, task: Option<&Node>) -> bool {
+    let small_windows = || {
+        task.and_then(|t| t.get("cpu"))
+            .and_then(Node::scalar_text)
+            .and_then(|cpu| parse_cpu(&cpu))
+            .is_some_and(|units| units < 1024)
+    };
+    ECS_FIXABLE.contains(&f.rule)
+        || (f.rule == ids::FG_WINDOWS && f.pointer.as_deref().is_some_and(|p| p.ends_with("/cpu")) && small_windows())
 }
 
 /// EKS findings fixed by an edit: EKS Pod Identity -> IAM roles for service accounts (FG117).
@@ -34,7 +46,7 @@ pub struct Reasons {
 }
 
 impl Reasons {
-    fn add(&mut self, findings: Vec<Finding>, fixable: fn(&Finding) -> bool) {
+    fn add(&mut self, findings: Vec<Finding>, fixable: impl Fn(&Finding) -> bool) {
         for f in findings.into_iter().filter(|f| f.severity == Severity::Error) {
             let text = format!("{}: {}", f.rule, f.message);
             let list = if fixable(&f) {
@@ -83,7 +95,7 @@ pub fn ecs_task(file: &str, doc: &Document, node: &Node, prefix: &str, label: &s
     let mut findings = Vec::new();
     rules::check_ecs_fargate(&task, &mut findings);
     let mut reasons = Reasons::default();
-    reasons.add(findings, ecs_fixable);
+    reasons.add(findings, |f| ecs_fixable(f, Some(node)));
     reasons
 }
 
@@ -92,6 +104,6 @@ pub fn ecs_service(file: &str, doc: &Document, root: &Node, name: Option<&str>) 
     let mut findings = Vec::new();
     rules::check_ecs_service(file, doc, root, name, Target::EcsFargate, &mut findings);
     let mut reasons = Reasons::default();
-    reasons.add(findings, ecs_fixable);
+    reasons.add(findings, |f| ecs_fixable(f, None));
     reasons
 }
