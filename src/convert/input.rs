@@ -67,7 +67,8 @@ pub fn read(paths: &[PathBuf]) -> (Vec<Source>, Vec<InputError>) {
     (sources, errors)
 }
 
-fn read_bytes(input: &Input) -> Result<Vec<u8>, String> {
+/// A file or stdin, whole, up to 64 MiB (as `k2e lint` refuses larger ones by default).
+pub fn read_bytes(input: &Input) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     let result = match input {
         Input::Stdin => std::io::stdin().lock().take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes),

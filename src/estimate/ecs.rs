@@ -130,10 +130,10 @@ pub fn task(
         }
     };
     let platform = node.get("runtimePlatform");
-    let (archs, arch_from) = match platform.and_then(|p| p.get("cpuArchitecture")).and_then(Node::as_str) {
-        Some("ARM64") => (Archs::ARM, "runtimePlatform ARM64".to_owned()),
-        Some("X86_64") => (Archs::X86, "runtimePlatform X86_64".to_owned()),
-        _ => (d.archs, d.arch_from.clone()),
+    let (archs, arch_from, arch_pinned) = match platform.and_then(|p| p.get("cpuArchitecture")).and_then(Node::as_str) {
+        Some("ARM64") => (Archs::ARM, "runtimePlatform ARM64".to_owned(), true),
+        Some("X86_64") => (Archs::X86, "runtimePlatform X86_64".to_owned(), true),
+        _ => (d.archs, d.arch_from.clone(), false),
     };
     let os = match platform
         .and_then(|p| p.get("operatingSystemFamily"))
@@ -182,6 +182,7 @@ pub fn task(
             fargate_ask,
             archs,
             arch_from,
+            arch_pinned,
             os,
             one_per_node: host_port
                 .map(|p| format!("{network} network mode with host port {p}: one task per instance can bind it")),

@@ -124,7 +124,7 @@ pub fn quote(w: &Workload, rates: &FargateRates, spot_percent: Option<f64>) -> R
     };
     // A task without runtimePlatform runs on x86 Fargate; the ARM rate needs it set.
     let sizing = match (rate, &w.arch_from) {
-        ("ARM", from) if from.starts_with("--arch") => Some(
+        ("ARM", from) if !w.arch_pinned => Some(
             sizing.map_or_else(String::new, |s| format!("{s}; "))
                 + &format!("priced at the ARM rate ({from}): set runtimePlatform.cpuArchitecture to ARM64"),
         ),

@@ -58,7 +58,9 @@ pub fn workload(file: &str, doc: &Document, obj: &K8sObject<'_>, line: usize, d:
         }
     };
     let pod = pod_request(spec, d, &mut notes);
-    let (archs, arch_from) = archs(spec).unwrap_or_else(|| (d.archs, d.arch_from.clone()));
+    let pinned = archs(spec);
+    let arch_pinned = pinned.is_some();
+    let (archs, arch_from) = pinned.unwrap_or_else(|| (d.archs, d.arch_from.clone()));
     let os = if selected(spec, OS_LABELS, "windows") {
         Os::Windows
     } else {
@@ -89,6 +91,7 @@ pub fn workload(file: &str, doc: &Document, obj: &K8sObject<'_>, line: usize, d:
         },
         archs,
         arch_from,
+        arch_pinned,
         os,
         one_per_node: one_per_node(spec, labels),
         ephemeral_gib: pod.ephemeral_gib,

@@ -158,6 +158,8 @@ pub struct Workload {
     pub archs: Archs,
     /// Where `archs` came from: a node selector, runtimePlatform, or `--arch`.
     pub arch_from: String,
+    /// Whether the workload itself names its architectures (else `archs` is `--arch`'s).
+    pub arch_pinned: bool,
     pub os: Os,
     /// Why at most one replica fits on a node (anti-affinity, spread, host ports), if so.
     pub one_per_node: Option<String>,

@@ -4,10 +4,9 @@ use super::ecs::{self, Service, TaskDef};
 use super::kubernetes::{self, Defaults};
 use super::model::{Archs, Kind, Workload};
 use crate::detect::{Detected, EcsShape, detect};
-use crate::discover::{Input, discover};
+use crate::discover::discover;
 use crate::finding::LineIndex;
 use crate::parse::{self, Document, Limits, ParseErrorKind, Stream};
-use std::io::Read;
 use std::path::PathBuf;
 
 /// Files larger than this are refused, as `k2e lint` does by default.
@@ -33,7 +32,7 @@ pub fn read(paths: &[PathBuf], d: &Defaults) -> Inputs {
     let mut services = Vec::new();
     for input in &inputs {
         let name = input.display();
-        let bytes = match read_bytes(input) {
+        let bytes = match crate::convert::input::read_bytes(input) {
             Ok(b) => b,
             Err(e) => {
                 out.errors.push(format!("{name}: {e}"));
@@ -49,25 +48,12 @@ pub fn read(paths: &[PathBuf], d: &Defaults) -> Inputs {
     out.notes.extend(notes);
     // `--arch` says where unpinned replicas go; an unpinned daemon still runs on every node.
     for w in &mut out.workloads {
-        if w.kind == Kind::Daemon && w.arch_from.starts_with("--arch") {
+        if w.kind == Kind::Daemon && !w.arch_pinned {
             w.archs = Archs::ANY;
             w.arch_from = "no architecture pinned: runs on nodes of every architecture".to_owned();
         }
     }
     out
-}
-
-fn read_bytes(input: &Input) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    let result = match input {
-        Input::Stdin => std::io::stdin().lock().take(MAX_FILE + 1).read_to_end(&mut bytes),
-        Input::File(path) => std::fs::File::open(path).and_then(|f| f.take(MAX_FILE + 1).read_to_end(&mut bytes)),
-    };
-    result.map_err(|e| format!("cannot read: {e}"))?;
-    if bytes.len() as u64 > MAX_FILE {
-        return Err(format!("larger than {} MiB; not read", MAX_FILE >> 20));
-    }
-    Ok(bytes)
 }
 
 /// A JSON file is one document, anything else a YAML stream. Documents that do not parse are
