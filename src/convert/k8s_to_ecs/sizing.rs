@@ -14,15 +14,15 @@ const SMALLEST: Size = Size { cpu: 256, memory: 512 };
 const WINDOWS_MIN_CPU: u64 = 1024;
 
 pub fn task_size(cx: &mut Cx<'_, '_>, task: &Task) -> Size {
-    let requested_cpu: u64 = task.containers.iter().map(|c| c.cpu.unwrap_or(0)).sum();
-    let running = task.containers.iter().filter(|c| c.role != CRole::Init);
-    let limits: Option<u64> = running.clone().map(|c| c.cpu_limit).sum();
+    // Saturating: requests of 1e24 bytes each must read as "too large", not wrap to a small size.
+    let requested_cpu = sum(task.containers.iter().map(|c| c.cpu.unwrap_or(0)));
+    let mut running = task.containers.iter().filter(|c| c.role != CRole::Init);
+    let limits: Option<u64> = running.try_fold(0, |total: u64, c| c.cpu_limit.map(|l| total.saturating_add(l)));
     let cpu = requested_cpu.max(limits.unwrap_or(0));
-    let memory: u64 = task
+    let memory = sum(task
         .containers
         .iter()
-        .map(|c| c.memory.unwrap_or(0).max(c.reservation.unwrap_or(0)))
-        .sum();
+        .map(|c| c.memory.unwrap_or(0).max(c.reservation.unwrap_or(0))));
     let pod_cpu = task.pod_limits.iter().find(|l| l.cpu).map(|l| l.value);
     let pod_memory = task.pod_limits.iter().find(|l| !l.cpu).map(|l| l.value);
     let mut wanted = Size {
@@ -133,4 +133,8 @@ pub fn task_size(cx: &mut Cx<'_, '_>, task: &Task) -> Size {
         );
     }
     size
+}
+
+fn sum(values: impl Iterator<Item = u64>) -> u64 {
+    values.fold(0, u64::saturating_add)
 }
