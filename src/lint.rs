@@ -532,3 +532,45 @@ fn stream_error(file: &str, e: &StreamError) -> Finding {
     }
     f
 }
+
+/// Lints bytes held in memory as `k2e lint NAME` would lint a file of that name (JSON by its
+/// extension, else a YAML stream), Service selectors resolved within it; no config or
+/// selection is applied. For tests and fuzzing, which have bytes, not paths.
+pub fn lint_text(name: &str, bytes: &[u8], opts: &Options, validators: &Validators) -> FileResult {
+    let mut result = FileResult {
+        file: name.to_owned(),
+        ..FileResult::default()
+    };
+    let limit = opts.max_file_size;
+    let is_json = std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if bytes.len() as u64 > limit {
+        result
+            .findings
+            .push(stream_error(name, &StreamError::TooLarge { limit }));
+    } else if is_json {
+        let (skip, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) => (3, rest),
+            None => (0, bytes),
+        };
+        match parse::check_text(body, skip, 1) {
+            Ok(text) => {
+                let doc = parse::json(text, skip, &opts.limits);
+                result.documents = usize::from(check_document(name, doc, opts, validators, &mut result));
+            }
+            Err(e) => result.findings.push(stream_error(name, &e)),
+        }
+    } else {
+        let stream = Stream::new(bytes, limit, opts.max_documents);
+        lint_stream(name, stream, opts, validators, &mut result);
+    }
+    let workloads = std::mem::take(&mut result.workloads);
+    let services = std::mem::take(&mut result.services);
+    let mut files = [result];
+    service_selectors::resolve(&mut files, &workloads, &services);
+    let [mut result] = files;
+    result.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    result
+}

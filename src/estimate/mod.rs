@@ -35,7 +35,7 @@ mod table;
 pub use allocatable::{eni_max_pods, kubernetes as kubernetes_allocatable};
 pub use args::{ArchArg, EstimateArgs, OutputFormat};
 pub use kubernetes::Defaults;
-pub use read::{Inputs, read};
+pub use read::{Inputs, read, read_texts};
 pub use report::Report;
 
 use model::{Archs, TICKS_PER_MILLI, TICKS_PER_VCPU, mem_text, trim};
@@ -167,12 +167,20 @@ fn fleet_options(args: &EstimateArgs) -> fleet::Options {
 
 /// The whole estimate as the report value (what `--format json` prints).
 pub fn report(args: &EstimateArgs) -> Result<(Report, Vec<String>), String> {
+    report_of(args, |d| read(&args.paths, d))
+}
+
+/// The estimate of the workloads `read_inputs` gives (from files, or from bytes in memory).
+fn report_of(
+    args: &EstimateArgs,
+    read_inputs: impl FnOnce(&Defaults) -> Inputs,
+) -> Result<(Report, Vec<String>), String> {
     let t0 = Instant::now();
     let d = defaults(args)?;
     check_instance_types(args)?;
     let book = price_book(args)?;
     let t_prices = t0.elapsed();
-    let inputs = read(&args.paths, &d);
+    let inputs = read_inputs(&d);
     let t_read = t0.elapsed();
     check_replicas(&inputs)?;
     let rates = book.fargate.unwrap_or_default();
@@ -341,4 +349,10 @@ fn assumptions(args: &EstimateArgs, d: &Defaults, book: &PriceBook) -> Vec<Strin
             .to_owned(),
     );
     out
+}
+
+/// The estimate of in-memory (file name, bytes) pairs, as `report` makes it of files: for tests
+/// and fuzzing. `args.paths` is not read.
+pub fn report_texts(args: &EstimateArgs, files: &[(&str, &[u8])]) -> Result<(Report, Vec<String>), String> {
+    report_of(args, |d| read_texts(files, d))
 }

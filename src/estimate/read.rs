@@ -43,7 +43,12 @@ pub fn read(paths: &[PathBuf], d: &Defaults) -> Inputs {
             document(&name, &doc, d, &mut out, &mut tasks, &mut services);
         }
     }
-    let (ecs, notes) = ecs::resolve(tasks, &services);
+    finish(out, tasks, &services)
+}
+
+/// ECS services matched to their task definitions, and unpinned daemons on every architecture.
+fn finish(mut out: Inputs, tasks: Vec<TaskDef>, services: &[Service]) -> Inputs {
+    let (ecs, notes) = ecs::resolve(tasks, services);
     out.workloads.extend(ecs);
     out.notes.extend(notes);
     // `--arch` says where unpinned replicas go; an unpinned daemon still runs on every node.
@@ -146,4 +151,18 @@ fn document(
         Detected::EcsService { name } => services.extend(ecs::service(file, doc, root, name, line_of(root))),
         Detected::Unknown(_) => {}
     }
+}
+
+/// Workloads from in-memory (file name, bytes) pairs, read as `read` reads files of those names:
+/// for tests and fuzzing, which have bytes, not paths.
+pub fn read_texts(files: &[(&str, &[u8])], d: &Defaults) -> Inputs {
+    let mut out = Inputs::default();
+    let mut tasks = Vec::new();
+    let mut services = Vec::new();
+    for (name, bytes) in files {
+        for doc in documents(name, bytes, &mut out) {
+            document(name, &doc, d, &mut out, &mut tasks, &mut services);
+        }
+    }
+    finish(out, tasks, &services)
 }
