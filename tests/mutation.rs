@@ -5,6 +5,8 @@
 //! every run, and `K2E_MUTATION_CASE=N` runs that case alone. `K2E_MUTATIONS=N` runs more.
 
 mod common;
+// The fuzz targets call the whole-input checks, this test the per-name ones.
+#[allow(dead_code)]
 #[path = "../fuzz/src/lib.rs"]
 mod harness;
 
@@ -13,14 +15,16 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 /// Enough to pass through every mutation kind many times, and under a minute in a debug build.
-const CASES: usize = 3000;
+const CASES: usize = 5000;
 const SEED: u64 = 0x6b32_655f_6675_7a7a;
 
-type Check = fn(&[u8]);
-const CHECKS: [(&str, Check); 3] = [
-    ("lint", harness::lint),
-    ("convert", harness::convert),
-    ("estimate", harness::estimate),
+/// (what, check, one case in how many runs it): SARIF and the estimate cost most.
+type Check = fn(&str, &[u8]);
+const CHECKS: [(&str, Check, usize); 4] = [
+    ("lint", |name, data| harness::lint_reports(name, data, false), 1),
+    ("lint with SARIF", harness::lint_as, 6),
+    ("convert", harness::convert_as, 1),
+    ("estimate", harness::estimate_as, 3),
 ];
 
 /// Tokens that mean something to YAML or JSON, or to k2e's checks.
@@ -119,12 +123,23 @@ fn mutated_inputs_hold() {
         .map(|n| n.parse().expect("a case number"));
     let mut failures = Vec::new();
     let started = std::time::Instant::now();
+    let mut spent = [0.0; CHECKS.len()];
     for case in (0..cases).filter(|c| only.is_none_or(|o| o == *c)) {
         let mut rng = Rng(SEED ^ (case as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let data = mutate(&seeds, &mut rng);
-        failures.extend(run_checks(&data).map(|e| format!("case {case}: {e}")));
+        let (name, data) = mutate(&seeds, &mut rng);
+        for (i, check) in CHECKS.iter().enumerate().filter(|(_, c)| case % c.2 == 0) {
+            let t = std::time::Instant::now();
+            failures.extend(run_checks([check].into_iter(), name, &data).map(|e| format!("case {case}: {e}")));
+            spent[i] += t.elapsed().as_secs_f64();
+        }
     }
-    eprintln!("{cases} mutations in {:.1}s", started.elapsed().as_secs_f64());
+    let names = CHECKS.iter().map(|c| c.0);
+    let spent: Vec<String> = names.zip(spent).map(|(n, s)| format!("{n} {s:.1}s")).collect();
+    eprintln!(
+        "{cases} mutations in {:.1}s ({})",
+        started.elapsed().as_secs_f64(),
+        spent.join(", ")
+    );
     assert!(
         failures.is_empty(),
         "{} failure(s):\n{}",
@@ -137,7 +152,7 @@ fn mutated_inputs_hold() {
 fn seeds_hold_unmutated() {
     let mut failures = Vec::new();
     for (name, bytes) in harness::seeds::all(root()) {
-        failures.extend(run_checks(&bytes).map(|e| format!("{name}: {e}")));
+        failures.extend(run_checks(CHECKS.iter(), read_as(&name), &bytes).map(|e| format!("{name}: {e}")));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
@@ -153,7 +168,10 @@ fn fuzz_fixtures_hold() {
     paths.sort();
     for path in paths.iter().filter(|p| p.is_file()) {
         let bytes = std::fs::read(path).unwrap();
-        failures.extend(run_checks(&bytes).map(|e| format!("{}: {e}", path.display())));
+        for name in harness::NAMES {
+            let errors = run_checks(CHECKS.iter(), name, &bytes);
+            failures.extend(errors.map(|e| format!("{} as {name}: {e}", path.display())));
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
@@ -170,10 +188,20 @@ fn write_fuzz_seeds() {
     eprintln!("{written} seeds written to {}", dir.display());
 }
 
-/// Runs every check on `data`; each panic becomes an error naming the check and the input.
-fn run_checks(data: &[u8]) -> impl Iterator<Item = String> + '_ {
-    CHECKS.iter().filter_map(move |(name, check)| {
-        let outcome = catch_unwind(AssertUnwindSafe(|| check(data)));
+/// The name an input is read under: the extension picks JSON or a YAML stream.
+fn read_as(seed: &str) -> &'static str {
+    harness::NAMES[usize::from(seed.ends_with(".json"))]
+}
+
+/// Runs the checks on `data` read as `file`; each panic becomes an error naming the check and
+/// the input.
+fn run_checks<'a>(
+    checks: impl Iterator<Item = &'a (&'static str, Check, usize)> + 'a,
+    file: &'a str,
+    data: &'a [u8],
+) -> impl Iterator<Item = String> + 'a {
+    checks.filter_map(move |(name, check, _)| {
+        let outcome = catch_unwind(AssertUnwindSafe(|| check(file, data)));
         outcome.err().map(|panic| {
             let message = panic
                 .downcast_ref::<String>()
@@ -189,9 +217,14 @@ fn run_checks(data: &[u8]) -> impl Iterator<Item = String> + '_ {
     })
 }
 
-/// A seed with one to four mutations, sometimes spliced with another seed.
-fn mutate(seeds: &[(String, Vec<u8>)], rng: &mut Rng) -> Vec<u8> {
-    let mut data = rng.pick(seeds).1.clone();
+/// A seed with one to four mutations, and the name it is read under (mostly its own kind).
+fn mutate(seeds: &[(String, Vec<u8>)], rng: &mut Rng) -> (&'static str, Vec<u8>) {
+    let (seed, data) = rng.pick(seeds);
+    let mut name = read_as(seed);
+    if rng.chance(15) {
+        name = harness::NAMES[usize::from(name == harness::NAMES[0])];
+    }
+    let mut data = data.clone();
     for _ in 0..1 + rng.below(4) {
         match rng.below(10) {
             0 => flip_bit(&mut data, rng),
@@ -213,7 +246,7 @@ fn mutate(seeds: &[(String, Vec<u8>)], rng: &mut Rng) -> Vec<u8> {
             _ => truncate(&mut data, rng),
         }
     }
-    data
+    (name, data)
 }
 
 fn flip_bit(data: &mut [u8], rng: &mut Rng) {
