@@ -27,6 +27,11 @@ const CHECKS: [(&str, Check, usize); 4] = [
     ("estimate", harness::estimate_as, 3),
 ];
 
+/// Seeds the estimate check leaves out: their exact packing search runs to its budget (8M
+/// expansions), over 20 s a case in a debug build. The unmutated seed and the fuzz target still
+/// estimate them.
+const SLOW_TO_ESTIMATE: &[&str] = &["tests/fixtures/estimate/review/quick-packing-noise.yaml"];
+
 /// Tokens that mean something to YAML or JSON, or to k2e's checks.
 const TOKENS: &[&str] = &[
     ":",
@@ -126,11 +131,17 @@ fn mutated_inputs_hold() {
     let mut spent = [0.0; CHECKS.len()];
     for case in (0..cases).filter(|c| only.is_none_or(|o| o == *c)) {
         let mut rng = Rng(SEED ^ (case as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let (name, data) = mutate(&seeds, &mut rng);
-        for (i, check) in CHECKS.iter().enumerate().filter(|(_, c)| case % c.2 == 0) {
+        let (seed, name, data) = mutate(&seeds, &mut rng);
+        let runs =
+            |c: &&(&str, Check, usize)| case % c.2 == 0 && (c.0 != "estimate" || !SLOW_TO_ESTIMATE.contains(&seed));
+        for (i, check) in CHECKS.iter().enumerate().filter(|(_, c)| runs(c)) {
             let t = std::time::Instant::now();
             failures.extend(run_checks([check].into_iter(), name, &data).map(|e| format!("case {case}: {e}")));
-            spent[i] += t.elapsed().as_secs_f64();
+            let took = t.elapsed().as_secs_f64();
+            if took > 1.0 {
+                eprintln!("case {case}: {} took {took:.1}s", check.0);
+            }
+            spent[i] += took;
         }
     }
     let names = CHECKS.iter().map(|c| c.0);
@@ -217,8 +228,9 @@ fn run_checks<'a>(
     })
 }
 
-/// A seed with one to four mutations, and the name it is read under (mostly its own kind).
-fn mutate(seeds: &[(String, Vec<u8>)], rng: &mut Rng) -> (&'static str, Vec<u8>) {
+/// A seed with one to four mutations: the seed's name, the name the result is read under
+/// (mostly of the seed's own kind) and the bytes.
+fn mutate<'a>(seeds: &'a [(String, Vec<u8>)], rng: &mut Rng) -> (&'a str, &'static str, Vec<u8>) {
     let (seed, data) = rng.pick(seeds);
     let mut name = read_as(seed);
     if rng.chance(15) {
@@ -246,7 +258,7 @@ fn mutate(seeds: &[(String, Vec<u8>)], rng: &mut Rng) -> (&'static str, Vec<u8>)
             _ => truncate(&mut data, rng),
         }
     }
-    (name, data)
+    (seed, name, data)
 }
 
 fn flip_bit(data: &mut [u8], rng: &mut Rng) {
