@@ -2,8 +2,9 @@
 //!
 //! It walks, reads and parses exactly as `k2e::lint` does (same `discover`, same bounded
 //! `k2e::input` reader under the same 64 KiB `BufReader`, same `Stream` splitter, documents handed
-//! to the same rayon pool as they are read), but stops at the parser's event stream: no span tree, no detection, no schema validation. Whatever
-//! k2e spends above this is the cost of its own work, not of I/O or YAML.
+//! to the same rayon pool as they are read), but stops at the parser's event stream: no span
+//! tree, no detection, no schema validation. Whatever k2e spends above this is the cost of its
+//! own work, not of I/O or YAML.
 //!
 //! On YAML that granit rejects the floor is lower than k2e's parse alone: `scan_yaml` stops at
 //! the error, where k2e may pad an under-indented quoted line and parse the document again
