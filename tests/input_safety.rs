@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 const MEMORY: u64 = 1 << 30;
-/// Written into FIFOs and pipes: far more than any limit used here, and no newline, so a
-/// reader that grows a line until its end would hold all of it.
-const FLOOD: usize = 200 << 20;
+/// Written into FIFOs and pipes: more than the child's address space, and no newline, so a
+/// reader that grows a line until its end runs out of memory instead of passing.
+const FLOOD: usize = 2 << 30;
 
 struct Run {
     code: i32,
