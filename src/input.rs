@@ -28,12 +28,16 @@ pub enum Error {
     PermissionDenied,
     Directory,
     /// A device, refused unless special files are allowed ("character device", "block device").
-    Special { kind: &'static str },
+    Special {
+        kind: &'static str,
+    },
     /// A socket: open(2) cannot read one, whatever the flags.
     Socket,
     /// A FIFO (or pipe) that no process has open for writing.
     NoWriter,
-    TooLarge { limit: u64 },
+    TooLarge {
+        limit: u64,
+    },
     Io(io::Error),
 }
 

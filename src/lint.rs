@@ -3,8 +3,8 @@
 use crate::config::{self, Config};
 use crate::detect::{Detected, EcsShape, detect};
 use crate::discover::{Input, discover};
-use crate::input;
 use crate::finding::{Finding, Position, Severity};
+use crate::input;
 use crate::parse::{self, Chunk, Document, Limits, ParseErrorKind, Stream, StreamError};
 use crate::rules::{self, Selection, Target, ids, service_selectors};
 use crate::validate::Validators;
@@ -510,7 +510,11 @@ fn is_null(node: &parse::Node) -> bool {
 
 /// An input that could not be opened or read: K2E003 when it is over the limit, else K2E001.
 fn input_error(file: &str, e: &input::Error) -> Finding {
-    let rule = if e.is_too_large() { ids::TOO_LARGE } else { ids::UNREADABLE };
+    let rule = if e.is_too_large() {
+        ids::TOO_LARGE
+    } else {
+        ids::UNREADABLE
+    };
     Finding::file(rule, Severity::Error, file, e.to_string())
 }
 

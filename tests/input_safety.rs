@@ -238,7 +238,11 @@ fn convert_and_estimate_read_fifos_and_devices_with_the_same_limit() {
     for (i, command) in [&["convert", "--to", "ecs"][..], &["estimate"]].into_iter().enumerate() {
         let name = format!("f{i}.yaml");
         let _fifo = flooded_fifo(&d.path().join(&name));
-        let args: Vec<&str> = command.iter().copied().chain(["--max-file-size", "1M", &name]).collect();
+        let args: Vec<&str> = command
+            .iter()
+            .copied()
+            .chain(["--max-file-size", "1M", &name])
+            .collect();
         let run = k2e(d.path(), &args, no_stdin());
         assert_too_large(&run, "1 MiB");
 
@@ -309,7 +313,15 @@ fn utf16_and_utf32_files_are_named_by_their_encoding() {
         assert!(run.stdout.contains(&line), "{line}\n{}", run.stdout);
     }
     let run = k2e(d.path(), &["convert", "--to", "ecs", "le16.yaml"], no_stdin());
-    assert!(run.stderr.contains("UTF-16LE text; save the file as UTF-8"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("UTF-16LE text; save the file as UTF-8"),
+        "{}",
+        run.stderr
+    );
     let run = k2e(d.path(), &["estimate", "be16.json"], no_stdin());
-    assert!(run.stderr.contains("UTF-16BE text; save the file as UTF-8"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("UTF-16BE text; save the file as UTF-8"),
+        "{}",
+        run.stderr
+    );
 }

@@ -18,12 +18,28 @@ pub struct Chunk {
 #[derive(Debug)]
 pub enum StreamError {
     Io(io::Error),
-    NotUtf8 { offset: usize, line: usize, column: usize },
-    Binary { offset: usize, line: usize, column: usize },
+    NotUtf8 {
+        offset: usize,
+        line: usize,
+        column: usize,
+    },
+    Binary {
+        offset: usize,
+        line: usize,
+        column: usize,
+    },
     /// UTF-16 or UTF-32 text ("UTF-16LE"), told from binary content by its start.
-    Wide { encoding: &'static str },
-    TooLarge { limit: u64 },
-    TooManyDocuments { limit: usize, offset: usize, line: usize },
+    Wide {
+        encoding: &'static str,
+    },
+    TooLarge {
+        limit: u64,
+    },
+    TooManyDocuments {
+        limit: usize,
+        offset: usize,
+        line: usize,
+    },
 }
 
 impl std::fmt::Display for StreamError {
@@ -283,7 +299,10 @@ mod tests {
         ));
 
         let mut s = Stream::new(&b"\xFF\xFEa\0:\0 \x001\0\n\0"[..], u64::MAX, 10);
-        assert!(matches!(s.next(), Some(Err(StreamError::Wide { encoding: "UTF-16LE" }))));
+        assert!(matches!(
+            s.next(),
+            Some(Err(StreamError::Wide { encoding: "UTF-16LE" }))
+        ));
         assert!(matches!(
             check_text(b"\0a\0:", 0, 1),
             Err(StreamError::Wide { encoding: "UTF-16BE" })
