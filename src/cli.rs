@@ -119,6 +119,11 @@ struct LintArgs {
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     max_file_size: u64,
 
+    /// Read character and block devices named on the command line (up to --max-file-size)
+    /// instead of refusing them. FIFOs and process substitutions are always read.
+    #[arg(long)]
+    allow_special_files: bool,
+
     /// Stop reading a stream after this many documents.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     max_documents: usize,
@@ -343,6 +348,7 @@ fn lint_command(args: LintArgs) -> i32 {
         paths: args.paths,
         no_ignore: args.no_ignore,
         max_file_size: args.max_file_size,
+        allow_special_files: args.allow_special_files,
         max_documents: args.max_documents,
         limits: Limits::default(),
         snippets: args.format == Format::Human || args.outputs.iter().any(|(f, _)| *f == Format::Human),

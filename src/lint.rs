@@ -2,14 +2,14 @@
 
 use crate::config::{self, Config};
 use crate::detect::{Detected, EcsShape, detect};
-use crate::discover::{Input, discover, unreadable};
+use crate::discover::{Input, discover};
 use crate::finding::{Finding, Position, Severity};
+use crate::input;
 use crate::parse::{self, Chunk, Document, Limits, ParseErrorKind, Stream, StreamError};
 use crate::rules::{self, Selection, Target, ids, service_selectors};
 use crate::validate::Validators;
 use rayon::prelude::*;
-use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::BufReader;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -17,6 +17,8 @@ pub struct Options {
     pub paths: Vec<PathBuf>,
     pub no_ignore: bool,
     pub max_file_size: u64,
+    /// Read devices named on the command line (up to `max_file_size`) instead of refusing them.
+    pub allow_special_files: bool,
     pub max_documents: usize,
     pub limits: Limits,
     /// Keep source snippets in findings (only the human report shows them).
@@ -175,71 +177,36 @@ fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> FileRes
         file: name.clone(),
         ..FileResult::default()
     };
-    match input {
-        Input::Stdin => {
-            let mut bytes = Vec::new();
-            let limit = opts.max_file_size;
-            if let Err(e) = std::io::stdin()
-                .lock()
-                .take(limit.saturating_add(1))
-                .read_to_end(&mut bytes)
-            {
-                result.findings.push(unreadable(&name, format!("cannot read: {e}")));
-                return result;
-            }
-            if bytes.len() as u64 > limit {
-                result
-                    .findings
-                    .push(stream_error(&name, &StreamError::TooLarge { limit }));
-                return result;
-            }
-            let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
-            if matches!(first, Some(b'{' | b'[')) {
-                if let Ok(text) = std::str::from_utf8(&bytes) {
-                    let doc = parse::json(text, 0, &opts.limits);
-                    if !doc.errors.iter().any(|e| e.kind == ParseErrorKind::Syntax) {
-                        result.documents = usize::from(check_document(&name, doc, opts, validators, &mut result));
-                        return result;
-                    }
-                }
-            }
-            lint_stream(
-                &name,
-                Stream::new(&bytes[..], limit, opts.max_documents),
-                opts,
-                validators,
-                &mut result,
-            );
+    let bounds = input::Options {
+        limit: opts.max_file_size,
+        allow_special_files: opts.allow_special_files,
+    };
+    let opened = match input {
+        Input::Stdin => Ok(input::stdin(&bounds)),
+        Input::File(path) => input::open(path, &bounds),
+    };
+    let reader = match opened {
+        Ok(reader) => reader,
+        Err(e) => {
+            result.findings.push(input_error(&name, &e));
+            return result;
         }
+    };
+    match input {
+        Input::Stdin => lint_stdin(&name, reader, opts, validators, &mut result),
         Input::File(path) => {
-            let file = match File::open(path).and_then(|f| f.metadata().map(|m| (f, m))) {
-                Ok(x) => x,
-                Err(e) => {
-                    result.findings.push(unreadable(&name, format!("cannot read: {e}")));
-                    return result;
-                }
-            };
-            let (file, meta) = file;
-            if meta.len() > opts.max_file_size {
-                result.findings.push(stream_error(
-                    &name,
-                    &StreamError::TooLarge {
-                        limit: opts.max_file_size,
-                    },
-                ));
-                return result;
-            }
             let is_json = path
                 .extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| e.eq_ignore_ascii_case("json"));
             if is_json {
-                lint_json_file(&name, file, opts, validators, &mut result);
+                lint_json_file(&name, reader, opts, validators, &mut result);
             } else {
-                let reader = BufReader::with_capacity(1 << 16, file);
+                let limit = reader.limit();
+                let reader = BufReader::with_capacity(1 << 16, reader);
                 lint_stream(
                     &name,
-                    Stream::new(reader, opts.max_file_size, opts.max_documents),
+                    Stream::new(reader, limit, opts.max_documents),
                     opts,
                     validators,
                     &mut result,
@@ -250,12 +217,43 @@ fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> FileRes
     result
 }
 
-fn lint_json_file(name: &str, mut file: File, opts: &Options, validators: &Validators, result: &mut FileResult) {
-    let mut bytes = Vec::new();
-    if let Err(e) = file.read_to_end(&mut bytes) {
-        result.findings.push(unreadable(name, format!("cannot read: {e}")));
-        return;
+/// Stdin is read whole (it cannot be read twice): one JSON value if it is one, else a YAML stream.
+fn lint_stdin(name: &str, reader: input::Reader, opts: &Options, validators: &Validators, result: &mut FileResult) {
+    let limit = reader.limit();
+    let bytes = match reader.read_all() {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            result.findings.push(input_error(name, &e));
+            return;
+        }
+    };
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    if matches!(first, Some(b'{' | b'[')) {
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            let doc = parse::json(text, 0, &opts.limits);
+            if !doc.errors.iter().any(|e| e.kind == ParseErrorKind::Syntax) {
+                result.documents = usize::from(check_document(name, doc, opts, validators, result));
+                return;
+            }
+        }
     }
+    lint_stream(
+        name,
+        Stream::new(&bytes[..], limit, opts.max_documents),
+        opts,
+        validators,
+        result,
+    );
+}
+
+fn lint_json_file(name: &str, reader: input::Reader, opts: &Options, validators: &Validators, result: &mut FileResult) {
+    let bytes = match reader.read_all() {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            result.findings.push(input_error(name, &e));
+            return;
+        }
+    };
     let (skip, bytes) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (3, rest),
         None => (0, &bytes[..]),
@@ -510,10 +508,20 @@ fn is_null(node: &parse::Node) -> bool {
     )
 }
 
+/// An input that could not be opened or read: K2E003 when it is over the limit, else K2E001.
+fn input_error(file: &str, e: &input::Error) -> Finding {
+    let rule = if e.is_too_large() {
+        ids::TOO_LARGE
+    } else {
+        ids::UNREADABLE
+    };
+    Finding::file(rule, Severity::Error, file, e.to_string())
+}
+
 fn stream_error(file: &str, e: &StreamError) -> Finding {
     let rule = match e {
         StreamError::Io(_) => ids::UNREADABLE,
-        StreamError::NotUtf8 { .. } | StreamError::Binary { .. } => ids::ENCODING,
+        StreamError::NotUtf8 { .. } | StreamError::Binary { .. } | StreamError::Wide { .. } => ids::ENCODING,
         StreamError::TooLarge { .. } => ids::TOO_LARGE,
         StreamError::TooManyDocuments { .. } => ids::TOO_MANY_DOCUMENTS,
     };
@@ -523,7 +531,7 @@ fn stream_error(file: &str, e: &StreamError) -> Finding {
             Some((offset, line, column))
         }
         StreamError::TooManyDocuments { offset, line, .. } => Some((offset, line, 1)),
-        StreamError::Io(_) | StreamError::TooLarge { .. } => None,
+        StreamError::Io(_) | StreamError::Wide { .. } | StreamError::TooLarge { .. } => None,
     };
     if let Some((offset, line, column)) = at {
         f.start = Position { line, column };

@@ -94,6 +94,7 @@ fn lint_dir(dir: &Path, target: Target) -> Vec<String> {
         paths: vec![dir.to_path_buf()],
         no_ignore: true,
         max_file_size: 64 << 20,
+        allow_special_files: false,
         max_documents: 100_000,
         limits: Limits::default(),
         snippets: false,

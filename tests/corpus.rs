@@ -35,6 +35,7 @@ fn lint_dir_for(dir: &Path, target: Target, selection: Selection) -> Outcome {
         paths: vec![dir.to_path_buf()],
         no_ignore: true,
         max_file_size: 64 << 20,
+        allow_special_files: false,
         max_documents: 100_000,
         limits: Limits::default(),
         snippets: true,

@@ -15,6 +15,7 @@ fn run_example(example: &rules::Example) -> Vec<k2e::finding::Finding> {
         paths: vec![path],
         no_ignore: false,
         max_file_size: 1 << 20,
+        allow_special_files: false,
         max_documents: 100,
         limits: Limits::default(),
         snippets: true,

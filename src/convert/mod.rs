@@ -78,7 +78,7 @@ pub fn run(args: ConvertArgs) -> i32 {
         eprintln!("k2e convert: --force applies to -o DIR; standard output is never a file to overwrite");
         return 2;
     }
-    let (sources, errors) = input::read(&args.inputs);
+    let (sources, errors) = input::read(&args.inputs, &args.bounds());
     let mut run = convert(&sources, &opts);
     let mut all_errors = errors;
     all_errors.append(&mut run.errors);

@@ -82,9 +82,28 @@ pub struct EstimateArgs {
     #[arg(long, value_name = "MEMORY", default_value = "256Mi")]
     pub default_memory: String,
 
+    /// Refuse inputs larger than this (bytes; K, M and G suffixes allowed).
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = crate::cli::parse_size)]
+    pub max_file_size: u64,
+
+    /// Read character and block devices named on the command line (up to --max-file-size)
+    /// instead of refusing them. FIFOs and process substitutions are always read.
+    #[arg(long)]
+    pub allow_special_files: bool,
+
     /// Print how long each phase took to stderr (for scripts/bench-estimate).
     #[arg(long, hide = true)]
     pub timings: bool,
+}
+
+impl EstimateArgs {
+    /// How inputs are read.
+    pub fn bounds(&self) -> crate::input::Options {
+        crate::input::Options {
+            limit: self.max_file_size,
+            allow_special_files: self.allow_special_files,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -172,7 +172,7 @@ pub fn report(args: &EstimateArgs) -> Result<(Report, Vec<String>), String> {
     check_instance_types(args)?;
     let book = price_book(args)?;
     let t_prices = t0.elapsed();
-    let inputs = read(&args.paths, &d);
+    let inputs = read(&args.paths, &d, &args.bounds());
     let t_read = t0.elapsed();
     check_replicas(&inputs)?;
     let rates = book.fargate.unwrap_or_default();
