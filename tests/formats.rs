@@ -628,7 +628,11 @@ fn sarif_tells_namespaces_apart() {
         deployment("team-a") + &deployment("team-b"),
     )
     .unwrap();
-    let run = k2e_in(dir.path(), &["--format", "sarif", "--select", "K8S002", "web.yaml"], None);
+    let run = k2e_in(
+        dir.path(),
+        &["--format", "sarif", "--select", "K8S002", "web.yaml"],
+        None,
+    );
     assert_eq!(run.code, 1, "{}", run.stdout);
     let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_valid_sarif(&sarif);
@@ -720,7 +724,11 @@ fn control_characters_in_file_names_are_escaped() {
         let run = k2e_in(dir.path(), &["--format", format, name], None);
         assert_eq!(run.code, 1, "{}", run.stdout);
         for (i, c) in run.stdout.char_indices() {
-            assert!(c == '\n' || !c.is_control(), "--format {format}: {c:?} at {i}:\n{}", run.stdout);
+            assert!(
+                c == '\n' || !c.is_control(),
+                "--format {format}: {c:?} at {i}:\n{}",
+                run.stdout
+            );
         }
         assert!(run.stdout.contains(shown), "--format {format}:\n{}", run.stdout);
         if format != "human" {

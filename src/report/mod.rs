@@ -125,7 +125,10 @@ mod tests {
     #[test]
     fn shown_paths_escape_every_control_character() {
         assert_eq!(shown_path("k8s/app.yaml"), "k8s/app.yaml");
-        assert_eq!(shown_path("a\x1b[31mred\nb\tc\rd.yaml"), "a\\x1b[31mred\\nb\\tc\\rd.yaml");
+        assert_eq!(
+            shown_path("a\x1b[31mred\nb\tc\rd.yaml"),
+            "a\\x1b[31mred\\nb\\tc\\rd.yaml"
+        );
         assert_eq!(shown_path("\0\x7f\u{85}\u{9f}é"), "\\x00\\x7f\\u{85}\\u{9f}é");
         assert_eq!(shown_path("C:\\x\\y.yaml"), "C:\\x\\y.yaml");
         for c in (0..=0x9f_u32).filter_map(char::from_u32) {

@@ -135,7 +135,12 @@ mod tests {
         // Twice in the template: no line.
         assert_eq!(t.place(&finding("chart/templates/cm.yaml", "a: x")).unwrap().line, None);
         // Only on a templated line: no line.
-        assert_eq!(t.place(&finding("chart/templates/cm.yaml", "  name: web")).unwrap().line, None);
+        assert_eq!(
+            t.place(&finding("chart/templates/cm.yaml", "  name: web"))
+                .unwrap()
+                .line,
+            None
+        );
         assert_eq!(t.place(&finding("chart/templates/gone.yaml", "port: 80")), None);
         assert_eq!(t.place(&finding("chart/templates", "port: 80")), None, "a folder");
     }
