@@ -78,6 +78,11 @@ pub struct Finding {
     /// The file the document was rendered from, when a `# Source: chart/templates/x.yaml`
     /// comment (helm template) names it.
     pub source: Option<String>,
+    /// The object's `metadata.namespace`, when the manifest sets one.
+    pub namespace: Option<String>,
+    /// The whole rendered line the finding starts on, kept only for findings with a `source`, so
+    /// reports can find the same line in the template.
+    pub source_line: Option<String>,
 }
 
 impl Finding {
@@ -100,6 +105,8 @@ impl Finding {
             snippet: None,
             suppressed: None,
             source: None,
+            namespace: None,
+            source_line: None,
         }
     }
 
@@ -194,6 +201,14 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// The text of the line holding `at`, without its line break.
+    pub fn line_text(&self, at: usize) -> &'a str {
+        let local = self.local(at);
+        let start = self.text[..local].rfind('\n').map_or(0, |i| i + 1);
+        let end = self.text[local..].find('\n').map_or(self.text.len(), |i| local + i);
+        self.text[start..end].trim_end_matches('\r')
+    }
+
     /// The whole lines a span touches, plus one line of context on each side.
     pub fn snippet(&self, span: Span) -> Snippet {
         let start = self.local(span.start);
@@ -239,5 +254,13 @@ mod tests {
         assert_eq!((s.offset, s.line), (3, 2));
         let s = idx.snippet(Span::new(0, 1));
         assert_eq!(s.text, "l1\nl2");
+    }
+
+    #[test]
+    fn line_text_is_the_whole_line() {
+        let idx = LineIndex::new("a: 1\r\n  b: 2\nc", 10, 1);
+        assert_eq!(idx.line_text(10), "a: 1");
+        assert_eq!(idx.line_text(18), "  b: 2");
+        assert_eq!(idx.line_text(23), "c");
     }
 }

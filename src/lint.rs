@@ -341,8 +341,10 @@ fn check_document(file: &str, doc: Document, opts: &Options, validators: &Valida
     let found = out.findings.split_off(start);
     let (mut kept, mut suppressed) = rules::suppress::apply(file, &doc, found, &opts.today);
     if let Some(source) = helm_source(&doc) {
+        let lines = crate::finding::LineIndex::new(&doc.text, doc.offset, doc.line);
         for f in kept.iter_mut().chain(suppressed.iter_mut()) {
             f.source = Some(source.to_owned());
+            f.source_line = (f.start.line > 0).then(|| lines.line_text(f.span.start).to_owned());
         }
     }
     out.findings.extend(kept);
@@ -409,8 +411,13 @@ fn check_unsuppressed(
         }
         Detected::Kubernetes(objects) => {
             let single = (objects.len() == 1).then(|| objects[0].label());
+            let anchors = out.findings.len();
             rules::yaml::anchors(file, doc, single.as_deref(), &mut out.findings);
+            if let [only] = objects.as_slice() {
+                tag_namespace(only, &mut out.findings[anchors..]);
+            }
             for obj in &objects {
+                let first = out.findings.len();
                 let schema = validators.check_kubernetes(file, doc, obj);
                 if schema.iter().any(|f| f.rule == ids::K8S_NO_SCHEMA) {
                     rules::yaml::unschemaed(file, doc, obj.node, &obj.pointer, &obj.label(), &mut out.findings);
@@ -431,6 +438,7 @@ fn check_unsuppressed(
                 ) {
                     rules::check_eks_fargate(file, doc, obj, &mut out.findings);
                 }
+                tag_namespace(obj, &mut out.findings[first..]);
                 out.checked.push(Checked {
                     document: doc.index,
                     pointer: obj.pointer.clone(),
@@ -495,6 +503,22 @@ fn check_unsuppressed(
         }),
     }
     true
+}
+
+/// Records the object's namespace on its findings, so reports can tell `Deployment/web` in
+/// two namespaces apart (SARIF fingerprints and logical locations).
+fn tag_namespace(obj: &crate::detect::K8sObject<'_>, findings: &mut [Finding]) {
+    let Some(namespace) = obj
+        .node
+        .pointer("/metadata/namespace")
+        .and_then(|(n, _)| n.as_str())
+        .filter(|n| !n.is_empty())
+    else {
+        return;
+    };
+    for f in findings.iter_mut().filter(|f| f.namespace.is_none()) {
+        f.namespace = Some(namespace.to_owned());
+    }
 }
 
 /// `---` followed by nothing, or a document holding only comments, is empty: not counted.
