@@ -227,9 +227,18 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
 pub fn main() -> i32 {
     let cli = Cli::parse();
     match cli.command {
-        Command::Lint(args) => lint_command(args),
-        Command::Convert(args) => crate::convert::run(args),
-        Command::Estimate(args) => crate::estimate::run(args),
+        Command::Lint(args) => {
+            crate::threads::start(args.threads);
+            lint_command(args)
+        }
+        Command::Convert(args) => {
+            crate::threads::start(None);
+            crate::convert::run(args)
+        }
+        Command::Estimate(args) => {
+            crate::threads::start(None);
+            crate::estimate::run(args)
+        }
         Command::Rules => print(&crate::rules::docs::table()),
         Command::Completions { shell } => {
             let shell = match shell {
@@ -287,10 +296,6 @@ fn lint_command(args: LintArgs) -> i32 {
             eprintln!("k2e: --select/--ignore {id}: no rule id starts with it; `k2e rules` lists them");
             return 2;
         }
-    }
-    if let Some(n) = args.threads {
-        // Only fails if a pool already exists, which cannot happen this early.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
     }
     let config_path = match (&args.config, args.no_config) {
         (Some(path), _) => Some(path.clone()),

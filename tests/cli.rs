@@ -540,3 +540,105 @@ fn completions_and_man_pages_come_from_the_cli_definition() {
     assert!(lint_page.stdout.contains("\\-\\-output"));
     assert_eq!(k2e_in(&fixtures(), &["man", "nope"], None).code, 2);
 }
+
+/// Runs a copy of the binary as user nobody with at most one process, so no thread can be
+/// created (RLIMIT_NPROC binds only users other than root); `None` when this machine cannot.
+fn k2e_without_threads(dir: &Path, args: &[&str]) -> Option<Run> {
+    use std::os::unix::fs::PermissionsExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: running as another user with a process limit needs root");
+        return None;
+    }
+    if Command::new("setpriv").arg("--version").output().is_err() {
+        eprintln!("skipped: setpriv (util-linux) is not installed");
+        return None;
+    }
+    let binary = dir.join("k2e");
+    std::fs::copy(env!("CARGO_BIN_EXE_k2e"), &binary).unwrap();
+    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut child = Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "prlimit",
+            "--nproc=1",
+            "--",
+        ])
+        .arg(&binary)
+        .args(args)
+        .current_dir(dir)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("setpriv runs");
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("k2e {args:?} without threads still runs after 30 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    Some(Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    })
+}
+
+/// Under a process limit no worker thread can be started: every command warns, runs on one
+/// thread and gives its usual result, for a directory (walked) and with -j 64.
+#[test]
+fn commands_run_on_one_thread_when_no_thread_can_be_started() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::set_permissions(&inputs, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for (from, to) in [
+        ("invalid/every-schema-error.yaml", "errors.yaml"),
+        ("valid/deployment-and-service.yaml", "web.yaml"),
+    ] {
+        let path = inputs.join(to);
+        std::fs::copy(fixtures().join(from), &path).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let cases: [(&[&str], i32, &str); 5] = [
+        (
+            &["lint", "--no-config", "--format", "compact", "in/errors.yaml"],
+            1,
+            "K8S0",
+        ),
+        (
+            &["lint", "--no-config", "--format", "compact", "-j", "64", "in"],
+            1,
+            "K8S0",
+        ),
+        (
+            &["lint", "--no-config", "--format", "compact", "in/web.yaml"],
+            0,
+            "K8S011",
+        ),
+        (&["convert", "--to", "ecs", "in"], 1, "\"family\": \"web\""),
+        (&["estimate", "in"], 0, "Deployment/web"),
+    ];
+    for (args, code, expected) in cases {
+        let Some(run) = k2e_without_threads(dir.path(), args) else {
+            return;
+        };
+        assert_eq!(run.code, code, "{args:?}\n{}\n{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains("worker threads") && run.stderr.contains("running on one thread"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        let shown = format!("{}{}", run.stdout, run.stderr);
+        assert!(shown.contains(expected), "{args:?} lacks {expected:?}:\n{shown}");
+    }
+}
