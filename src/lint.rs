@@ -109,7 +109,7 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
         finished.store(true, Ordering::Relaxed);
         files
     });
-    for problem in problems {
+    for problem in problems.into_iter().chain(validators.schema_problems()) {
         files.push(FileResult {
             file: problem.file.clone(),
             findings: vec![problem],

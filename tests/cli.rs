@@ -642,3 +642,71 @@ fn commands_run_on_one_thread_when_no_thread_can_be_started() {
         assert!(shown.contains(expected), "{args:?} lacks {expected:?}:\n{shown}");
     }
 }
+
+/// A broken schema in --schema-dir is an input problem at the schema file (K2E020, exit 2); the
+/// custom resource falls back to the next schema for its kind, or to "no schema".
+#[test]
+fn broken_user_schema_is_reported_at_the_schema_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let schemas = dir.path().join("schemas");
+    std::fs::create_dir(&schemas).unwrap();
+    let broken = schemas.join("servicemonitor-monitoring-v1.json");
+    std::fs::write(
+        &broken,
+        "{\"type\": \"object\",\n  \"properties\": {\"spec\": {\"type\": \"strin\"}}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("sm.yaml"),
+        "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: m\nspec:\n  endpoint: []\n",
+    )
+    .unwrap();
+    let args = [
+        "lint",
+        "--no-config",
+        "--format",
+        "compact",
+        "--schema-dir",
+        "schemas",
+        "sm.yaml",
+    ];
+    let run = k2e_in(dir.path(), &args, None);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stdout.lines().take(2).collect::<Vec<_>>(),
+        [
+            "schemas/servicemonitor-monitoring-v1.json:2:35: error K2E020 schema file schemas/servicemonitor-monitoring-v1.json is not a valid JSON schema: at /properties/spec/type: \"strin\" is not a type; use array, boolean, integer, null, number, object or string",
+            "sm.yaml:2:7: info K8S005 no schema for monitoring.coreos.com/v1 ServiceMonitor; not validated",
+        ],
+        "{}",
+        run.stdout
+    );
+
+    std::fs::write(&broken, "{\"type\": \"object\",\n  \"properties\": {,}}\n").unwrap();
+    let run = k2e_in(dir.path(), &args, None);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.starts_with(
+            "schemas/servicemonitor-monitoring-v1.json:2:18: error K2E020 schema file schemas/servicemonitor-monitoring-v1.json is not valid JSON"
+        ),
+        "{}",
+        run.stdout
+    );
+
+    // Another schema for the same kind still checks the object.
+    std::fs::write(
+        schemas.join("servicemonitor_v1.json"),
+        r#"{"type": "object", "properties": {"apiVersion": {}, "kind": {}, "metadata": {},
+            "spec": {"type": "object", "properties": {"endpoints": {"type": "array"}}, "additionalProperties": false}},
+            "additionalProperties": false}"#,
+    )
+    .unwrap();
+    let run = k2e_in(dir.path(), &args, None);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains("K8S001 unknown field \"endpoint\""),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("K8S005"), "{}", run.stdout);
+}

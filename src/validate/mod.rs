@@ -2,6 +2,7 @@
 
 mod errors;
 pub mod schemas;
+mod user_schema;
 
 use crate::detect::{EcsShape, K8sObject};
 use crate::finding::{Finding, Severity};
@@ -119,14 +120,12 @@ impl Validators {
                 Err(e) => vec![internal(file, doc, obj.node, e)],
             };
         }
-        if let Some(path) = self.user.find(group, version, obj.kind) {
-            return match self.user.load(&path) {
-                Ok((v, schema)) => validate(&v, Some(&schema), &schema),
-                Err(e) => vec![
-                    Finding::at(ids::K8S_NO_SCHEMA, Severity::Error, file, doc, kind_span(doc, obj), e)
-                        .with_object(label),
-                ],
-            };
+        // A broken schema file is reported once, at that file (schema_problems); the object is
+        // checked by the next candidate, or has no schema.
+        for path in self.user.candidates(group, version, obj.kind) {
+            if let Ok((v, schema)) = self.user.load(&path) {
+                return validate(&v, Some(&schema), &schema);
+            }
         }
         self.no_schema(schemas, file, doc, obj, group)
     }
@@ -277,6 +276,11 @@ impl Validators {
                 out
             }
         }
+    }
+
+    /// The `--schema-dir` files that some object needed and that could not be used (K2E020).
+    pub fn schema_problems(&self) -> Vec<Finding> {
+        self.user.problems()
     }
 
     pub fn ecs_as_of(&self) -> Option<String> {
