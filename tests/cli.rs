@@ -710,3 +710,65 @@ fn broken_user_schema_is_reported_at_the_schema_file() {
     );
     assert!(!run.stdout.contains("K8S005"), "{}", run.stdout);
 }
+
+/// Numbers the API server refuses: out of JSON's range (reported as written, never as "inf"),
+/// outside the int32/int64 of the schema's format, or negative counts (K8S032).
+#[test]
+fn numbers_the_api_server_refuses_are_reported_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("d.json"),
+        r#"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "a"},
+ "spec": {"replicas": 1e400, "selector": {"matchLabels": {"a": "b"}},
+  "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "a", "image": "x:1"}]}}}}
+"#,
+    )
+    .unwrap();
+    let deployment = |spec: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: a}}\nspec:\n{spec}  selector: {{matchLabels: {{a: b}}}}\n  template:\n    metadata: {{labels: {{a: b}}}}\n    spec:\n      containers: [{{name: a, image: \"x:1\"}}]\n"
+        )
+    };
+    std::fs::write(
+        dir.path().join("big.yaml"),
+        deployment("  replicas: 2147483648\n  minReadySeconds: 1e20\n  progressDeadlineSeconds: .inf\n  revisionHistoryLimit: 1e400\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("negative.yaml"),
+        deployment("  replicas: -5\n  minReadySeconds: -1\n  revisionHistoryLimit: -2\n"),
+    )
+    .unwrap();
+    let run = k2e_in(
+        dir.path(),
+        &[
+            "lint",
+            "--no-config",
+            "--format",
+            "compact",
+            "--select",
+            "K8S0,K8S032",
+            "--ignore",
+            "K8S01",
+            ".",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("inf\""), "{}", run.stdout);
+    assert_eq!(
+        run.stdout.lines().collect::<Vec<_>>(),
+        [
+            "big.yaml:5:13: error K8S004 \"replicas\": 2147483648 is out of range for int32 (-2147483648 to 2147483647); the API server cannot decode it",
+            "big.yaml:6:20: error K8S004 \"minReadySeconds\": 1e20 is out of range for int32 (-2147483648 to 2147483647); the API server cannot decode it",
+            "big.yaml:7:28: error K8S004 .inf is infinite, which JSON cannot carry; the API refuses it",
+            "big.yaml:8:25: error K8S004 1e400 is out of range for a number",
+            "d.json:2:23: error K8S004 1e400 is out of range for a number",
+            "negative.yaml:5:13: error K8S032 spec.replicas: Invalid value: -5: must be greater than or equal to 0",
+            "negative.yaml:6:20: error K8S032 spec.minReadySeconds: Invalid value: -1: must be greater than or equal to 0",
+            "negative.yaml:7:25: error K8S032 spec.revisionHistoryLimit: Invalid value: -2: must be greater than or equal to 0",
+        ],
+        "{}",
+        run.stdout
+    );
+}

@@ -1,6 +1,7 @@
 //! Strict schema validation of Kubernetes objects and ECS task definitions.
 
 mod errors;
+mod numbers;
 pub mod schemas;
 mod user_schema;
 
@@ -291,12 +292,23 @@ impl Validators {
 /// Validates `node`; the context for messages is only built when there is an error.
 fn run<'a>(validator: &jsonschema::Validator, node: &Node, context: impl FnOnce() -> Context<'a>) -> Vec<Finding> {
     let instance = node.to_json();
-    let mut errors = validator.iter_errors(&instance).peekable();
-    if errors.peek().is_none() {
+    // `1e400` or `.inf` would reach the schema as a string "inf": reported as written instead,
+    // and the schema's word on that value left out.
+    let odd = numbers::non_finite(node);
+    let mut errors = validator
+        .iter_errors(&instance)
+        .filter(|e| !odd.iter().any(|(pointer, _)| pointer == e.instance_path().as_str()))
+        .peekable();
+    if errors.peek().is_none() && odd.is_empty() {
         return Vec::new();
     }
     let cx = context();
-    errors.flat_map(|error| errors::finding(&cx, &error)).collect()
+    let mut out: Vec<Finding> = odd
+        .iter()
+        .map(|(pointer, value)| errors::non_finite(&cx, pointer, value))
+        .collect();
+    out.extend(errors.flat_map(|error| errors::finding(&cx, &error)));
+    out
 }
 
 /// The read-only fields of describe output are accepted as they are; the rest must be valid input.

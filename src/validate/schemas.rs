@@ -101,8 +101,9 @@ impl DefinitionSet {
                 continue;
             }
             let Some(raw) = self.raw.get(&next) else { continue };
-            let def: Value = serde_json::from_str(raw.get()).map_err(|e| format!("definition {next}: {e}"))?;
+            let mut def: Value = serde_json::from_str(raw.get()).map_err(|e| format!("definition {next}: {e}"))?;
             collect_refs(&def, &mut todo);
+            super::numbers::add_integer_ranges(&mut def);
             out.insert(next, def);
         }
         Ok(Value::Object(out))

@@ -40,7 +40,9 @@ pub fn load(path: &Path) -> UserSchema {
         let detail = detail.split(" at line ").next().unwrap_or(&detail);
         problem(Some((&doc, Span::new(at, at + 1))), "is not valid JSON", detail)
     })?;
-    let validator = jsonschema::options().build(&schema).map_err(|e| {
+    let mut ranged = schema.clone();
+    super::numbers::add_integer_ranges(&mut ranged);
+    let validator = jsonschema::options().build(&ranged).map_err(|e| {
         let pointer = e.instance_path().as_str().to_owned();
         let span = root
             .pointer(&pointer)
