@@ -136,7 +136,9 @@ struct LintArgs {
     threads: Option<usize>,
 
     /// Also write a report to a file, as FORMAT=PATH (repeatable): --output sarif=k2e.sarif
-    /// --output junit=k2e.xml. Each file is written whole or not at all.
+    /// --output junit=k2e.xml. Each file is written whole or not at all, with the mode of the
+    /// file it replaces or 0666 less the umask. PATH `-` is refused: standard output gets the
+    /// --format report.
     #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
     outputs: Vec<(Format, PathBuf)>,
 }
@@ -149,6 +151,14 @@ fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
         .map_err(|_| format!("{format:?} is not a format; use human, json, sarif, junit, github or compact"))?;
     if path.is_empty() {
         return Err(format!("{s:?}: the path is empty"));
+    }
+    if path == "-" {
+        return Err(format!(
+            "{s:?}: standard output already gets the --format report; use --format {} instead",
+            format
+                .to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_owned())
+        ));
     }
     Ok((format, PathBuf::from(path)))
 }
@@ -423,7 +433,7 @@ fn write_atomically(
         _ => std::path::Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    let mut file = crate::convert::temp_file_beside(dir, path)?;
     {
         let mut out = std::io::BufWriter::new(file.as_file_mut());
         render(&mut out)?;

@@ -772,3 +772,68 @@ fn numbers_the_api_server_refuses_are_reported_as_written() {
         run.stdout
     );
 }
+
+/// `--output FORMAT=-` would write a file named `-`: refused, since standard output already
+/// gets the --format report.
+#[test]
+fn output_to_dash_is_refused() {
+    let run = lint(&["--output", "sarif=-", "valid"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("standard output already gets the --format report; use --format sarif"),
+        "{}",
+        run.stderr
+    );
+    assert!(!fixtures().join("-").exists(), "no file named -");
+}
+
+/// Reports and converted files get 0666 less the umask, as any other new file, and a replaced
+/// file keeps its mode.
+#[test]
+fn written_files_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let deployment = fixtures().join("valid/deployment-and-service.yaml");
+    let deployment = deployment.to_str().unwrap();
+    for (umask, expected) in [("022", 0o644), ("077", 0o600)] {
+        let out = dir.path().join(umask);
+        let report = out.join("k2e.json");
+        let output_arg = format!("json={}", report.display());
+        let converted = out.join("ecs");
+        let run = |args: &[&str]| {
+            let status = Command::new("sh")
+                .arg("-c")
+                .arg(format!("umask {umask}; exec \"$0\" \"$@\""))
+                .arg(env!("CARGO_BIN_EXE_k2e"))
+                .args(args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.code().is_some_and(|c| c < 2), "{args:?}: {status}");
+        };
+        run(&["lint", "--no-config", "--output", &output_arg, deployment]);
+        run(&["convert", "--to", "ecs", "-o", converted.to_str().unwrap(), deployment]);
+        assert_eq!(mode(&report), expected, "--output with umask {umask}");
+        let written: Vec<_> = std::fs::read_dir(&converted)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert!(!written.is_empty());
+        for path in written {
+            assert_eq!(mode(&path), expected, "{} with umask {umask}", path.display());
+        }
+    }
+    let report = dir.path().join("022/k2e.json");
+    std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let output_arg = format!("json={}", report.display());
+    let run = k2e_in(
+        dir.path(),
+        &["lint", "--no-config", "--output", &output_arg, deployment],
+        None,
+    );
+    assert!(run.code < 2, "{}", run.stderr);
+    assert_eq!(mode(&report), 0o640, "a replaced report keeps its mode");
+}
