@@ -21,6 +21,8 @@ Exit codes:
 #[command(
     name = "k2e",
     version,
+    // `-V` on every subcommand too, as the man pages list it.
+    propagate_version = true,
     about = "Lint Kubernetes manifests and Amazon ECS task definitions against real schemas, offline.",
     after_help = EXIT_CODES
 )]
@@ -262,6 +264,8 @@ pub fn main() -> i32 {
         }
         Command::Man { subcommand } => {
             let mut command = Cli::command();
+            // Adds the `help` subcommand that k2e(1) lists, so `k2e man help` finds it.
+            command.build();
             if let Some(name) = subcommand {
                 let Some(sub) = command.find_subcommand(&name).cloned() else {
                     eprintln!("k2e: no subcommand {name}; `k2e --help` lists them");

@@ -837,3 +837,48 @@ fn written_files_follow_the_umask() {
     assert!(run.code < 2, "{}", run.stderr);
     assert_eq!(mode(&report), 0o640, "a replaced report keeps its mode");
 }
+
+/// What the man pages advertise works: `-V` on every subcommand, and a page for every
+/// subcommand k2e(1) lists, `help` included.
+#[test]
+fn man_pages_and_the_commands_agree() {
+    for sub in ["lint", "convert", "estimate", "rules", "explain"] {
+        let run = k2e_in(&fixtures(), &[sub, "-V"], None);
+        assert_eq!(run.code, 0, "{sub} -V: {}", run.stderr);
+        assert!(
+            run.stdout.contains(env!("CARGO_PKG_VERSION")),
+            "{sub} -V: {}",
+            run.stdout
+        );
+        let page = k2e_in(&fixtures(), &["man", sub], None);
+        assert!(page.stdout.contains("\\-\\-version"), "k2e-{sub}(1) lists -V");
+    }
+    let main = k2e_in(&fixtures(), &["man"], None).stdout;
+    let listed: Vec<&str> = main
+        .split("k2e\\-")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("(1)").map(|(name, _)| name))
+        .collect();
+    assert!(listed.contains(&"help") && listed.contains(&"lint"), "{listed:?}");
+    for name in listed {
+        let page = k2e_in(&fixtures(), &["man", name], None);
+        assert_eq!(page.code, 0, "k2e man {name}: {}", page.stderr);
+        assert!(page.stdout.contains(&format!(".TH k2e-{name} 1")), "k2e man {name}");
+    }
+}
+
+/// Each command's --help gives every exit code it can return.
+#[test]
+fn help_gives_every_exit_code() {
+    for sub in ["lint", "convert", "estimate"] {
+        let run = k2e_in(&fixtures(), &[sub, "--help"], None);
+        assert_eq!(run.code, 0);
+        let (_, codes) = run.stdout.split_once("Exit codes:").expect("an exit code section");
+        for code in ["0", "1", "2"] {
+            assert!(
+                codes.contains(&format!("\n  {code}  ")),
+                "{sub} --help lacks exit code {code}:{codes}"
+            );
+        }
+    }
+}
