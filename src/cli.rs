@@ -21,6 +21,8 @@ Exit codes:
 #[command(
     name = "k2e",
     version,
+    // `-V` on every subcommand too, as the man pages list it.
+    propagate_version = true,
     about = "Lint Kubernetes manifests and Amazon ECS task definitions against real schemas, offline.",
     after_help = EXIT_CODES
 )]
@@ -141,7 +143,9 @@ struct LintArgs {
     threads: Option<usize>,
 
     /// Also write a report to a file, as FORMAT=PATH (repeatable): --output sarif=k2e.sarif
-    /// --output junit=k2e.xml. Each file is written whole or not at all.
+    /// --output junit=k2e.xml. Each file is written whole or not at all, with the mode of the
+    /// file it replaces or 0666 less the umask. PATH `-` is refused: standard output gets the
+    /// --format report.
     #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
     outputs: Vec<(Format, PathBuf)>,
 }
@@ -154,6 +158,14 @@ fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
         .map_err(|_| format!("{format:?} is not a format; use human, json, sarif, junit, github or compact"))?;
     if path.is_empty() {
         return Err(format!("{s:?}: the path is empty"));
+    }
+    if path == "-" {
+        return Err(format!(
+            "{s:?}: standard output already gets the --format report; use --format {} instead",
+            format
+                .to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_owned())
+        ));
     }
     Ok((format, PathBuf::from(path)))
 }
@@ -232,9 +244,18 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
 pub fn main() -> i32 {
     let cli = Cli::parse();
     match cli.command {
-        Command::Lint(args) => lint_command(args),
-        Command::Convert(args) => crate::convert::run(args),
-        Command::Estimate(args) => crate::estimate::run(args),
+        Command::Lint(args) => {
+            crate::threads::start(args.threads);
+            lint_command(args)
+        }
+        Command::Convert(args) => {
+            crate::threads::start(None);
+            crate::convert::run(args)
+        }
+        Command::Estimate(args) => {
+            crate::threads::start(None);
+            crate::estimate::run(args)
+        }
         Command::Rules => print(&crate::rules::docs::table()),
         Command::Completions { shell } => {
             let shell = match shell {
@@ -248,6 +269,8 @@ pub fn main() -> i32 {
         }
         Command::Man { subcommand } => {
             let mut command = Cli::command();
+            // Adds the `help` subcommand that k2e(1) lists, so `k2e man help` finds it.
+            command.build();
             if let Some(name) = subcommand {
                 let Some(sub) = command.find_subcommand(&name).cloned() else {
                     eprintln!("k2e: no subcommand {name}; `k2e --help` lists them");
@@ -292,10 +315,6 @@ fn lint_command(args: LintArgs) -> i32 {
             eprintln!("k2e: --select/--ignore {id}: no rule id starts with it; `k2e rules` lists them");
             return 2;
         }
-    }
-    if let Some(n) = args.threads {
-        // Only fails if a pool already exists, which cannot happen this early.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
     }
     let config_path = match (&args.config, args.no_config) {
         (Some(path), _) => Some(path.clone()),
@@ -424,7 +443,7 @@ fn write_atomically(
         _ => std::path::Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    let mut file = crate::convert::temp_file_beside(dir, path)?;
     {
         let mut out = std::io::BufWriter::new(file.as_file_mut());
         render(&mut out)?;

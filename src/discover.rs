@@ -81,28 +81,44 @@ fn walk(root: &Path, no_ignore: bool, found: &Mutex<Vec<Input>>, problems: &Mute
         .hidden(false)
         .follow_links(true)
         .filter_entry(|e| e.file_name() != ".git")
-        .build_parallel();
-    walker.run(|| {
+        .to_owned();
+    // The parallel walk panics when it cannot start its threads; without a pool there are none.
+    if crate::threads::one_thread() {
+        for entry in walker.build() {
+            visit(root, entry, found, problems);
+        }
+        return;
+    }
+    walker.build_parallel().run(|| {
         Box::new(|entry| {
-            match entry {
-                Ok(entry) => {
-                    let is_file = entry.file_type().is_some_and(|t| t.is_file())
-                        || (entry.path_is_symlink() && entry.path().is_file());
-                    if is_file && has_manifest_extension(entry.path()) {
-                        found
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .push(Input::File(entry.into_path()));
-                    }
-                }
-                Err(err) => problems
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(walk_error(root, &err)),
-            }
+            visit(root, entry, found, problems);
             ignore::WalkState::Continue
         })
     });
+}
+
+fn visit(
+    root: &Path,
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    found: &Mutex<Vec<Input>>,
+    problems: &Mutex<Vec<Finding>>,
+) {
+    match entry {
+        Ok(entry) => {
+            let is_file =
+                entry.file_type().is_some_and(|t| t.is_file()) || (entry.path_is_symlink() && entry.path().is_file());
+            if is_file && has_manifest_extension(entry.path()) {
+                found
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(Input::File(entry.into_path()));
+            }
+        }
+        Err(err) => problems
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(walk_error(root, &err)),
+    }
 }
 
 fn walk_error(root: &Path, err: &ignore::Error) -> Finding {

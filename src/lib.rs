@@ -15,4 +15,5 @@ pub mod lint;
 pub mod parse;
 pub mod report;
 pub mod rules;
+pub mod threads;
 pub mod validate;

@@ -97,7 +97,8 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
     let finished = std::sync::atomic::AtomicBool::new(false);
     let mut files: Vec<FileResult> = std::thread::scope(|scope| {
         if opts.progress && inputs.len() >= PROGRESS_MIN_FILES {
-            scope.spawn(|| show_progress(&done, &finished, inputs.len()));
+            // Progress is a nicety: when no thread can be had for it, go on without.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, || show_progress(&done, &finished, inputs.len()));
         }
         let files = inputs
             .par_iter()
@@ -110,7 +111,7 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
         finished.store(true, Ordering::Relaxed);
         files
     });
-    for problem in problems {
+    for problem in problems.into_iter().chain(validators.schema_problems()) {
         files.push(FileResult {
             file: problem.file.clone(),
             findings: vec![problem],

@@ -26,7 +26,7 @@ mod write;
 
 pub use args::{ConvertArgs, EfsMapping, Kind, LaunchType, Options, ProbeTool, To};
 pub use k8s_to_ecs::WORKLOADS;
-pub use write::{to_dir, write_atomically};
+pub use write::{temp_file_beside, to_dir, write_atomically};
 
 use catalog::Catalog;
 use input::Source;

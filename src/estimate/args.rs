@@ -3,8 +3,15 @@
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  estimate printed, every workload placed
+  1  estimate printed, but some workload fits neither a priced EC2 instance type nor Fargate
+     (its scenario's total says how many were not placed)
+  2  usage error, an input that could not be read, or an unusable --pricing file";
+
 #[derive(Args, Debug, Clone)]
-#[command(after_help = "Exit codes: 0 estimate printed; 2 usage error, unreadable input or unusable price file.")]
+#[command(after_help = EXIT_CODES)]
 pub struct EstimateArgs {
     /// Files or directories with Kubernetes workloads and ECS task definitions/services (searched
     /// for *.yaml, *.yml, *.json; .gitignore honoured). `-` reads stdin.
