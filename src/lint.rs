@@ -342,7 +342,7 @@ fn check_document(file: &str, doc: Document, opts: &Options, validators: &Valida
     let found = out.findings.split_off(start);
     let (mut kept, mut suppressed) = rules::suppress::apply(file, &doc, found, &opts.today);
     if let Some(source) = helm_source(&doc) {
-        let lines = crate::finding::LineIndex::new(&doc.text, doc.offset, doc.line);
+        let lines = crate::finding::LineIndex::of(&doc);
         for f in kept.iter_mut().chain(suppressed.iter_mut()) {
             f.source = Some(source.to_owned());
             f.source_line = (f.start.line > 0).then(|| lines.line_text(f.span.start).to_owned());
@@ -497,9 +497,7 @@ fn check_unsuppressed(
         Detected::Unknown(reason) => out.skipped.push(Skipped {
             file: file.to_owned(),
             document: doc.index,
-            line: crate::finding::LineIndex::new(&doc.text, doc.offset, doc.line)
-                .position(root.span.start)
-                .line,
+            line: crate::finding::LineIndex::of(doc).position(root.span.start).line,
             reason,
         }),
     }

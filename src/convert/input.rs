@@ -151,9 +151,7 @@ pub fn parse_bytes(file: &str, bytes: &[u8], json_name: bool) -> (Source, Vec<In
 /// converted; an empty one is not a document.
 fn keep(file: &str, doc: Document, documents: &mut Vec<Document>, errors: &mut Vec<InputError>) {
     if let Some(err) = doc.errors.first() {
-        let line = LineIndex::new(&doc.text, doc.offset, doc.line)
-            .position(err.span.start)
-            .line;
+        let line = LineIndex::of(&doc).position(err.span.start).line;
         errors.push(InputError {
             file: file.to_owned(),
             document: Some(doc.index),

@@ -100,7 +100,7 @@ fn documents(name: &str, bytes: &[u8], out: &mut Inputs) -> Vec<Document> {
             return true;
         }
         if let Some(e) = doc.errors.first() {
-            let at = LineIndex::new(&doc.text, doc.offset, doc.line).position(e.span.start);
+            let at = LineIndex::of(doc).position(e.span.start);
             out.errors.push(format!(
                 "{name}:{}:{}: document not estimated: {} (k2e lint {name} shows it in full)",
                 at.line, at.column, e.message
@@ -120,7 +120,7 @@ fn document(
     services: &mut Vec<Service>,
 ) {
     let Some(root) = &doc.root else { return };
-    let lines = LineIndex::new(&doc.text, doc.offset, doc.line);
+    let lines = LineIndex::of(doc);
     let line_of = |node: &parse::Node| lines.position(node.span.start).line;
     match detect(root) {
         Detected::Kubernetes(objects) => {
