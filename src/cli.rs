@@ -115,6 +115,16 @@ struct LintArgs {
     #[arg(long)]
     no_ignore: bool,
 
+    /// Follow symbolic links that lead outside the paths given (they are skipped by default;
+    /// --verbose lists them). Links back to a folder above them are never followed.
+    #[arg(long)]
+    follow: bool,
+
+    /// Exit 2 when no file is checked (none found, or all excluded by the config) [default:
+    /// the config's fail-on-empty, else off].
+    #[arg(long)]
+    fail_on_empty: bool,
+
     /// Refuse files larger than this (bytes; K, M and G suffixes allowed).
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     max_file_size: u64,
@@ -339,9 +349,17 @@ fn lint_command(args: LintArgs) -> i32 {
         },
         ignore,
     };
+    // Which setting asks for an empty run to fail, to name it when one does.
+    let fail_on_empty = if args.fail_on_empty {
+        Some("--fail-on-empty".to_owned())
+    } else {
+        let file = config.file.as_deref().unwrap_or(crate::config::FILE_NAME);
+        config.fail_on_empty.then(|| format!("fail-on-empty in {file}"))
+    };
     let opts = lint::Options {
         paths: args.paths,
         no_ignore: args.no_ignore,
+        follow: args.follow,
         max_file_size: args.max_file_size,
         max_documents: args.max_documents,
         limits: Limits::default(),
@@ -397,6 +415,10 @@ fn lint_command(args: LintArgs) -> i32 {
         }
     }
     if failed {
+        return 2;
+    }
+    if let (Some(why), Some(setting)) = (report::empty_run(&outcome), &fail_on_empty) {
+        eprintln!("k2e: no files checked: {why}; exit 2 ({setting})");
         return 2;
     }
     let code = report::exit_code(&outcome, fail_on);

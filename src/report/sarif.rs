@@ -42,6 +42,24 @@ struct Run<'a> {
     column_kind: &'static str,
     results: Results<'a>,
     properties: RunProperties<'a>,
+    invocations: [Invocation<'a>; 1],
+}
+
+/// How k2e ran. The config in use goes here, so whoever reads the upload can tell which
+/// settings (excludes, suppressions, severities) shaped the results.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation<'a> {
+    /// Required by SARIF; k2e reports unreadable input as results, so the run itself completed.
+    execution_successful: bool,
+    properties: InvocationProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct InvocationProperties<'a> {
+    /// The `.k2e.yaml` read, as k2e names it (relative to the working directory when under
+    /// it), or null.
+    config: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -210,6 +228,12 @@ pub fn write(outcome: &Outcome, meta: &Meta<'_>, out: &mut dyn Write) -> io::Res
             properties: RunProperties {
                 kubernetes_version: meta.kubernetes_version,
             },
+            invocations: [Invocation {
+                execution_successful: true,
+                properties: InvocationProperties {
+                    config: outcome.config.as_deref(),
+                },
+            }],
         }],
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;
