@@ -15,7 +15,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  no finding at or above --fail-on
   1  findings at or above --fail-on
-  2  usage error, or some input could not be read or parsed (the rest was still checked)";
+  2  usage error, or some input could not be read or parsed (the rest was still checked),
+     or no file checked with --fail-on-empty";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -99,7 +100,8 @@ struct LintArgs {
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     ignore: Vec<String>,
 
-    /// Read this config file instead of the nearest .k2e.yaml in the working directory or above.
+    /// Read this config file instead of the nearest .k2e.yaml in the working directory or above
+    /// (up to the repository root; one owned by another user is passed over).
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     config: Option<PathBuf>,
 
@@ -133,7 +135,8 @@ struct LintArgs {
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     max_documents: usize,
 
-    /// Also list the documents that were skipped because they are neither Kubernetes nor ECS.
+    /// Also name the config in use and list the symbolic links not followed, the documents
+    /// skipped because they are neither Kubernetes nor ECS, and suppressed findings.
     #[arg(short, long)]
     verbose: bool,
 

@@ -198,13 +198,7 @@ impl Links {
     }
 }
 
-fn walk(
-    root: &Path,
-    no_ignore: bool,
-    links: &Arc<Links>,
-    found: &Mutex<Vec<Input>>,
-    problems: &Mutex<Vec<Finding>>,
-) {
+fn walk(root: &Path, no_ignore: bool, links: &Arc<Links>, found: &Mutex<Vec<Input>>, problems: &Mutex<Vec<Finding>>) {
     let filter_links = Arc::clone(links);
     let walker = ignore::WalkBuilder::new(root)
         .standard_filters(!no_ignore)

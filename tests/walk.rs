@@ -77,8 +77,16 @@ fn links_out_of_the_linted_paths_are_skipped_and_never_quoted() {
     for format in FORMATS {
         let run = lint_in(&project, &["--format", format, "--verbose", "."]);
         assert_eq!(run.code, 0, "{format}: skipped links are not errors\n{}", run.all());
-        assert!(!run.all().contains(SECRET), "{format} printed the secret:\n{}", run.all());
-        assert!(!run.all().contains("unclosed"), "{format} linted outside the tree:\n{}", run.all());
+        assert!(
+            !run.all().contains(SECRET),
+            "{format} printed the secret:\n{}",
+            run.all()
+        );
+        assert!(
+            !run.all().contains("unclosed"),
+            "{format} linted outside the tree:\n{}",
+            run.all()
+        );
     }
     let human = lint_in(&project, &["--verbose", "."]);
     let outside = std::fs::canonicalize(tmp.path().join("outside")).unwrap();
@@ -90,10 +98,18 @@ fn links_out_of_the_linted_paths_are_skipped_and_never_quoted() {
         "{}",
         human.stdout
     );
-    assert!(human.stdout.contains("skipped vendor: symbolic link to "), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("skipped vendor: symbolic link to "),
+        "{}",
+        human.stdout
+    );
     assert!(human.stdout.contains("1 file checked"), "{}", human.stdout);
     let quiet = lint_in(&project, &["."]);
-    assert!(!quiet.stdout.contains("skipped"), "listed only with --verbose:\n{}", quiet.stdout);
+    assert!(
+        !quiet.stdout.contains("skipped"),
+        "listed only with --verbose:\n{}",
+        quiet.stdout
+    );
     let json = lint_in(&project, &["--format", "json", "."]).json();
     let skipped: Vec<&str> = json["skipped_paths"]
         .as_array()
@@ -102,7 +118,12 @@ fn links_out_of_the_linted_paths_are_skipped_and_never_quoted() {
         .map(|s| s["path"].as_str().unwrap())
         .collect();
     assert_eq!(skipped, ["apps/creds.yaml", "vendor"]);
-    assert!(json["skipped_paths"][1]["reason"].as_str().unwrap().contains("--follow"));
+    assert!(
+        json["skipped_paths"][1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("--follow")
+    );
     assert_eq!(json["summary"]["files"], 1);
 }
 
@@ -122,7 +143,11 @@ fn follow_lints_outside_links_without_quoting_them() {
     assert_eq!(files, ["apps/creds.yaml", "vendor/creds.yaml", "vendor/more.yaml"]);
     for format in FORMATS {
         let run = lint_in(&project, &["--format", format, "--follow", "."]);
-        assert!(!run.all().contains(SECRET), "{format} quoted a file outside:\n{}", run.all());
+        assert!(
+            !run.all().contains(SECRET),
+            "{format} quoted a file outside:\n{}",
+            run.all()
+        );
     }
 }
 
@@ -161,7 +186,10 @@ fn links_back_up_are_not_linted_twice() {
         assert_eq!(skipped.len(), 2, "{skipped:?}");
         assert_eq!(skipped[0].0, "parent");
         assert_eq!(skipped[1].0, "sub/up");
-        assert!(skipped.iter().all(|(_, r)| r.contains("a folder that holds it")), "{skipped:?}");
+        assert!(
+            skipped.iter().all(|(_, r)| r.contains("a folder that holds it")),
+            "{skipped:?}"
+        );
     }
 }
 
@@ -267,7 +295,8 @@ fn an_empty_run_warns_and_fails_when_asked() {
     let run = lint_in(repo, &["legacy"]);
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(
-        run.stdout.contains("warning: no files checked; the 1 file found is excluded by .k2e.yaml\n"),
+        run.stdout
+            .contains("warning: no files checked; the 1 file found is excluded by .k2e.yaml\n"),
         "{}",
         run.stdout
     );

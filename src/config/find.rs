@@ -91,16 +91,21 @@ mod tests {
         let dir = tree();
         let config = dir.path().join("repo").join(FILE_NAME);
         std::fs::write(&config, "").unwrap();
-        // Seen as a user who owns neither the file nor is root.
-        let stranger = me() + 1;
-        let found = search(&dir.path().join("repo/deploy"), stranger);
+        // The file belongs to neither the searching user nor root: as root, give it away; as
+        // anyone else, search as the next uid.
+        let (owner, viewer) = if me() == 0 {
+            std::os::unix::fs::chown(&config, Some(65534), Some(65534)).unwrap();
+            (65534, 0)
+        } else {
+            (me(), me() + 1)
+        };
+        let found = search(&dir.path().join("repo/deploy"), viewer);
         assert_eq!(found.path, None);
         assert_eq!(
             found.warnings,
             [format!(
-                "{} is owned by uid {}, not by you (uid {stranger}) or root: ignored",
-                config.display(),
-                me()
+                "{} is owned by uid {owner}, not by you (uid {viewer}) or root: ignored",
+                config.display()
             )]
         );
     }
