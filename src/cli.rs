@@ -15,7 +15,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  no finding at or above --fail-on
   1  findings at or above --fail-on
-  2  usage error, or some input could not be read or parsed (the rest was still checked)";
+  2  usage error, or some input could not be read or parsed (the rest was still checked),
+     or no file checked with --fail-on-empty";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -101,7 +102,8 @@ struct LintArgs {
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     ignore: Vec<String>,
 
-    /// Read this config file instead of the nearest .k2e.yaml in the working directory or above.
+    /// Read this config file instead of the nearest .k2e.yaml in the working directory or above
+    /// (up to the repository root; one owned by another user is passed over).
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     config: Option<PathBuf>,
 
@@ -117,6 +119,16 @@ struct LintArgs {
     #[arg(long)]
     no_ignore: bool,
 
+    /// Follow symbolic links that lead outside the paths given (they are skipped by default;
+    /// --verbose lists them). Links back to a folder above them are never followed.
+    #[arg(long)]
+    follow: bool,
+
+    /// Exit 2 when no file is checked (none found, or all excluded by the config) [default:
+    /// the config's fail-on-empty, else off].
+    #[arg(long)]
+    fail_on_empty: bool,
+
     /// Refuse files larger than this (bytes; K, M and G suffixes allowed).
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     max_file_size: u64,
@@ -130,7 +142,8 @@ struct LintArgs {
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     max_documents: usize,
 
-    /// Also list the documents that were skipped because they are neither Kubernetes nor ECS.
+    /// Also name the config in use and list the symbolic links not followed, the documents
+    /// skipped because they are neither Kubernetes nor ECS, and suppressed findings.
     #[arg(short, long)]
     verbose: bool,
 
@@ -363,9 +376,17 @@ fn lint_command(args: LintArgs) -> i32 {
         },
         ignore,
     };
+    // Which setting asks for an empty run to fail, to name it when one does.
+    let fail_on_empty = if args.fail_on_empty {
+        Some("--fail-on-empty".to_owned())
+    } else {
+        let file = config.file.as_deref().unwrap_or(crate::config::FILE_NAME);
+        config.fail_on_empty.then(|| format!("fail-on-empty in {file}"))
+    };
     let opts = lint::Options {
         paths: args.paths,
         no_ignore: args.no_ignore,
+        follow: args.follow,
         max_file_size: args.max_file_size,
         allow_special_files: args.allow_special_files,
         max_documents: args.max_documents,
@@ -422,6 +443,10 @@ fn lint_command(args: LintArgs) -> i32 {
         }
     }
     if failed {
+        return 2;
+    }
+    if let (Some(why), Some(setting)) = (report::empty_run(&outcome), &fail_on_empty) {
+        eprintln!("k2e: no files checked: {why}; exit 2 ({setting})");
         return 2;
     }
     let code = report::exit_code(&outcome, fail_on);

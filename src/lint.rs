@@ -2,7 +2,7 @@
 
 use crate::config::{self, Config};
 use crate::detect::{Detected, EcsShape, detect};
-use crate::discover::{Input, discover};
+use crate::discover::{Input, SkippedPath, Walk, discover_with};
 use crate::finding::{Finding, Position, Severity};
 use crate::input;
 use crate::parse::{self, Chunk, Document, Limits, ParseErrorKind, Stream, StreamError};
@@ -16,6 +16,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub struct Options {
     pub paths: Vec<PathBuf>,
     pub no_ignore: bool,
+    /// Follow symbolic links that lead outside `paths` (`--follow`).
+    pub follow: bool,
     pub max_file_size: u64,
     /// Read devices named on the command line (up to `max_file_size`) instead of refusing them.
     pub allow_special_files: bool,
@@ -77,6 +79,12 @@ pub struct FileResult {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub files: Vec<FileResult>,
+    /// Symbolic links the walk did not follow, and why.
+    pub skipped_paths: Vec<SkippedPath>,
+    /// The config file in use, as shown in messages.
+    pub config: Option<String>,
+    /// Files found but left out by the config's `exclude`.
+    pub excluded: usize,
 }
 
 impl Outcome {
@@ -86,13 +94,20 @@ impl Outcome {
 }
 
 pub fn run(opts: &Options, validators: &Validators) -> Outcome {
-    let (mut inputs, problems) = discover(&opts.paths, opts.no_ignore);
+    let walk = Walk {
+        no_ignore: opts.no_ignore,
+        follow: opts.follow,
+    };
+    let mut found = discover_with(&opts.paths, walk);
+    let mut inputs = std::mem::take(&mut found.inputs);
+    let problems = std::mem::take(&mut found.problems);
     inputs.retain(|input| match input {
-        Input::File(path) => {
-            path.file_name().is_none_or(|n| n != config::FILE_NAME) && !opts.config.excluded(&input.display())
-        }
+        Input::File(path) => path.file_name().is_none_or(|n| n != config::FILE_NAME),
         Input::Stdin => true,
     });
+    let before = inputs.len();
+    inputs.retain(|input| !opts.config.excluded(&input.display()));
+    let excluded = before - inputs.len();
     let done = AtomicUsize::new(0);
     let finished = std::sync::atomic::AtomicBool::new(false);
     let mut files: Vec<FileResult> = std::thread::scope(|scope| {
@@ -103,7 +118,12 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
         let files = inputs
             .par_iter()
             .map(|input| {
-                let result = lint_input(input, opts, validators);
+                let mut result = lint_input(input, opts, validators);
+                if found.is_outside(input) {
+                    // Reached through a link out of the paths given (--follow): checked, never quoted.
+                    let findings = result.findings.iter_mut().chain(result.suppressed.iter_mut());
+                    findings.for_each(|f| f.snippet = None);
+                }
                 done.fetch_add(1, Ordering::Relaxed);
                 result
             })
@@ -146,7 +166,12 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
         f.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         f.suppressed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
-    Outcome { files }
+    Outcome {
+        files,
+        skipped_paths: found.skipped,
+        config: opts.config.file.clone(),
+        excluded,
+    }
 }
 
 /// `k2e: 1200/5000 files` on one stderr line, rewritten in place and erased at the end.

@@ -34,6 +34,7 @@ fn lint_dir_for(dir: &Path, target: Target, selection: Selection) -> Outcome {
     let opts = Options {
         paths: vec![dir.to_path_buf()],
         no_ignore: true,
+        follow: false,
         max_file_size: 64 << 20,
         allow_special_files: false,
         max_documents: 100_000,

@@ -2,9 +2,11 @@
 //! `--config`. Command-line flags win over it. A bad config is an error that names its line,
 //! never a half-applied configuration.
 
+mod find;
 mod globs;
 mod suppressions;
 
+pub use find::{Found, find, search};
 pub use globs::Globs;
 pub use suppressions::apply as apply_suppressions;
 
@@ -35,6 +37,8 @@ pub struct Config {
     exclude: Globs,
     pub suppressions: Vec<Suppression>,
     pub profiles: Vec<Profile>,
+    /// `fail-on-empty`: a run that checks no file exits 2, as `--fail-on-empty`.
+    pub fail_on_empty: bool,
     /// The parsed file, for findings about its own lines (unused or expired suppressions).
     pub doc: Option<Document>,
 }
@@ -91,6 +95,8 @@ struct Raw {
     suppressions: Vec<RawSuppression>,
     #[serde(default)]
     fargate_profiles: Vec<RawProfile>,
+    #[serde(default)]
+    fail_on_empty: bool,
 }
 
 #[derive(Deserialize)]
@@ -116,14 +122,6 @@ struct RawSelector {
     namespace: String,
     #[serde(default)]
     labels: BTreeMap<String, String>,
-}
-
-/// The nearest `.k2e.yaml` in `start` or one of its parents.
-pub fn find(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .map(|dir| dir.join(FILE_NAME))
-        .find(|candidate| candidate.is_file())
 }
 
 impl Config {
@@ -331,6 +329,7 @@ impl Config {
             exclude,
             suppressions,
             profiles,
+            fail_on_empty: raw.fail_on_empty,
             doc: Some(doc.clone()),
         })
     }

@@ -42,6 +42,10 @@ pub fn write(outcome: &Outcome, style: &Style, out: &mut dyn std::io::Write) -> 
         writeln!(out, "{text}")?;
     }
     if style.verbose {
+        writeln!(out, "config: {}", outcome.config.as_deref().unwrap_or("none"))?;
+        for s in &outcome.skipped_paths {
+            writeln!(out, "skipped {}: {}", s.path, s.reason)?;
+        }
         for s in outcome.files.iter().flat_map(|f| &f.skipped) {
             writeln!(out, "skipped {}:{}: {}", shown_path(&s.file), s.line, s.reason)?;
         }
@@ -58,7 +62,11 @@ pub fn write(outcome: &Outcome, style: &Style, out: &mut dyn std::io::Write) -> 
             )?;
         }
     }
-    writeln!(out, "k2e: {}", Summary::of(outcome))
+    writeln!(out, "k2e: {}", Summary::of(outcome))?;
+    if let Some(why) = super::empty_run(outcome) {
+        writeln!(out, "warning: no files checked; {why}")?;
+    }
+    Ok(())
 }
 
 struct Rendered<'a> {

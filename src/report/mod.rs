@@ -89,6 +89,27 @@ pub fn shown_path(name: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Why a run checked no file, or None when it checked some: an empty run passes silently
+/// otherwise, which in CI hides a wrong path or a config that excludes everything.
+pub fn empty_run(outcome: &Outcome) -> Option<String> {
+    if Summary::of(outcome).files > 0 {
+        return None;
+    }
+    let why = match (&outcome.config, outcome.excluded, outcome.skipped_paths.len()) {
+        (Some(config), n @ 1.., _) => format!(
+            "the {} found {} excluded by {config}",
+            plural(n, "file", "files"),
+            if n == 1 { "is" } else { "are all" }
+        ),
+        (_, _, n @ 1..) => format!(
+            "no *.yaml, *.yml or *.json files found; {} not followed (--verbose lists them)",
+            plural(n, "symbolic link", "symbolic links")
+        ),
+        _ => "no *.yaml, *.yml or *.json files found in the paths given".to_owned(),
+    };
+    Some(why)
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }

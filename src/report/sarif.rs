@@ -86,7 +86,7 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool,
-    invocations: [Invocation; 1],
+    invocations: [Invocation<'a>; 1],
     #[serde(skip_serializing_if = "Option::is_none")]
     automation_details: Option<AutomationDetails>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,18 +98,27 @@ struct Run<'a> {
     properties: RunProperties<'a>,
 }
 
+/// How k2e ran. The config in use goes here, so whoever reads the upload can tell which
+/// settings (excludes, suppressions, severities) shaped the results.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation<'a> {
+    /// Required by SARIF; k2e reports unreadable input as results, so the run itself completed.
+    execution_successful: bool,
+    properties: InvocationProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct InvocationProperties<'a> {
+    /// The `.k2e.yaml` read, as k2e names it (relative to the working directory when under
+    /// it), or null.
+    config: Option<&'a str>,
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct RunProperties<'a> {
     kubernetes_version: &'a str,
-}
-
-/// What SARIF says of how k2e ran; built by `invocation` alone.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Invocation {
-    /// Findings, even unreadable inputs, are results: k2e itself ran to the end.
-    execution_successful: bool,
 }
 
 /// Distinguishes the runs of a split log: GitHub rejects two runs of one tool with the same
@@ -276,7 +285,7 @@ pub fn write_with(outcome: &Outcome, meta: &Meta<'_>, limits: Limits, out: &mut 
                     rules: rules::all().iter().map(descriptor).collect(),
                 },
             },
-            invocations: [invocation(meta)],
+            invocations: [invocation(outcome)],
             automation_details: several.then(|| AutomationDetails {
                 id: format!("k2e/part-{}/", i + 1),
             }),
@@ -312,9 +321,12 @@ pub fn write_with(outcome: &Outcome, meta: &Meta<'_>, limits: Limits, out: &mut 
 }
 
 /// The run's invocation, the same in every run of a log.
-fn invocation(_meta: &Meta<'_>) -> Invocation {
+fn invocation(outcome: &Outcome) -> Invocation<'_> {
     Invocation {
         execution_successful: true,
+        properties: InvocationProperties {
+            config: outcome.config.as_deref(),
+        },
     }
 }
 
