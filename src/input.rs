@@ -137,6 +137,20 @@ impl Reader {
     }
 }
 
+/// A settings file (a config, a schema) as UTF-8 text, read through the same bounds as inputs:
+/// `--config /dev/zero` or a huge file must fail at once, not fill memory.
+pub fn read_text(path: &Path, limit: u64) -> Result<String, Error> {
+    let opts = Options {
+        limit,
+        allow_special_files: false,
+    };
+    let bytes = open(path, &opts)?.read_all()?;
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .map_or(bytes.clone(), <[u8]>::to_vec);
+    String::from_utf8(bytes).map_err(|_| Error::Io(io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text")))
+}
+
 /// Standard input, bounded.
 pub fn stdin(opts: &Options) -> Reader {
     Reader::new(Vec::new(), Handle::Stdin(io::stdin()), opts.limit)

@@ -555,9 +555,28 @@ fn k2e_without_threads(dir: &Path, args: &[&str]) -> Option<Run> {
         return None;
     }
     let binary = dir.join("k2e");
-    std::fs::copy(env!("CARGO_BIN_EXE_k2e"), &binary).unwrap();
-    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if !binary.exists() {
+        std::fs::copy(env!("CARGO_BIN_EXE_k2e"), &binary).unwrap();
+        std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    // A child forked by another test thread while the copy was open for writing can hold that
+    // descriptor until it execs, and exec then fails with "Text file busy": try again.
+    for _ in 0..50 {
+        let out = run_as_nobody_without_threads(dir, &binary, args);
+        if !(out.status.code() == Some(126) && String::from_utf8_lossy(&out.stderr).contains("Text file busy")) {
+            return Some(Run {
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+                code: out.status.code().unwrap_or(-1),
+            });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("{} stayed busy (Text file busy) for 5 s", binary.display());
+}
+
+fn run_as_nobody_without_threads(dir: &Path, binary: &Path, args: &[&str]) -> std::process::Output {
     let mut child = Command::new("setpriv")
         .args([
             "--reuid=65534",
@@ -567,7 +586,7 @@ fn k2e_without_threads(dir: &Path, args: &[&str]) -> Option<Run> {
             "--nproc=1",
             "--",
         ])
-        .arg(&binary)
+        .arg(binary)
         .args(args)
         .current_dir(dir)
         .env("RUST_BACKTRACE", "0")
@@ -584,12 +603,7 @@ fn k2e_without_threads(dir: &Path, args: &[&str]) -> Option<Run> {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let out = child.wait_with_output().unwrap();
-    Some(Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    })
+    child.wait_with_output().unwrap()
 }
 
 /// Under a process limit no worker thread can be started: every command warns, runs on one

@@ -325,3 +325,47 @@ fn utf16_and_utf32_files_are_named_by_their_encoding() {
         run.stderr
     );
 }
+
+#[test]
+fn settings_files_are_read_with_the_same_bounds() {
+    let d = dir();
+    std::fs::write(
+        d.path().join("a.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+    )
+    .unwrap();
+    let run = k2e(d.path(), &["lint", "--config", "/dev/zero", "a.yaml"], no_stdin());
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.stderr.contains("/dev/zero: not a regular file (character device)"),
+        "{}",
+        run.all()
+    );
+    mkfifo(&d.path().join("fifo.yaml"));
+    let run = k2e(d.path(), &["lint", "--config", "fifo.yaml", "a.yaml"], no_stdin());
+    assert!(run.stderr.contains("fifo.yaml: a FIFO with no writer"), "{}", run.all());
+    let run = k2e(d.path(), &["estimate", "--pricing", "/dev/zero", "a.yaml"], no_stdin());
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.stderr
+            .contains("--pricing /dev/zero: not a regular file (character device)"),
+        "{}",
+        run.all()
+    );
+    let schemas = d.path().join("schemas");
+    std::fs::create_dir(&schemas).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", schemas.join("widget-example.com-v1.json")).unwrap();
+    std::fs::write(
+        d.path().join("w.yaml"),
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n",
+    )
+    .unwrap();
+    // A schema that is not a regular file is not a schema: passed over, never read.
+    let run = k2e(d.path(), &["lint", "--schema-dir", "schemas", "w.yaml"], no_stdin());
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.all().contains("K8S005 no schema for example.com/v1 Widget"),
+        "{}",
+        run.all()
+    );
+}

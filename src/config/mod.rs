@@ -124,6 +124,9 @@ struct RawSelector {
     labels: BTreeMap<String, String>,
 }
 
+/// A `.k2e.yaml` is a page of settings; anything near this size is not one.
+const MAX_CONFIG_SIZE: u64 = 1 << 20;
+
 impl Config {
     /// Reads and checks a config file. The error is one line per problem, each
     /// `file:line:column: message`.
@@ -135,7 +138,7 @@ impl Config {
             .and_then(|abs| abs.strip_prefix(&cwd).ok().map(|rel| rel.display().to_string()))
             .filter(|rel| !rel.is_empty())
             .unwrap_or_else(|| path.display().to_string());
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+        let text = crate::input::read_text(path, MAX_CONFIG_SIZE).map_err(|e| format!("{shown}: {e}"))?;
         let root = std::path::absolute(path)
             .ok()
             .and_then(|p| p.parent().map(Path::to_path_buf))

@@ -26,7 +26,8 @@ pub fn load(path: &Path) -> UserSchema {
         finding.document = None;
         Box::new(finding)
     };
-    let text = std::fs::read_to_string(path).map_err(|e| problem(None, "cannot be read", &e.to_string()))?;
+    // Generous: the largest CRD schemas are a few MB.
+    let text = crate::input::read_text(path, 64 << 20).map_err(|e| problem(None, "cannot be read", &e.to_string()))?;
     let doc = crate::parse::json(&text, 0, &Limits::default());
     let Some(root) = &doc.root else {
         let (span, detail) = doc.errors.first().map_or((Span::new(0, 0), "no value"), |e| {
