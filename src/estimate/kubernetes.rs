@@ -3,8 +3,8 @@
 
 use super::blockers;
 use super::model::{Archs, FargateAsk, Kind, Os, Platform, TICKS_PER_MILLI, TICKS_PER_VCPU, Workload};
-use super::quantity;
 use crate::detect::K8sObject;
+use crate::model::quantity;
 use crate::parse::{Document, Node, NodeKind, Scalar};
 
 /// What the command line says about workloads that do not say it themselves.
@@ -204,7 +204,7 @@ fn pod_request(spec: &Node, d: &Defaults, notes: &mut Vec<String>) -> PodRequest
                 section("requests")
                     .or_else(|| section("limits"))
                     .and_then(Node::scalar_text)
-                    .and_then(|t| quantity::parse(&t))
+                    .and_then(|t| quantity::request(&t))
             };
             // `as` saturates, so a huge quantity becomes u64::MAX rather than wrapping.
             let cpu = value("cpu").map(|cores| (cores * TICKS_PER_VCPU as f64).ceil() as u64);
