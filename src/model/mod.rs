@@ -2,6 +2,7 @@
 //! span tree (every accessor keeps where it read its value), used by rules, convert and estimate.
 //! It may use `parse` and `detect`, nothing above them.
 
+pub mod k8s;
 pub mod quantity;
 
 pub use quantity::{Quantity, QuantityError};
