@@ -12,6 +12,7 @@ pub mod estimate;
 pub mod finding;
 pub mod input;
 pub mod lint;
+pub mod model;
 pub mod parse;
 pub mod report;
 pub mod rules;

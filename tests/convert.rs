@@ -734,3 +734,21 @@ fn corpus_no_silent_drop_valid_outputs_and_round_trips() {
         );
     }
 }
+
+#[test]
+fn a_custom_resource_named_deployment_is_skipped_not_converted() {
+    let text = "apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: app:1}]\n";
+    let run = convert_texts(&[("crd.yaml", text)], &opts(To::Ecs));
+    assert!(run.outputs.is_empty(), "{}", outputs_text(&run));
+    assert!(run.objects.is_empty());
+    assert_eq!(run.skipped.len(), 1);
+    assert_eq!(
+        run.skipped[0].reason,
+        "example.com/v1 Deployment/web is a custom resource, not a Kubernetes workload: not converted"
+    );
+    // The built-in one still converts.
+    let apps = text.replace("example.com/v1", "apps/v1");
+    let run = convert_texts(&[("deployment.yaml", &apps)], &opts(To::Ecs));
+    assert!(!run.outputs.is_empty());
+    assert!(run.skipped.is_empty());
+}

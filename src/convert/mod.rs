@@ -20,7 +20,6 @@ pub mod outcome;
 pub mod patterns;
 pub mod platform;
 pub mod references;
-pub mod resources;
 pub mod value;
 mod write;
 
