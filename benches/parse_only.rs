@@ -1,9 +1,10 @@
 //! The floor `k2e lint` cannot beat, timed against it by `scripts/bench`.
 //!
-//! It walks, reads and parses exactly as `k2e::lint` does (same `discover`, same 64 KiB
-//! `BufReader`, same `Stream` splitter, documents handed to the same rayon pool as they are read), but stops
-//! at the parser's event stream: no span tree, no detection, no schema validation. Whatever
-//! k2e spends above this is the cost of its own work, not of I/O or YAML.
+//! It walks, reads and parses exactly as `k2e::lint` does (same `discover`, same bounded
+//! `k2e::input` reader under the same 64 KiB `BufReader`, same `Stream` splitter, documents handed
+//! to the same rayon pool as they are read), but stops at the parser's event stream: no span
+//! tree, no detection, no schema validation. Whatever k2e spends above this is the cost of its
+//! own work, not of I/O or YAML.
 //!
 //! On YAML that granit rejects the floor is lower than k2e's parse alone: `scan_yaml` stops at
 //! the error, where k2e may pad an under-indented quoted line and parse the document again
@@ -14,10 +15,10 @@
 //! parse errors are expected on the corpus and are counted, not fatal.
 
 use k2e::discover::{Input, discover};
+use k2e::input;
 use k2e::parse::{self, Stream};
 use rayon::prelude::*;
-use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -119,31 +120,34 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(u64, Vec<PathBuf>),
 }
 
 fn scan_input(input: &Input, max_file_size: u64) -> Counts {
+    let bounds = input::Options {
+        limit: max_file_size,
+        allow_special_files: false,
+    };
+    let opened = match input {
+        Input::Stdin => Ok(input::stdin(&bounds)),
+        Input::File(path) => input::open(path, &bounds),
+    };
+    // k2e refuses oversized files from their metadata before reading a byte.
+    let Ok(reader) = opened else {
+        return Counts {
+            files: 1,
+            ..Counts::error()
+        };
+    };
     let counts = match input {
-        Input::Stdin => scan_stdin(max_file_size),
+        Input::Stdin => scan_stdin(reader),
         Input::File(path) => {
-            let Ok((file, meta)) = File::open(path).and_then(|f| f.metadata().map(|m| (f, m))) else {
-                return Counts {
-                    files: 1,
-                    ..Counts::error()
-                };
-            };
-            // k2e refuses oversized files from their metadata before reading a byte.
-            if meta.len() > max_file_size {
-                return Counts {
-                    files: 1,
-                    ..Counts::error()
-                };
-            }
             let is_json = path
                 .extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| e.eq_ignore_ascii_case("json"));
             if is_json {
-                scan_json_file(file)
+                scan_json_file(reader)
             } else {
-                let reader = BufReader::with_capacity(1 << 16, file);
-                scan_stream(Stream::new(reader, max_file_size, usize::MAX))
+                let limit = reader.limit();
+                let reader = BufReader::with_capacity(1 << 16, reader);
+                scan_stream(Stream::new(reader, limit, usize::MAX))
             }
         }
     };
@@ -152,15 +156,11 @@ fn scan_input(input: &Input, max_file_size: u64) -> Counts {
 
 /// Mirrors k2e's stdin path: buffered whole (bounded), JSON if it looks like JSON and parses,
 /// else a YAML stream.
-fn scan_stdin(max_file_size: u64) -> Counts {
-    let mut bytes = Vec::new();
-    let read = std::io::stdin()
-        .lock()
-        .take(max_file_size.saturating_add(1))
-        .read_to_end(&mut bytes);
-    if read.is_err() || bytes.len() as u64 > max_file_size {
+fn scan_stdin(reader: input::Reader) -> Counts {
+    let limit = reader.limit();
+    let Ok(bytes) = reader.read_all() else {
         return Counts::error();
-    }
+    };
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     if matches!(first, Some(b'{' | b'[')) {
         if let Ok(text) = std::str::from_utf8(&bytes) {
@@ -169,14 +169,13 @@ fn scan_stdin(max_file_size: u64) -> Counts {
             }
         }
     }
-    scan_stream(Stream::new(&bytes[..], max_file_size, usize::MAX))
+    scan_stream(Stream::new(&bytes[..], limit, usize::MAX))
 }
 
-fn scan_json_file(mut file: File) -> Counts {
-    let mut bytes = Vec::new();
-    if file.read_to_end(&mut bytes).is_err() {
+fn scan_json_file(reader: input::Reader) -> Counts {
+    let Ok(bytes) = reader.read_all() else {
         return Counts::error();
-    }
+    };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     // k2e rejects NUL bytes before parsing; the scan costs the same here.
     if bytes.contains(&0) {

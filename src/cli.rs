@@ -15,12 +15,15 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  no finding at or above --fail-on
   1  findings at or above --fail-on
-  2  usage error, or some input could not be read or parsed (the rest was still checked)";
+  2  usage error, or some input could not be read or parsed (the rest was still checked),
+     or no file checked with --fail-on-empty";
 
 #[derive(Parser, Debug)]
 #[command(
     name = "k2e",
     version,
+    // `-V` on every subcommand too, as the man pages list it.
+    propagate_version = true,
     about = "Lint Kubernetes manifests and Amazon ECS task definitions against real schemas, offline.",
     after_help = EXIT_CODES
 )]
@@ -99,7 +102,8 @@ struct LintArgs {
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     ignore: Vec<String>,
 
-    /// Read this config file instead of the nearest .k2e.yaml in the working directory or above.
+    /// Read this config file instead of the nearest .k2e.yaml in the working directory or above
+    /// (up to the repository root; one owned by another user is passed over).
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     config: Option<PathBuf>,
 
@@ -115,15 +119,31 @@ struct LintArgs {
     #[arg(long)]
     no_ignore: bool,
 
+    /// Follow symbolic links that lead outside the paths given (they are skipped by default;
+    /// --verbose lists them). Links back to a folder above them are never followed.
+    #[arg(long)]
+    follow: bool,
+
+    /// Exit 2 when no file is checked (none found, or all excluded by the config) [default:
+    /// the config's fail-on-empty, else off].
+    #[arg(long)]
+    fail_on_empty: bool,
+
     /// Refuse files larger than this (bytes; K, M and G suffixes allowed).
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     max_file_size: u64,
+
+    /// Read character and block devices named on the command line (up to --max-file-size)
+    /// instead of refusing them. FIFOs and process substitutions are always read.
+    #[arg(long)]
+    allow_special_files: bool,
 
     /// Stop reading a stream after this many documents.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     max_documents: usize,
 
-    /// Also list the documents that were skipped because they are neither Kubernetes nor ECS.
+    /// Also name the config in use and list the symbolic links not followed, the documents
+    /// skipped because they are neither Kubernetes nor ECS, and suppressed findings.
     #[arg(short, long)]
     verbose: bool,
 
@@ -136,7 +156,9 @@ struct LintArgs {
     threads: Option<usize>,
 
     /// Also write a report to a file, as FORMAT=PATH (repeatable): --output sarif=k2e.sarif
-    /// --output junit=k2e.xml. Each file is written whole or not at all.
+    /// --output junit=k2e.xml. Each file is written whole or not at all, with the mode of the
+    /// file it replaces or 0666 less the umask. PATH `-` is refused: standard output gets the
+    /// --format report.
     #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
     outputs: Vec<(Format, PathBuf)>,
 }
@@ -149,6 +171,14 @@ fn parse_output(s: &str) -> Result<(Format, PathBuf), String> {
         .map_err(|_| format!("{format:?} is not a format; use human, json, sarif, junit, github or compact"))?;
     if path.is_empty() {
         return Err(format!("{s:?}: the path is empty"));
+    }
+    if path == "-" {
+        return Err(format!(
+            "{s:?}: standard output already gets the --format report; use --format {} instead",
+            format
+                .to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_owned())
+        ));
     }
     Ok((format, PathBuf::from(path)))
 }
@@ -227,9 +257,18 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
 pub fn main() -> i32 {
     let cli = Cli::parse();
     match cli.command {
-        Command::Lint(args) => lint_command(args),
-        Command::Convert(args) => crate::convert::run(args),
-        Command::Estimate(args) => crate::estimate::run(args),
+        Command::Lint(args) => {
+            crate::threads::start(args.threads);
+            lint_command(args)
+        }
+        Command::Convert(args) => {
+            crate::threads::start(None);
+            crate::convert::run(args)
+        }
+        Command::Estimate(args) => {
+            crate::threads::start(None);
+            crate::estimate::run(args)
+        }
         Command::Rules => print(&crate::rules::docs::table()),
         Command::Completions { shell } => {
             let shell = match shell {
@@ -243,6 +282,8 @@ pub fn main() -> i32 {
         }
         Command::Man { subcommand } => {
             let mut command = Cli::command();
+            // Adds the `help` subcommand that k2e(1) lists, so `k2e man help` finds it.
+            command.build();
             if let Some(name) = subcommand {
                 let Some(sub) = command.find_subcommand(&name).cloned() else {
                     eprintln!("k2e: no subcommand {name}; `k2e --help` lists them");
@@ -287,10 +328,6 @@ fn lint_command(args: LintArgs) -> i32 {
             eprintln!("k2e: --select/--ignore {id}: no rule id starts with it; `k2e rules` lists them");
             return 2;
         }
-    }
-    if let Some(n) = args.threads {
-        // Only fails if a pool already exists, which cannot happen this early.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
     }
     let config_path = match (&args.config, args.no_config) {
         (Some(path), _) => Some(path.clone()),
@@ -339,10 +376,19 @@ fn lint_command(args: LintArgs) -> i32 {
         },
         ignore,
     };
+    // Which setting asks for an empty run to fail, to name it when one does.
+    let fail_on_empty = if args.fail_on_empty {
+        Some("--fail-on-empty".to_owned())
+    } else {
+        let file = config.file.as_deref().unwrap_or(crate::config::FILE_NAME);
+        config.fail_on_empty.then(|| format!("fail-on-empty in {file}"))
+    };
     let opts = lint::Options {
         paths: args.paths,
         no_ignore: args.no_ignore,
+        follow: args.follow,
         max_file_size: args.max_file_size,
+        allow_special_files: args.allow_special_files,
         max_documents: args.max_documents,
         limits: Limits::default(),
         snippets: args.format == Format::Human || args.outputs.iter().any(|(f, _)| *f == Format::Human),
@@ -399,6 +445,10 @@ fn lint_command(args: LintArgs) -> i32 {
     if failed {
         return 2;
     }
+    if let (Some(why), Some(setting)) = (report::empty_run(&outcome), &fail_on_empty) {
+        eprintln!("k2e: no files checked: {why}; exit 2 ({setting})");
+        return 2;
+    }
     let code = report::exit_code(&outcome, fail_on);
     // Freeing compiled schemas and findings one by one costs more than the rest of a small run;
     // the process is about to end, so leave that to the OS.
@@ -418,7 +468,7 @@ fn write_atomically(
         _ => std::path::Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    let mut file = crate::convert::temp_file_beside(dir, path)?;
     {
         let mut out = std::io::BufWriter::new(file.as_file_mut());
         render(&mut out)?;

@@ -78,6 +78,11 @@ pub struct Finding {
     /// The file the document was rendered from, when a `# Source: chart/templates/x.yaml`
     /// comment (helm template) names it.
     pub source: Option<String>,
+    /// The object's `metadata.namespace`, when the manifest sets one.
+    pub namespace: Option<String>,
+    /// The whole rendered line the finding starts on, kept only for findings with a `source`, so
+    /// reports can find the same line in the template.
+    pub source_line: Option<String>,
 }
 
 impl Finding {
@@ -100,12 +105,14 @@ impl Finding {
             snippet: None,
             suppressed: None,
             source: None,
+            namespace: None,
+            source_line: None,
         }
     }
 
     /// A finding at a span of a parsed document; positions and snippet come from its text.
     pub fn at(rule: &'static str, severity: Severity, file: &str, doc: &Document, span: Span, message: String) -> Self {
-        let lines = LineIndex::new(&doc.text, doc.offset, doc.line);
+        let lines = LineIndex::of(doc);
         let mut f = Finding::file(rule, severity, file, message);
         f.span = span;
         f.start = lines.position(span.start);
@@ -140,7 +147,7 @@ impl Finding {
     }
 
     pub fn with_related(mut self, doc: &Document, span: Span, message: impl Into<String>) -> Self {
-        let lines = LineIndex::new(&doc.text, doc.offset, doc.line);
+        let lines = LineIndex::of(doc);
         self.related.push(Related {
             span,
             start: lines.position(span.start),
@@ -169,11 +176,44 @@ pub struct LineIndex<'a> {
     text: &'a str,
     offset: usize,
     line: usize,
+    /// The document's line starts, when it has them: positions by binary search instead of
+    /// counting newlines from the top each time.
+    starts: Option<&'a [usize]>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str, offset: usize, line: usize) -> Self {
-        LineIndex { text, offset, line }
+        LineIndex {
+            text,
+            offset,
+            line,
+            starts: None,
+        }
+    }
+
+    /// The index of a parsed document, sharing its line table.
+    pub fn of(doc: &'a Document) -> Self {
+        LineIndex {
+            text: &doc.text,
+            offset: doc.offset,
+            line: doc.line,
+            starts: Some(doc.line_starts()),
+        }
+    }
+
+    /// The 0-based line within `text` holding the local offset, and where that line starts.
+    fn line_of(&self, local: usize) -> (usize, usize) {
+        match self.starts {
+            Some(starts) => {
+                let i = starts.partition_point(|&s| s <= local).saturating_sub(1);
+                (i, starts.get(i).copied().unwrap_or(0))
+            }
+            None => {
+                let before = &self.text[..local];
+                let start = before.rfind('\n').map_or(0, |i| i + 1);
+                (before.bytes().filter(|&b| b == b'\n').count(), start)
+            }
+        }
     }
 
     fn local(&self, at: usize) -> usize {
@@ -186,12 +226,19 @@ impl<'a> LineIndex<'a> {
 
     pub fn position(&self, at: usize) -> Position {
         let local = self.local(at);
-        let before = &self.text[..local];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let (line, line_start) = self.line_of(local);
         Position {
-            line: self.line + before.bytes().filter(|&b| b == b'\n').count(),
-            column: before[line_start..].chars().count() + 1,
+            line: self.line + line,
+            column: self.text[line_start..local].chars().count() + 1,
         }
+    }
+
+    /// The text of the line holding `at`, without its line break.
+    pub fn line_text(&self, at: usize) -> &'a str {
+        let local = self.local(at);
+        let start = self.text[..local].rfind('\n').map_or(0, |i| i + 1);
+        let end = self.text[local..].find('\n').map_or(self.text.len(), |i| local + i);
+        self.text[start..end].trim_end_matches('\r')
     }
 
     /// The whole lines a span touches, plus one line of context on each side.
@@ -209,7 +256,7 @@ impl<'a> LineIndex<'a> {
                 .map_or(self.text.len(), |i| last + 1 + i);
         }
         let text = self.text[first..last].trim_end_matches(['\n', '\r']).to_owned();
-        let line = self.line + self.text[..first].bytes().filter(|&b| b == b'\n').count();
+        let line = self.line + self.line_of(first).0;
         Snippet {
             text,
             offset: self.offset + first,
@@ -239,5 +286,25 @@ mod tests {
         assert_eq!((s.offset, s.line), (3, 2));
         let s = idx.snippet(Span::new(0, 1));
         assert_eq!(s.text, "l1\nl2");
+    }
+
+    #[test]
+    fn line_text_is_the_whole_line() {
+        let idx = LineIndex::new("a: 1\r\n  b: 2\nc", 10, 1);
+        assert_eq!(idx.line_text(10), "a: 1");
+        assert_eq!(idx.line_text(18), "  b: 2");
+        assert_eq!(idx.line_text(23), "c");
+    }
+
+    #[test]
+    fn a_document_line_table_gives_the_same_positions_and_snippets() {
+        let text = "a: 1\r\nbé: ü\n\n  c: [x, y]\nlast";
+        let doc = Document::new(0, text.to_owned(), 40, 3);
+        let (fast, slow) = (LineIndex::of(&doc), LineIndex::new(text, 40, 3));
+        for at in 30..40 + text.len() + 5 {
+            assert_eq!(fast.position(at), slow.position(at), "offset {at}");
+            let span = Span::new(at, at + 3);
+            assert_eq!(fast.snippet(span), slow.snippet(span), "offset {at}");
+        }
     }
 }

@@ -2,21 +2,25 @@
 
 use crate::config::{self, Config};
 use crate::detect::{Detected, EcsShape, detect};
-use crate::discover::{Input, discover, unreadable};
+use crate::discover::{Input, SkippedPath, Walk, discover_with};
 use crate::finding::{Finding, Position, Severity};
+use crate::input;
 use crate::parse::{self, Chunk, Document, Limits, ParseErrorKind, Stream, StreamError};
 use crate::rules::{self, Selection, Target, ids, service_selectors};
 use crate::validate::Validators;
 use rayon::prelude::*;
-use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::BufReader;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub struct Options {
     pub paths: Vec<PathBuf>,
     pub no_ignore: bool,
+    /// Follow symbolic links that lead outside `paths` (`--follow`).
+    pub follow: bool,
     pub max_file_size: u64,
+    /// Read devices named on the command line (up to `max_file_size`) instead of refusing them.
+    pub allow_special_files: bool,
     pub max_documents: usize,
     pub limits: Limits,
     /// Keep source snippets in findings (only the human report shows them).
@@ -75,6 +79,12 @@ pub struct FileResult {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub files: Vec<FileResult>,
+    /// Symbolic links the walk did not follow, and why.
+    pub skipped_paths: Vec<SkippedPath>,
+    /// The config file in use, as shown in messages.
+    pub config: Option<String>,
+    /// Files found but left out by the config's `exclude`.
+    pub excluded: usize,
 }
 
 impl Outcome {
@@ -84,23 +94,36 @@ impl Outcome {
 }
 
 pub fn run(opts: &Options, validators: &Validators) -> Outcome {
-    let (mut inputs, problems) = discover(&opts.paths, opts.no_ignore);
+    let walk = Walk {
+        no_ignore: opts.no_ignore,
+        follow: opts.follow,
+    };
+    let mut found = discover_with(&opts.paths, walk);
+    let mut inputs = std::mem::take(&mut found.inputs);
+    let problems = std::mem::take(&mut found.problems);
     inputs.retain(|input| match input {
-        Input::File(path) => {
-            path.file_name().is_none_or(|n| n != config::FILE_NAME) && !opts.config.excluded(&input.display())
-        }
+        Input::File(path) => path.file_name().is_none_or(|n| n != config::FILE_NAME),
         Input::Stdin => true,
     });
+    let before = inputs.len();
+    inputs.retain(|input| !opts.config.excluded(&input.display()));
+    let excluded = before - inputs.len();
     let done = AtomicUsize::new(0);
     let finished = std::sync::atomic::AtomicBool::new(false);
     let mut files: Vec<FileResult> = std::thread::scope(|scope| {
         if opts.progress && inputs.len() >= PROGRESS_MIN_FILES {
-            scope.spawn(|| show_progress(&done, &finished, inputs.len()));
+            // Progress is a nicety: when no thread can be had for it, go on without.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, || show_progress(&done, &finished, inputs.len()));
         }
         let files = inputs
             .par_iter()
             .map(|input| {
-                let result = lint_input(input, opts, validators);
+                let mut result = lint_input(input, opts, validators);
+                if found.is_outside(input) {
+                    // Reached through a link out of the paths given (--follow): checked, never quoted.
+                    let findings = result.findings.iter_mut().chain(result.suppressed.iter_mut());
+                    findings.for_each(|f| f.snippet = None);
+                }
                 done.fetch_add(1, Ordering::Relaxed);
                 result
             })
@@ -108,7 +131,7 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
         finished.store(true, Ordering::Relaxed);
         files
     });
-    for problem in problems {
+    for problem in problems.into_iter().chain(validators.schema_problems()) {
         files.push(FileResult {
             file: problem.file.clone(),
             findings: vec![problem],
@@ -143,7 +166,12 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
         f.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         f.suppressed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
-    Outcome { files }
+    Outcome {
+        files,
+        skipped_paths: found.skipped,
+        config: opts.config.file.clone(),
+        excluded,
+    }
 }
 
 /// `k2e: 1200/5000 files` on one stderr line, rewritten in place and erased at the end.
@@ -175,71 +203,36 @@ fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> FileRes
         file: name.clone(),
         ..FileResult::default()
     };
-    match input {
-        Input::Stdin => {
-            let mut bytes = Vec::new();
-            let limit = opts.max_file_size;
-            if let Err(e) = std::io::stdin()
-                .lock()
-                .take(limit.saturating_add(1))
-                .read_to_end(&mut bytes)
-            {
-                result.findings.push(unreadable(&name, format!("cannot read: {e}")));
-                return result;
-            }
-            if bytes.len() as u64 > limit {
-                result
-                    .findings
-                    .push(stream_error(&name, &StreamError::TooLarge { limit }));
-                return result;
-            }
-            let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
-            if matches!(first, Some(b'{' | b'[')) {
-                if let Ok(text) = std::str::from_utf8(&bytes) {
-                    let doc = parse::json(text, 0, &opts.limits);
-                    if !doc.errors.iter().any(|e| e.kind == ParseErrorKind::Syntax) {
-                        result.documents = usize::from(check_document(&name, doc, opts, validators, &mut result));
-                        return result;
-                    }
-                }
-            }
-            lint_stream(
-                &name,
-                Stream::new(&bytes[..], limit, opts.max_documents),
-                opts,
-                validators,
-                &mut result,
-            );
+    let bounds = input::Options {
+        limit: opts.max_file_size,
+        allow_special_files: opts.allow_special_files,
+    };
+    let opened = match input {
+        Input::Stdin => Ok(input::stdin(&bounds)),
+        Input::File(path) => input::open(path, &bounds),
+    };
+    let reader = match opened {
+        Ok(reader) => reader,
+        Err(e) => {
+            result.findings.push(input_error(&name, &e));
+            return result;
         }
+    };
+    match input {
+        Input::Stdin => lint_stdin(&name, reader, opts, validators, &mut result),
         Input::File(path) => {
-            let file = match File::open(path).and_then(|f| f.metadata().map(|m| (f, m))) {
-                Ok(x) => x,
-                Err(e) => {
-                    result.findings.push(unreadable(&name, format!("cannot read: {e}")));
-                    return result;
-                }
-            };
-            let (file, meta) = file;
-            if meta.len() > opts.max_file_size {
-                result.findings.push(stream_error(
-                    &name,
-                    &StreamError::TooLarge {
-                        limit: opts.max_file_size,
-                    },
-                ));
-                return result;
-            }
             let is_json = path
                 .extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| e.eq_ignore_ascii_case("json"));
             if is_json {
-                lint_json_file(&name, file, opts, validators, &mut result);
+                lint_json_file(&name, reader, opts, validators, &mut result);
             } else {
-                let reader = BufReader::with_capacity(1 << 16, file);
+                let limit = reader.limit();
+                let reader = BufReader::with_capacity(1 << 16, reader);
                 lint_stream(
                     &name,
-                    Stream::new(reader, opts.max_file_size, opts.max_documents),
+                    Stream::new(reader, limit, opts.max_documents),
                     opts,
                     validators,
                     &mut result,
@@ -250,12 +243,43 @@ fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> FileRes
     result
 }
 
-fn lint_json_file(name: &str, mut file: File, opts: &Options, validators: &Validators, result: &mut FileResult) {
-    let mut bytes = Vec::new();
-    if let Err(e) = file.read_to_end(&mut bytes) {
-        result.findings.push(unreadable(name, format!("cannot read: {e}")));
-        return;
+/// Stdin is read whole (it cannot be read twice): one JSON value if it is one, else a YAML stream.
+fn lint_stdin(name: &str, reader: input::Reader, opts: &Options, validators: &Validators, result: &mut FileResult) {
+    let limit = reader.limit();
+    let bytes = match reader.read_all() {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            result.findings.push(input_error(name, &e));
+            return;
+        }
+    };
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    if matches!(first, Some(b'{' | b'[')) {
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            let doc = parse::json(text, 0, &opts.limits);
+            if !doc.errors.iter().any(|e| e.kind == ParseErrorKind::Syntax) {
+                result.documents = usize::from(check_document(name, doc, opts, validators, result));
+                return;
+            }
+        }
     }
+    lint_stream(
+        name,
+        Stream::new(&bytes[..], limit, opts.max_documents),
+        opts,
+        validators,
+        result,
+    );
+}
+
+fn lint_json_file(name: &str, reader: input::Reader, opts: &Options, validators: &Validators, result: &mut FileResult) {
+    let bytes = match reader.read_all() {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            result.findings.push(input_error(name, &e));
+            return;
+        }
+    };
     let (skip, bytes) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (3, rest),
         None => (0, &bytes[..]),
@@ -343,8 +367,10 @@ fn check_document(file: &str, doc: Document, opts: &Options, validators: &Valida
     let found = out.findings.split_off(start);
     let (mut kept, mut suppressed) = rules::suppress::apply(file, &doc, found, &opts.today);
     if let Some(source) = helm_source(&doc) {
+        let lines = crate::finding::LineIndex::of(&doc);
         for f in kept.iter_mut().chain(suppressed.iter_mut()) {
             f.source = Some(source.to_owned());
+            f.source_line = (f.start.line > 0).then(|| lines.line_text(f.span.start).to_owned());
         }
     }
     out.findings.extend(kept);
@@ -411,8 +437,13 @@ fn check_unsuppressed(
         }
         Detected::Kubernetes(objects) => {
             let single = (objects.len() == 1).then(|| objects[0].label());
+            let anchors = out.findings.len();
             rules::yaml::anchors(file, doc, single.as_deref(), &mut out.findings);
+            if let [only] = objects.as_slice() {
+                tag_namespace(only, &mut out.findings[anchors..]);
+            }
             for obj in &objects {
+                let first = out.findings.len();
                 let schema = validators.check_kubernetes(file, doc, obj);
                 if schema.iter().any(|f| f.rule == ids::K8S_NO_SCHEMA) {
                     rules::yaml::unschemaed(file, doc, obj.node, &obj.pointer, &obj.label(), &mut out.findings);
@@ -433,6 +464,7 @@ fn check_unsuppressed(
                 ) {
                     rules::check_eks_fargate(file, doc, obj, &mut out.findings);
                 }
+                tag_namespace(obj, &mut out.findings[first..]);
                 out.checked.push(Checked {
                     document: doc.index,
                     pointer: obj.pointer.clone(),
@@ -490,13 +522,27 @@ fn check_unsuppressed(
         Detected::Unknown(reason) => out.skipped.push(Skipped {
             file: file.to_owned(),
             document: doc.index,
-            line: crate::finding::LineIndex::new(&doc.text, doc.offset, doc.line)
-                .position(root.span.start)
-                .line,
+            line: crate::finding::LineIndex::of(doc).position(root.span.start).line,
             reason,
         }),
     }
     true
+}
+
+/// Records the object's namespace on its findings, so reports can tell `Deployment/web` in
+/// two namespaces apart (SARIF fingerprints and logical locations).
+fn tag_namespace(obj: &crate::detect::K8sObject<'_>, findings: &mut [Finding]) {
+    let Some(namespace) = obj
+        .node
+        .pointer("/metadata/namespace")
+        .and_then(|(n, _)| n.as_str())
+        .filter(|n| !n.is_empty())
+    else {
+        return;
+    };
+    for f in findings.iter_mut().filter(|f| f.namespace.is_none()) {
+        f.namespace = Some(namespace.to_owned());
+    }
 }
 
 /// `---` followed by nothing, or a document holding only comments, is empty: not counted.
@@ -510,10 +556,20 @@ fn is_null(node: &parse::Node) -> bool {
     )
 }
 
+/// An input that could not be opened or read: K2E003 when it is over the limit, else K2E001.
+fn input_error(file: &str, e: &input::Error) -> Finding {
+    let rule = if e.is_too_large() {
+        ids::TOO_LARGE
+    } else {
+        ids::UNREADABLE
+    };
+    Finding::file(rule, Severity::Error, file, e.to_string())
+}
+
 fn stream_error(file: &str, e: &StreamError) -> Finding {
     let rule = match e {
         StreamError::Io(_) => ids::UNREADABLE,
-        StreamError::NotUtf8 { .. } | StreamError::Binary { .. } => ids::ENCODING,
+        StreamError::NotUtf8 { .. } | StreamError::Binary { .. } | StreamError::Wide { .. } => ids::ENCODING,
         StreamError::TooLarge { .. } => ids::TOO_LARGE,
         StreamError::TooManyDocuments { .. } => ids::TOO_MANY_DOCUMENTS,
     };
@@ -523,7 +579,7 @@ fn stream_error(file: &str, e: &StreamError) -> Finding {
             Some((offset, line, column))
         }
         StreamError::TooManyDocuments { offset, line, .. } => Some((offset, line, 1)),
-        StreamError::Io(_) | StreamError::TooLarge { .. } => None,
+        StreamError::Io(_) | StreamError::Wide { .. } | StreamError::TooLarge { .. } => None,
     };
     if let Some((offset, line, column)) = at {
         f.start = Position { line, column };

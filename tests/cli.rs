@@ -435,7 +435,11 @@ fn bad_config_is_an_error_with_its_line() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = k2e_in(dir.path(), &["lint", "--config", "missing.yaml", "x.yaml"], None);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("missing.yaml: cannot read"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("missing.yaml: no such file or directory"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// `helm template` output on stdin: each finding names its template as well as its stream
@@ -539,4 +543,360 @@ fn completions_and_man_pages_come_from_the_cli_definition() {
     assert!(lint_page.stdout.contains(".TH k2e-lint 1"), "{}", lint_page.stdout);
     assert!(lint_page.stdout.contains("\\-\\-output"));
     assert_eq!(k2e_in(&fixtures(), &["man", "nope"], None).code, 2);
+}
+
+/// Runs a copy of the binary as user nobody with at most one process, so no thread can be
+/// created (RLIMIT_NPROC binds only users other than root); `None` when this machine cannot.
+fn k2e_without_threads(dir: &Path, args: &[&str]) -> Option<Run> {
+    use std::os::unix::fs::PermissionsExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: running as another user with a process limit needs root");
+        return None;
+    }
+    if Command::new("setpriv").arg("--version").output().is_err() {
+        eprintln!("skipped: setpriv (util-linux) is not installed");
+        return None;
+    }
+    let binary = dir.join("k2e");
+    if !binary.exists() {
+        std::fs::copy(env!("CARGO_BIN_EXE_k2e"), &binary).unwrap();
+        std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    // A child forked by another test thread while the copy was open for writing can hold that
+    // descriptor until it execs, and exec then fails with "Text file busy": try again.
+    for _ in 0..50 {
+        let out = run_as_nobody_without_threads(dir, &binary, args);
+        if !(out.status.code() == Some(126) && String::from_utf8_lossy(&out.stderr).contains("Text file busy")) {
+            return Some(Run {
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+                code: out.status.code().unwrap_or(-1),
+            });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("{} stayed busy (Text file busy) for 5 s", binary.display());
+}
+
+fn run_as_nobody_without_threads(dir: &Path, binary: &Path, args: &[&str]) -> std::process::Output {
+    let mut child = Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "prlimit",
+            "--nproc=1",
+            "--",
+        ])
+        .arg(binary)
+        .args(args)
+        .current_dir(dir)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("setpriv runs");
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("k2e {args:?} without threads still runs after 30 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Under a process limit no worker thread can be started: every command warns, runs on one
+/// thread and gives its usual result, for a directory (walked) and with -j 64.
+#[test]
+fn commands_run_on_one_thread_when_no_thread_can_be_started() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::set_permissions(&inputs, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for (from, to) in [
+        ("invalid/every-schema-error.yaml", "errors.yaml"),
+        ("valid/deployment-and-service.yaml", "web.yaml"),
+    ] {
+        let path = inputs.join(to);
+        std::fs::copy(fixtures().join(from), &path).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let cases: [(&[&str], i32, &str); 5] = [
+        (
+            &["lint", "--no-config", "--format", "compact", "in/errors.yaml"],
+            1,
+            "K8S0",
+        ),
+        (
+            &["lint", "--no-config", "--format", "compact", "-j", "64", "in"],
+            1,
+            "K8S0",
+        ),
+        (
+            &["lint", "--no-config", "--format", "compact", "in/web.yaml"],
+            0,
+            "K8S011",
+        ),
+        (&["convert", "--to", "ecs", "in"], 1, "\"family\": \"web\""),
+        (&["estimate", "in"], 0, "Deployment/web"),
+    ];
+    for (args, code, expected) in cases {
+        let Some(run) = k2e_without_threads(dir.path(), args) else {
+            return;
+        };
+        assert_eq!(run.code, code, "{args:?}\n{}\n{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains("worker threads") && run.stderr.contains("running on one thread"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        let shown = format!("{}{}", run.stdout, run.stderr);
+        assert!(shown.contains(expected), "{args:?} lacks {expected:?}:\n{shown}");
+    }
+}
+
+/// A broken schema in --schema-dir is an input problem at the schema file (K2E020, exit 2); the
+/// custom resource falls back to the next schema for its kind, or to "no schema".
+#[test]
+fn broken_user_schema_is_reported_at_the_schema_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let schemas = dir.path().join("schemas");
+    std::fs::create_dir(&schemas).unwrap();
+    let broken = schemas.join("servicemonitor-monitoring-v1.json");
+    std::fs::write(
+        &broken,
+        "{\"type\": \"object\",\n  \"properties\": {\"spec\": {\"type\": \"strin\"}}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("sm.yaml"),
+        "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: m\nspec:\n  endpoint: []\n",
+    )
+    .unwrap();
+    let args = [
+        "lint",
+        "--no-config",
+        "--format",
+        "compact",
+        "--schema-dir",
+        "schemas",
+        "sm.yaml",
+    ];
+    let run = k2e_in(dir.path(), &args, None);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stdout.lines().take(2).collect::<Vec<_>>(),
+        [
+            "schemas/servicemonitor-monitoring-v1.json:2:35: error K2E020 schema file schemas/servicemonitor-monitoring-v1.json is not a valid JSON schema: at /properties/spec/type: \"strin\" is not a type; use array, boolean, integer, null, number, object or string",
+            "sm.yaml:2:7: info K8S005 no schema for monitoring.coreos.com/v1 ServiceMonitor; not validated",
+        ],
+        "{}",
+        run.stdout
+    );
+
+    std::fs::write(&broken, "{\"type\": \"object\",\n  \"properties\": {,}}\n").unwrap();
+    let run = k2e_in(dir.path(), &args, None);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.starts_with(
+            "schemas/servicemonitor-monitoring-v1.json:2:18: error K2E020 schema file schemas/servicemonitor-monitoring-v1.json is not valid JSON"
+        ),
+        "{}",
+        run.stdout
+    );
+
+    // Another schema for the same kind still checks the object.
+    std::fs::write(
+        schemas.join("servicemonitor_v1.json"),
+        r#"{"type": "object", "properties": {"apiVersion": {}, "kind": {}, "metadata": {},
+            "spec": {"type": "object", "properties": {"endpoints": {"type": "array"}}, "additionalProperties": false}},
+            "additionalProperties": false}"#,
+    )
+    .unwrap();
+    let run = k2e_in(dir.path(), &args, None);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains("K8S001 unknown field \"endpoint\""),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("K8S005"), "{}", run.stdout);
+}
+
+/// Numbers the API server refuses: out of JSON's range (reported as written, never as "inf"),
+/// outside the int32/int64 of the schema's format, or negative counts (K8S032).
+#[test]
+fn numbers_the_api_server_refuses_are_reported_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("d.json"),
+        r#"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "a"},
+ "spec": {"replicas": 1e400, "selector": {"matchLabels": {"a": "b"}},
+  "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "a", "image": "x:1"}]}}}}
+"#,
+    )
+    .unwrap();
+    let deployment = |spec: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: a}}\nspec:\n{spec}  selector: {{matchLabels: {{a: b}}}}\n  template:\n    metadata: {{labels: {{a: b}}}}\n    spec:\n      containers: [{{name: a, image: \"x:1\"}}]\n"
+        )
+    };
+    std::fs::write(
+        dir.path().join("big.yaml"),
+        deployment("  replicas: 2147483648\n  minReadySeconds: 1e20\n  progressDeadlineSeconds: .inf\n  revisionHistoryLimit: 1e400\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("negative.yaml"),
+        deployment("  replicas: -5\n  minReadySeconds: -1\n  revisionHistoryLimit: -2\n"),
+    )
+    .unwrap();
+    let run = k2e_in(
+        dir.path(),
+        &[
+            "lint",
+            "--no-config",
+            "--format",
+            "compact",
+            "--select",
+            "K8S0,K8S032",
+            "--ignore",
+            "K8S01",
+            ".",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("inf\""), "{}", run.stdout);
+    assert_eq!(
+        run.stdout.lines().collect::<Vec<_>>(),
+        [
+            "big.yaml:5:13: error K8S004 \"replicas\": 2147483648 is out of range for int32 (-2147483648 to 2147483647); the API server cannot decode it",
+            "big.yaml:6:20: error K8S004 \"minReadySeconds\": 1e20 is out of range for int32 (-2147483648 to 2147483647); the API server cannot decode it",
+            "big.yaml:7:28: error K8S004 .inf is infinite, which JSON cannot carry; the API refuses it",
+            "big.yaml:8:25: error K8S004 1e400 is out of range for a number",
+            "d.json:2:23: error K8S004 1e400 is out of range for a number",
+            "negative.yaml:5:13: error K8S032 spec.replicas: Invalid value: -5: must be greater than or equal to 0",
+            "negative.yaml:6:20: error K8S032 spec.minReadySeconds: Invalid value: -1: must be greater than or equal to 0",
+            "negative.yaml:7:25: error K8S032 spec.revisionHistoryLimit: Invalid value: -2: must be greater than or equal to 0",
+        ],
+        "{}",
+        run.stdout
+    );
+}
+
+/// `--output FORMAT=-` would write a file named `-`: refused, since standard output already
+/// gets the --format report.
+#[test]
+fn output_to_dash_is_refused() {
+    let run = lint(&["--output", "sarif=-", "valid"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("standard output already gets the --format report; use --format sarif"),
+        "{}",
+        run.stderr
+    );
+    assert!(!fixtures().join("-").exists(), "no file named -");
+}
+
+/// Reports and converted files get 0666 less the umask, as any other new file, and a replaced
+/// file keeps its mode.
+#[test]
+fn written_files_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let deployment = fixtures().join("valid/deployment-and-service.yaml");
+    let deployment = deployment.to_str().unwrap();
+    for (umask, expected) in [("022", 0o644), ("077", 0o600)] {
+        let out = dir.path().join(umask);
+        let report = out.join("k2e.json");
+        let output_arg = format!("json={}", report.display());
+        let converted = out.join("ecs");
+        let run = |args: &[&str]| {
+            let status = Command::new("sh")
+                .arg("-c")
+                .arg(format!("umask {umask}; exec \"$0\" \"$@\""))
+                .arg(env!("CARGO_BIN_EXE_k2e"))
+                .args(args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.code().is_some_and(|c| c < 2), "{args:?}: {status}");
+        };
+        run(&["lint", "--no-config", "--output", &output_arg, deployment]);
+        run(&["convert", "--to", "ecs", "-o", converted.to_str().unwrap(), deployment]);
+        assert_eq!(mode(&report), expected, "--output with umask {umask}");
+        let written: Vec<_> = std::fs::read_dir(&converted)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert!(!written.is_empty());
+        for path in written {
+            assert_eq!(mode(&path), expected, "{} with umask {umask}", path.display());
+        }
+    }
+    let report = dir.path().join("022/k2e.json");
+    std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let output_arg = format!("json={}", report.display());
+    let run = k2e_in(
+        dir.path(),
+        &["lint", "--no-config", "--output", &output_arg, deployment],
+        None,
+    );
+    assert!(run.code < 2, "{}", run.stderr);
+    assert_eq!(mode(&report), 0o640, "a replaced report keeps its mode");
+}
+
+/// What the man pages advertise works: `-V` on every subcommand, and a page for every
+/// subcommand k2e(1) lists, `help` included.
+#[test]
+fn man_pages_and_the_commands_agree() {
+    for sub in ["lint", "convert", "estimate", "rules", "explain"] {
+        let run = k2e_in(&fixtures(), &[sub, "-V"], None);
+        assert_eq!(run.code, 0, "{sub} -V: {}", run.stderr);
+        assert!(
+            run.stdout.contains(env!("CARGO_PKG_VERSION")),
+            "{sub} -V: {}",
+            run.stdout
+        );
+        let page = k2e_in(&fixtures(), &["man", sub], None);
+        assert!(page.stdout.contains("\\-\\-version"), "k2e-{sub}(1) lists -V");
+    }
+    let main = k2e_in(&fixtures(), &["man"], None).stdout;
+    let listed: Vec<&str> = main
+        .split("k2e\\-")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("(1)").map(|(name, _)| name))
+        .collect();
+    assert!(listed.contains(&"help") && listed.contains(&"lint"), "{listed:?}");
+    for name in listed {
+        let page = k2e_in(&fixtures(), &["man", name], None);
+        assert_eq!(page.code, 0, "k2e man {name}: {}", page.stderr);
+        assert!(page.stdout.contains(&format!(".TH k2e-{name} 1")), "k2e man {name}");
+    }
+}
+
+/// Each command's --help gives every exit code it can return.
+#[test]
+fn help_gives_every_exit_code() {
+    for sub in ["lint", "convert", "estimate"] {
+        let run = k2e_in(&fixtures(), &[sub, "--help"], None);
+        assert_eq!(run.code, 0);
+        let (_, codes) = run.stdout.split_once("Exit codes:").expect("an exit code section");
+        for code in ["0", "1", "2"] {
+            assert!(
+                codes.contains(&format!("\n  {code}  ")),
+                "{sub} --help lacks exit code {code}:{codes}"
+            );
+        }
+    }
 }

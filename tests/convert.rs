@@ -93,7 +93,9 @@ fn lint_dir(dir: &Path, target: Target) -> Vec<String> {
     let opts = lint::Options {
         paths: vec![dir.to_path_buf()],
         no_ignore: true,
+        follow: false,
         max_file_size: 64 << 20,
+        allow_special_files: false,
         max_documents: 100_000,
         limits: Limits::default(),
         snippets: false,
@@ -634,8 +636,13 @@ fn assert_botocore_valid(python: &str, dir: &Path, n: usize) {
 // --- the public corpus ---
 
 fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(std::env::var_os("K2E_CORPUS")?);
-    assert!(dir.is_dir(), "K2E_CORPUS={} is not a directory", dir.display());
+    let dir = PathBuf::from(std::env::var_os("K2E_CORPUS").filter(|v| !v.is_empty())?);
+    assert!(
+        dir.is_dir(),
+        "K2E_CORPUS={} is not a directory: point it at the corpus folder (the one holding k8s/ and \
+         ecs/), or unset it to leave the corpus tests out",
+        dir.display()
+    );
     Some(dir)
 }
 
@@ -662,6 +669,7 @@ fn corpus_files(root: &Path, sub: &str) -> Vec<(String, String)> {
 /// for, converting each file on its own; every output passes k2e lint; and the share of
 /// documents that convert there and back with every mapped field intact is printed.
 #[test]
+#[cfg_attr(not(k2e_corpus), ignore = "needs K2E_CORPUS, the public corpus folder (see README)")]
 fn corpus_no_silent_drop_valid_outputs_and_round_trips() {
     let Some(root) = corpus() else {
         eprintln!("K2E_CORPUS not set: convert corpus test skipped");
@@ -725,4 +733,22 @@ fn corpus_no_silent_drop_valid_outputs_and_round_trips() {
             broken.join("\n")
         );
     }
+}
+
+#[test]
+fn a_custom_resource_named_deployment_is_skipped_not_converted() {
+    let text = "apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: app:1}]\n";
+    let run = convert_texts(&[("crd.yaml", text)], &opts(To::Ecs));
+    assert!(run.outputs.is_empty(), "{}", outputs_text(&run));
+    assert!(run.objects.is_empty());
+    assert_eq!(run.skipped.len(), 1);
+    assert_eq!(
+        run.skipped[0].reason,
+        "example.com/v1 Deployment/web is a custom resource, not a Kubernetes workload: not converted"
+    );
+    // The built-in one still converts.
+    let apps = text.replace("example.com/v1", "apps/v1");
+    let run = convert_texts(&[("deployment.yaml", &apps)], &opts(To::Ecs));
+    assert!(!run.outputs.is_empty());
+    assert!(run.skipped.is_empty());
 }

@@ -578,7 +578,9 @@ fn lint_errors(dir: &Path, target: Target) -> Vec<String> {
     let opts = lint::Options {
         paths: vec![dir.to_path_buf()],
         no_ignore: true,
+        follow: false,
         max_file_size: 64 << 20,
+        allow_special_files: false,
         max_documents: 100_000,
         limits: Limits::default(),
         snippets: false,

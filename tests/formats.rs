@@ -237,7 +237,7 @@ fn sarif_is_valid_sarif_2_1_0_with_exact_locations() {
         let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
         assert_eq!(rules[index]["id"], r["ruleId"]);
         assert!(
-            r["partialFingerprints"]["k2e/v1"]
+            r["partialFingerprints"]["k2e/v2"]
                 .as_str()
                 .is_some_and(|f| f.len() == 16)
         );
@@ -541,4 +541,202 @@ fn compact_is_one_line_per_finding() {
     assert!(!run.stdout.contains('\u{1b}'), "no colour");
     assert!(!run.stdout.contains("help"), "no help");
     settings().bind(|| insta::assert_snapshot!("format-compact", run.stdout));
+}
+
+/// `count` ConfigMaps of ten integer values each: ten K8S002 findings per document, in many small
+/// documents (a finding's cost grows with its document's size).
+fn config_maps(count: usize, namespace: &str) -> String {
+    let mut text = String::new();
+    for d in 0..count {
+        text.push_str(&format!(
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{d}\n  namespace: {namespace}\ndata:\n"
+        ));
+        for i in 0..10 {
+            text.push_str(&format!("  k{i}: {i}\n"));
+        }
+    }
+    text
+}
+
+/// Each run whole: every rule described, the invocation and SRCROOT repeated; results checked
+/// on a sample (the schema validator is slow on 25,000 results in a debug build).
+fn assert_valid_runs(sarif: &Value) {
+    let mut sample = sarif.clone();
+    for run in sample["runs"].as_array_mut().unwrap() {
+        assert_eq!(
+            run["tool"]["driver"]["rules"].as_array().unwrap().len(),
+            k2e::rules::all().len()
+        );
+        assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+        assert!(run["originalUriBaseIds"]["SRCROOT"]["uri"].is_string());
+        let results = run["results"].as_array_mut().unwrap();
+        let len = results.len();
+        results.drain(50.min(len)..len.saturating_sub(50).max(50.min(len)));
+    }
+    assert_valid_sarif(&sample);
+    assert_valid_uris(&sample);
+}
+
+/// Past 25,000 results (GitHub's limit for one run), the log has two runs, cut between the two
+/// files, each with its own category; written through `--output` too.
+#[test]
+fn sarif_runs_hold_at_most_25000_results() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.yaml"), config_maps(2000, "a")).unwrap();
+    std::fs::write(dir.path().join("b.yaml"), config_maps(501, "b")).unwrap();
+    let run = k2e_in(
+        dir.path(),
+        &["--format", "sarif", "--output", "sarif=out.sarif", "a.yaml", "b.yaml"],
+        None,
+    );
+    assert_eq!(run.code, 1);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    let written = std::fs::read_to_string(dir.path().join("out.sarif")).unwrap();
+    assert_eq!(written, run.stdout, "--output writes the same log");
+    let runs = sarif["runs"].as_array().unwrap();
+    let sizes: Vec<usize> = runs.iter().map(|r| r["results"].as_array().unwrap().len()).collect();
+    assert_eq!(sizes, [20_000, 5_010]);
+    let files = |run: &Value| -> std::collections::BTreeSet<String> {
+        run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].to_string())
+            .collect()
+    };
+    assert_eq!(files(&runs[0]), ["\"a.yaml\"".to_owned()].into());
+    assert_eq!(files(&runs[1]), ["\"b.yaml\"".to_owned()].into());
+    assert_eq!(runs[0]["automationDetails"]["id"], "k2e/part-1/");
+    assert_eq!(runs[1]["automationDetails"]["id"], "k2e/part-2/");
+    assert_valid_runs(&sarif);
+}
+
+/// Two Deployments named alike in two namespaces of one stream: two alerts, not one.
+#[test]
+fn sarif_tells_namespaces_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let deployment = |namespace: &str| {
+        format!(
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: {namespace}\n\
+             spec:\n  replicas: \"2\"\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    \
+             metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n      - name: web\n        \
+             image: nginx:1.27\n"
+        )
+    };
+    std::fs::write(
+        dir.path().join("web.yaml"),
+        deployment("team-a") + &deployment("team-b"),
+    )
+    .unwrap();
+    let run = k2e_in(
+        dir.path(),
+        &["--format", "sarif", "--select", "K8S002", "web.yaml"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_valid_sarif(&sarif);
+    let found = results(&sarif);
+    assert_eq!(found.len(), 2, "{sarif:#}");
+    let names: Vec<&Value> = found
+        .iter()
+        .map(|r| &r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"])
+        .collect();
+    assert_eq!(names, ["team-a/Deployment/web", "team-b/Deployment/web"]);
+    assert_ne!(found[0]["partialFingerprints"], found[1]["partialFingerprints"]);
+}
+
+/// A chart rendered to stdin from the folder that holds it: the template is the primary
+/// location and the annotated file, the rendered position a related location.
+#[test]
+fn helm_findings_land_on_their_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("web/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  port: 8080\n",
+    )
+    .unwrap();
+    let rendered = b"---\n# Source: web/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  \
+                     name: rel\ndata:\n  port: 8080\n---\n# Source: web/templates/gone.yaml\napiVersion: v1\n\
+                     kind: ConfigMap\nmetadata:\n  name: other\ndata:\n  port: 8080\n";
+    let run = k2e_in(dir.path(), &["--format", "sarif", "-"], Some(rendered));
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_valid_sarif(&sarif);
+    assert_valid_uris(&sarif);
+    let found = results(&sarif);
+    assert_eq!(found.len(), 2, "{sarif:#}");
+    assert_eq!(
+        found[0]["locations"][0]["physicalLocation"],
+        serde_json::json!({"artifactLocation": {"uri": "web/templates/cm.yaml", "uriBaseId": "SRCROOT"},
+                           "region": {"startLine": 6}})
+    );
+    assert_eq!(
+        found[0]["relatedLocations"],
+        serde_json::json!([{"id": 0,
+            "physicalLocation": {
+                "artifactLocation": {"uri": "stdin", "description": {"text": "standard input"}},
+                "region": {"startLine": 8, "startColumn": 9, "endLine": 8, "endColumn": 13,
+                           "byteOffset": 103, "byteLength": 4}},
+            "message": {"text": "rendered here"}}])
+    );
+    // The template is not there: as before, on stdin, the template a related reference.
+    assert_eq!(
+        found[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "stdin"
+    );
+    assert_eq!(
+        found[1]["relatedLocations"][0]["physicalLocation"],
+        serde_json::json!({"artifactLocation": {"uri": "web/templates/gone.yaml"}})
+    );
+
+    let github = k2e_in(dir.path(), &["--format", "github", "-"], Some(rendered));
+    let lines: Vec<&str> = github.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", github.stdout);
+    assert!(
+        lines[0].starts_with("::error file=web/templates/cm.yaml,line=6,title=K8S002::")
+            && lines[0].contains("(rendered at <stdin>:8:9)"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("::error file=<stdin>,line=16,col=9,"),
+        "{}",
+        lines[1]
+    );
+}
+
+/// A file name with ESC and a newline: escaped in every text format, one line per finding.
+#[cfg(unix)]
+#[test]
+fn control_characters_in_file_names_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "evil\u{1b}[2J\nname.yaml";
+    std::fs::write(
+        dir.path().join(name),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: 1\n  b: 2\n",
+    )
+    .unwrap();
+    let shown = "evil\\x1b[2J\\nname.yaml";
+    for format in ["human", "compact", "github"] {
+        let run = k2e_in(dir.path(), &["--format", format, name], None);
+        assert_eq!(run.code, 1, "{}", run.stdout);
+        for (i, c) in run.stdout.char_indices() {
+            assert!(
+                c == '\n' || !c.is_control(),
+                "--format {format}: {c:?} at {i}:\n{}",
+                run.stdout
+            );
+        }
+        assert!(run.stdout.contains(shown), "--format {format}:\n{}", run.stdout);
+        if format != "human" {
+            assert_eq!(run.stdout.lines().count(), 2, "--format {format}:\n{}", run.stdout);
+        }
+    }
+    // The machine formats keep the real name.
+    let json = k2e_in(dir.path(), &["--format", "json", name], None);
+    let report: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(report["findings"][0]["file"], name, "{report:#}");
 }

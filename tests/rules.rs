@@ -14,7 +14,9 @@ fn run_example(example: &rules::Example) -> Vec<k2e::finding::Finding> {
     let opts = Options {
         paths: vec![path],
         no_ignore: false,
+        follow: false,
         max_file_size: 1 << 20,
+        allow_special_files: false,
         max_documents: 100,
         limits: Limits::default(),
         snippets: true,

@@ -2,9 +2,11 @@
 //! `--config`. Command-line flags win over it. A bad config is an error that names its line,
 //! never a half-applied configuration.
 
+mod find;
 mod globs;
 mod suppressions;
 
+pub use find::{Found, find, search};
 pub use globs::Globs;
 pub use suppressions::apply as apply_suppressions;
 
@@ -35,6 +37,8 @@ pub struct Config {
     exclude: Globs,
     pub suppressions: Vec<Suppression>,
     pub profiles: Vec<Profile>,
+    /// `fail-on-empty`: a run that checks no file exits 2, as `--fail-on-empty`.
+    pub fail_on_empty: bool,
     /// The parsed file, for findings about its own lines (unused or expired suppressions).
     pub doc: Option<Document>,
 }
@@ -91,6 +95,8 @@ struct Raw {
     suppressions: Vec<RawSuppression>,
     #[serde(default)]
     fargate_profiles: Vec<RawProfile>,
+    #[serde(default)]
+    fail_on_empty: bool,
 }
 
 #[derive(Deserialize)]
@@ -118,13 +124,8 @@ struct RawSelector {
     labels: BTreeMap<String, String>,
 }
 
-/// The nearest `.k2e.yaml` in `start` or one of its parents.
-pub fn find(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .map(|dir| dir.join(FILE_NAME))
-        .find(|candidate| candidate.is_file())
-}
+/// A `.k2e.yaml` is a page of settings; anything near this size is not one.
+const MAX_CONFIG_SIZE: u64 = 1 << 20;
 
 impl Config {
     /// Reads and checks a config file. The error is one line per problem, each
@@ -137,7 +138,7 @@ impl Config {
             .and_then(|abs| abs.strip_prefix(&cwd).ok().map(|rel| rel.display().to_string()))
             .filter(|rel| !rel.is_empty())
             .unwrap_or_else(|| path.display().to_string());
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+        let text = crate::input::read_text(path, MAX_CONFIG_SIZE).map_err(|e| format!("{shown}: {e}"))?;
         let root = std::path::absolute(path)
             .ok()
             .and_then(|p| p.parent().map(Path::to_path_buf))
@@ -331,6 +332,7 @@ impl Config {
             exclude,
             suppressions,
             profiles,
+            fail_on_empty: raw.fail_on_empty,
             doc: Some(doc.clone()),
         })
     }

@@ -142,3 +142,15 @@ fn paths_are_relative_to_the_config_folder() {
     std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
     assert_eq!(find(&dir.path().join("a/b")), Some(path));
 }
+
+#[test]
+fn fail_on_empty_is_a_boolean_key() {
+    assert!(
+        Config::parse(".k2e.yaml", "fail-on-empty: true\n")
+            .unwrap()
+            .fail_on_empty
+    );
+    assert!(!Config::parse(".k2e.yaml", "target: auto\n").unwrap().fail_on_empty);
+    let err = Config::parse(".k2e.yaml", "fail-on-empty: \"sometimes\"\n").unwrap_err();
+    assert!(err.starts_with(".k2e.yaml:1:16: /fail-on-empty: "), "{err}");
+}

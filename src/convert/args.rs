@@ -135,6 +135,25 @@ pub struct ConvertArgs {
     /// container (it must be in the image); without it they are reported, not converted.
     #[arg(long, value_enum, value_name = "TOOL")]
     pub probe_command: Option<ProbeTool>,
+
+    /// Refuse inputs larger than this (bytes; K, M and G suffixes allowed).
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = crate::cli::parse_size)]
+    pub max_file_size: u64,
+
+    /// Read character and block devices named on the command line (up to --max-file-size)
+    /// instead of refusing them. FIFOs and process substitutions are always read.
+    #[arg(long)]
+    pub allow_special_files: bool,
+}
+
+impl ConvertArgs {
+    /// How inputs are read.
+    pub fn bounds(&self) -> crate::input::Options {
+        crate::input::Options {
+            limit: self.max_file_size,
+            allow_special_files: self.allow_special_files,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

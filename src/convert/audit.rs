@@ -6,8 +6,8 @@ use super::cursor::{escape, leaves};
 use super::input::Source;
 use super::loss::{EMPTY, Fate, Note, covers};
 use super::outcome::Conversion;
-use super::resources::Quantity;
-use crate::rules::sizes::{parse_cpu, parse_memory};
+use crate::model::quantity::Quantity;
+use crate::model::quantity::{ecs_cpu, ecs_memory};
 use serde_json::Value;
 
 /// The most specific note covering `path`.
@@ -187,18 +187,18 @@ fn same(expected: &Value, found: Option<&Value>, path: &str) -> bool {
     if a == b {
         return true;
     }
-    if let (Some(x), Some(y)) = (Quantity::parse(&a), Quantity::parse(&b)) {
+    if let (Some(x), Some(y)) = (Quantity::parse_amount(&a), Quantity::parse_amount(&b)) {
         if x.same(y) {
             return true;
         }
     }
     if path.ends_with("/cpu") {
-        if let (Some(x), Some(y)) = (parse_cpu(&a), parse_cpu(&b)) {
+        if let (Some(x), Some(y)) = (ecs_cpu(&a), ecs_cpu(&b)) {
             return x == y;
         }
     }
     if path.ends_with("/memory") {
-        if let (Some(x), Some(y)) = (parse_memory(&a), parse_memory(&b)) {
+        if let (Some(x), Some(y)) = (ecs_memory(&a), ecs_memory(&b)) {
             return x == y;
         }
     }

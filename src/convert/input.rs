@@ -4,13 +4,11 @@
 
 use crate::discover::{Input, discover};
 use crate::finding::LineIndex;
+use crate::input;
 use crate::parse::{self, Document, Limits, ParseErrorKind, Stream};
 use serde::Serialize;
-use std::io::Read;
 use std::path::PathBuf;
 
-/// Larger inputs are refused, as `k2e lint` does by default.
-const MAX_FILE_SIZE: u64 = 64 << 20;
 const MAX_DOCUMENTS: usize = 100_000;
 
 /// One input file (or stdin) and its documents.
@@ -31,8 +29,8 @@ pub struct InputError {
     pub message: String,
 }
 
-/// Reads every input; problems are collected, not fatal.
-pub fn read(paths: &[PathBuf]) -> (Vec<Source>, Vec<InputError>) {
+/// Reads every input through the bounded reader; problems are collected, not fatal.
+pub fn read(paths: &[PathBuf], bounds: &input::Options) -> (Vec<Source>, Vec<InputError>) {
     let (inputs, problems) = discover(paths, false);
     let mut errors: Vec<InputError> = problems
         .into_iter()
@@ -46,7 +44,7 @@ pub fn read(paths: &[PathBuf]) -> (Vec<Source>, Vec<InputError>) {
     let mut sources = Vec::new();
     for input in inputs {
         let file = input.display();
-        let bytes = match read_bytes(&input) {
+        let bytes = match read_bytes(&input, bounds) {
             Ok(b) => b,
             Err(message) => {
                 errors.push(InputError {
@@ -67,18 +65,13 @@ pub fn read(paths: &[PathBuf]) -> (Vec<Source>, Vec<InputError>) {
     (sources, errors)
 }
 
-/// A file or stdin, whole, up to 64 MiB (as `k2e lint` refuses larger ones by default).
-pub fn read_bytes(input: &Input) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    let result = match input {
-        Input::Stdin => std::io::stdin().lock().take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes),
-        Input::File(path) => std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)),
+/// A file or stdin, whole, through the bounded reader `k2e lint` uses (same limit, same words).
+pub fn read_bytes(input: &Input, bounds: &input::Options) -> Result<Vec<u8>, String> {
+    let reader = match input {
+        Input::Stdin => Ok(input::stdin(bounds)),
+        Input::File(path) => input::open(path, bounds),
     };
-    result.map_err(|e| format!("cannot read: {e}"))?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err("larger than 64 MiB; not read".into());
-    }
-    Ok(bytes)
+    reader.and_then(input::Reader::read_all).map_err(|e| e.to_string())
 }
 
 /// Parses a file's bytes: strict JSON for `.json` files and for text starting with `{` or `[`
@@ -128,7 +121,8 @@ pub fn parse_bytes(file: &str, bytes: &[u8], json_name: bool) -> (Source, Vec<In
             }
         }
     }
-    for (index, chunk) in Stream::new(bytes, MAX_FILE_SIZE, MAX_DOCUMENTS).enumerate() {
+    // The bytes were bounded when read: the stream needs no limit of its own.
+    for (index, chunk) in Stream::new(bytes, u64::MAX, MAX_DOCUMENTS).enumerate() {
         match chunk {
             Ok(chunk) => {
                 for mut doc in parse::yaml(&chunk, &limits) {
@@ -157,9 +151,7 @@ pub fn parse_bytes(file: &str, bytes: &[u8], json_name: bool) -> (Source, Vec<In
 /// converted; an empty one is not a document.
 fn keep(file: &str, doc: Document, documents: &mut Vec<Document>, errors: &mut Vec<InputError>) {
     if let Some(err) = doc.errors.first() {
-        let line = LineIndex::new(&doc.text, doc.offset, doc.line)
-            .position(err.span.start)
-            .line;
+        let line = LineIndex::of(&doc).position(err.span.start).line;
         errors.push(InputError {
             file: file.to_owned(),
             document: Some(doc.index),

@@ -177,7 +177,7 @@ impl Ledger {
 
     /// Fills in lines and columns and puts notes in document order.
     pub fn finish(mut self, doc: &Document) -> (Vec<Note>, Vec<Added>) {
-        let index = LineIndex::new(&doc.text, doc.offset, doc.line);
+        let index = LineIndex::of(doc);
         for note in &mut self.notes {
             let p = index.position(note.offset);
             note.line = p.line;

@@ -20,13 +20,12 @@ pub mod outcome;
 pub mod patterns;
 pub mod platform;
 pub mod references;
-pub mod resources;
 pub mod value;
 mod write;
 
 pub use args::{ConvertArgs, EfsMapping, Kind, LaunchType, Options, ProbeTool, To};
 pub use k8s_to_ecs::WORKLOADS;
-pub use write::{to_dir, write_atomically};
+pub use write::{temp_file_beside, to_dir, write_atomically};
 
 use catalog::Catalog;
 use input::Source;
@@ -78,7 +77,7 @@ pub fn run(args: ConvertArgs) -> i32 {
         eprintln!("k2e convert: --force applies to -o DIR; standard output is never a file to overwrite");
         return 2;
     }
-    let (sources, errors) = input::read(&args.inputs);
+    let (sources, errors) = input::read(&args.inputs, &args.bounds());
     let mut run = convert(&sources, &opts);
     let mut all_errors = errors;
     all_errors.append(&mut run.errors);

@@ -67,10 +67,7 @@ pub fn to_dir(outputs: &[Output], dir: &Path, force: bool, dry_run: bool) -> Del
 /// A temporary file beside the destination, renamed over it. Without `force` the rename
 /// refuses to replace a file that appeared meanwhile. The temporary file is removed on failure.
 pub fn write_atomically(dir: &Path, path: &Path, bytes: &[u8], force: bool) -> std::io::Result<()> {
-    let mut file = tempfile::Builder::new()
-        .prefix(".k2e-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut file = temp_file_beside(dir, path)?;
     file.write_all(bytes)?;
     file.as_file().sync_all()?;
     if force {
@@ -79,6 +76,29 @@ pub fn write_atomically(dir: &Path, path: &Path, bytes: &[u8], force: bool) -> s
         file.persist_noclobber(path).map_err(|e| e.error)?;
     }
     Ok(())
+}
+
+/// The temporary file that will be renamed to `path`, with the mode `path` should end up with:
+/// that of the file it replaces, else what any new file gets (0666 less the umask). tempfile's
+/// own 0600 would make reports and task definitions unreadable to the rest of a CI job.
+pub fn temp_file_beside(dir: &Path, path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let replaced = std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.permissions());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".k2e-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Passed to open(2), which applies the umask.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let file = builder.tempfile_in(dir)?;
+    if let Some(mode) = replaced {
+        file.as_file().set_permissions(mode)?;
+    }
+    Ok(file)
 }
 
 /// Writes the JSON report, creating its folder; whole or untouched, like the outputs.
@@ -121,6 +141,19 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 2, "no temporary files left: {names:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.json");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomically(dir.path(), &path, b"new", true).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
     }
 
     #[test]

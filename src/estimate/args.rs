@@ -3,8 +3,15 @@
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  estimate printed, every workload placed
+  1  estimate printed, but some workload fits neither a priced EC2 instance type nor Fargate
+     (its scenario's total says how many were not placed)
+  2  usage error, an input that could not be read, or an unusable --pricing file";
+
 #[derive(Args, Debug, Clone)]
-#[command(after_help = "Exit codes: 0 estimate printed; 2 usage error, unreadable input or unusable price file.")]
+#[command(after_help = EXIT_CODES)]
 pub struct EstimateArgs {
     /// Files or directories with Kubernetes workloads and ECS task definitions/services (searched
     /// for *.yaml, *.yml, *.json; .gitignore honoured). `-` reads stdin.
@@ -82,9 +89,28 @@ pub struct EstimateArgs {
     #[arg(long, value_name = "MEMORY", default_value = "256Mi")]
     pub default_memory: String,
 
+    /// Refuse inputs larger than this (bytes; K, M and G suffixes allowed).
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = crate::cli::parse_size)]
+    pub max_file_size: u64,
+
+    /// Read character and block devices named on the command line (up to --max-file-size)
+    /// instead of refusing them. FIFOs and process substitutions are always read.
+    #[arg(long)]
+    pub allow_special_files: bool,
+
     /// Print how long each phase took to stderr (for scripts/bench-estimate).
     #[arg(long, hide = true)]
     pub timings: bool,
+}
+
+impl EstimateArgs {
+    /// How inputs are read.
+    pub fn bounds(&self) -> crate::input::Options {
+        crate::input::Options {
+            limit: self.max_file_size,
+            allow_special_files: self.allow_special_files,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

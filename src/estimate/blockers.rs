@@ -8,8 +8,8 @@
 
 use crate::detect::K8sObject;
 use crate::finding::{Finding, Severity};
+use crate::model::quantity::ecs_cpu;
 use crate::parse::{Document, Node};
-use crate::rules::sizes::parse_cpu;
 use crate::rules::{self, FargateTask, Target, ids};
 
 /// ECS findings that an edit of the task definition or service fixes without losing anything:
@@ -27,7 +27,7 @@ fn ecs_fixable(f: &Finding, task: Option<&Node>) -> bool {
     let small_windows = || {
         task.and_then(|t| t.get("cpu"))
             .and_then(Node::scalar_text)
-            .and_then(|cpu| parse_cpu(&cpu))
+            .and_then(|cpu| ecs_cpu(&cpu))
             .is_some_and(|units| units < 1024)
     };
     ECS_FIXABLE.contains(&f.rule)

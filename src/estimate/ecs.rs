@@ -4,8 +4,8 @@
 use super::blockers::{self, Reasons};
 use super::kubernetes::Defaults;
 use super::model::{Archs, FargateAsk, Kind, Os, Platform, TICKS_PER_UNIT, Workload, mem_text};
+use crate::model::quantity::{ecs_cpu, ecs_memory};
 use crate::parse::{Document, Node, NodeKind, Scalar};
-use crate::rules::sizes::{parse_cpu, parse_memory};
 
 /// A task definition read from the inputs, waiting for its services.
 #[derive(Clone, Debug)]
@@ -70,11 +70,11 @@ pub fn task(
             .unwrap_or_default()
     };
     let mut notes = Vec::new();
-    let task_cpu = node.get("cpu").and_then(Node::scalar_text).and_then(|t| parse_cpu(&t));
+    let task_cpu = node.get("cpu").and_then(Node::scalar_text).and_then(|t| ecs_cpu(&t));
     let task_memory = node
         .get("memory")
         .and_then(Node::scalar_text)
-        .and_then(|t| parse_memory(&t));
+        .and_then(|t| ecs_memory(&t));
     let mut cpu_sum = 0;
     let mut hard_sum = 0;
     let mut reserved_sum = 0;

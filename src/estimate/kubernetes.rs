@@ -3,8 +3,9 @@
 
 use super::blockers;
 use super::model::{Archs, FargateAsk, Kind, Os, Platform, TICKS_PER_MILLI, TICKS_PER_VCPU, Workload};
-use super::quantity;
 use crate::detect::K8sObject;
+use crate::model::k8s::{self, Phase, PodTemplate, Sums, WorkloadKind};
+use crate::model::quantity;
 use crate::parse::{Document, Node, NodeKind, Scalar};
 
 /// What the command line says about workloads that do not say it themselves.
@@ -19,29 +20,22 @@ pub struct Defaults {
 
 const HOSTNAME: &str = "kubernetes.io/hostname";
 const ARCH_LABELS: &[&str] = &["kubernetes.io/arch", "beta.kubernetes.io/arch"];
-const OS_LABELS: &[&str] = &["kubernetes.io/os", "beta.kubernetes.io/os"];
 const GPU_RESOURCE: &str = "nvidia.com/gpu";
 
-/// The pod spec path of the workload kinds k2e estimates, and how their copies are counted.
-fn shape(obj: &K8sObject<'_>) -> Option<(&'static str, Kind)> {
-    let (group, _) = obj.group_version();
-    Some(match (group, obj.kind) {
-        ("", "Pod") => ("/spec", Kind::Replicated),
-        ("", "ReplicationController")
-        | ("apps" | "extensions", "Deployment" | "ReplicaSet")
-        | ("apps", "StatefulSet") => ("/spec/template/spec", Kind::Replicated),
-        ("apps" | "extensions", "DaemonSet") => ("/spec/template/spec", Kind::Daemon),
-        ("batch", "Job") => ("/spec/template/spec", Kind::Batch),
-        ("batch", "CronJob") => ("/spec/jobTemplate/spec/template/spec", Kind::Batch),
-        _ => return None,
-    })
+/// How the copies of a workload are counted.
+fn kind_of(kind: WorkloadKind) -> Kind {
+    match kind {
+        WorkloadKind::DaemonSet => Kind::Daemon,
+        WorkloadKind::Job | WorkloadKind::CronJob => Kind::Batch,
+        _ => Kind::Replicated,
+    }
 }
 
 /// A workload for a Kubernetes object, or None when it runs no pods (Service, ConfigMap, ...).
 pub fn workload(file: &str, doc: &Document, obj: &K8sObject<'_>, line: usize, d: &Defaults) -> Option<Workload> {
-    let (at, kind) = shape(obj)?;
-    let spec = obj.node.pointer(at)?.0;
-    spec.as_map()?;
+    let workload = k8s::Workload::of(obj)?;
+    let (template, kind) = (&workload.template, kind_of(workload.kind));
+    let (spec, at) = (template.spec, template.at);
     let mut notes = Vec::new();
     let name = obj.label();
     let replicas = match kind {
@@ -57,11 +51,11 @@ pub fn workload(file: &str, doc: &Document, obj: &K8sObject<'_>, line: usize, d:
             count(obj.node.pointer(job).map(|n| n.0), "parallelism", &mut notes)
         }
     };
-    let pod = pod_request(spec, d, &mut notes);
+    let pod = pod_request(template, d, &mut notes);
     let pinned = archs(spec);
     let arch_pinned = pinned.is_some();
     let (archs, arch_from) = pinned.unwrap_or_else(|| (d.archs, d.arch_from.clone()));
-    let os = if selected(spec, OS_LABELS, "windows") {
+    let os = if template.os().is_some_and(|(name, _)| name == "windows") {
         Os::Windows
     } else {
         Os::Linux
@@ -128,110 +122,60 @@ struct PodRequest {
     ephemeral_gib: f64,
 }
 
-/// Where a container runs in the pod's life.
-#[derive(Clone, Copy, PartialEq)]
-enum Phase {
-    Init,
-    /// A native sidecar: an init container with `restartPolicy: Always`, running from its start
-    /// to the pod's end.
-    Sidecar,
-    App,
-}
-
-/// Per resource, what the pod needs at its peak, as the scheduler counts it (KEP-753): an init
-/// container runs beside the sidecars started before it; the app containers run beside all of
-/// them.
-#[derive(Default)]
-struct Sums {
-    init: [u64; 2],
-    sidecars: [u64; 2],
-    running: [u64; 2],
-}
-
-impl Sums {
-    fn add(&mut self, phase: Phase, cpu: u64, memory: u64) {
-        // Saturating: an absurd request must price as "too large", not wrap to nothing.
-        let plus = |a: [u64; 2]| [a[0].saturating_add(cpu), a[1].saturating_add(memory)];
-        match phase {
-            Phase::Init => {
-                let with = plus(self.sidecars);
-                self.init = [self.init[0].max(with[0]), self.init[1].max(with[1])];
-            }
-            Phase::Sidecar => {
-                self.sidecars = plus(self.sidecars);
-                self.running = plus(self.running);
-            }
-            Phase::App => self.running = plus(self.running),
-        }
-    }
-
-    fn effective(&self) -> [u64; 2] {
-        [self.init[0].max(self.running[0]), self.init[1].max(self.running[1])]
-    }
-}
-
 /// The pod's effective request, as the scheduler and EKS on Fargate compute it: per resource,
 /// the larger of the biggest init container (with the sidecars started before it) and the sum of
 /// the long-running containers (native sidecars included). A container without a request counts its limit, as Kubernetes does; one
 /// with neither gets the `--default-cpu` / `--default-memory` values on EC2, and a note says so.
-fn pod_request(spec: &Node, d: &Defaults, notes: &mut Vec<String>) -> PodRequest {
+fn pod_request(template: &PodTemplate<'_>, d: &Defaults, notes: &mut Vec<String>) -> PodRequest {
     let mut ec2 = Sums::default();
     let mut fargate = Sums::default();
     let (mut init_gpus, mut gpus) = (0u64, 0u64);
     let (mut init_eph, mut eph) = (0.0f64, 0.0f64);
     let mut defaulted: [Vec<String>; 2] = [Vec::new(), Vec::new()];
     let mut seen = 0;
-    for list in ["initContainers", "containers"] {
-        for (i, c) in spec
-            .get(list)
-            .and_then(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            if c.as_map().is_none() {
-                continue;
-            }
-            if list == "containers" {
-                seen += 1;
-            }
-            let cname = c
-                .get("name")
-                .and_then(Node::as_str)
-                .map_or_else(|| format!("{list}[{i}]"), str::to_owned);
-            let value = |resource: &str| {
-                let section = |s: &str| c.get("resources").and_then(|r| r.get(s)).and_then(|s| s.get(resource));
-                section("requests")
-                    .or_else(|| section("limits"))
-                    .and_then(Node::scalar_text)
-                    .and_then(|t| quantity::parse(&t))
-            };
-            // `as` saturates, so a huge quantity becomes u64::MAX rather than wrapping.
-            let cpu = value("cpu").map(|cores| (cores * TICKS_PER_VCPU as f64).ceil() as u64);
-            let memory = value("memory").map(|bytes| (bytes / 1_048_576.0).ceil() as u64);
-            if cpu.is_none() {
-                defaulted[0].push(cname.clone());
-            }
-            if memory.is_none() {
-                defaulted[1].push(cname.clone());
-            }
-            let phase = match list {
-                "initContainers" if c.get("restartPolicy").and_then(Node::as_str) == Some("Always") => Phase::Sidecar,
-                "initContainers" => Phase::Init,
-                _ => Phase::App,
-            };
-            let init = phase == Phase::Init;
-            ec2.add(phase, cpu.unwrap_or(d.cpu_ticks), memory.unwrap_or(d.memory_mib));
-            fargate.add(phase, cpu.unwrap_or(0), memory.unwrap_or(0));
-            let g = value(GPU_RESOURCE).map_or(0, |g| g.ceil() as u64);
-            let e = value("ephemeral-storage").map_or(0.0, |b| b / 1_073_741_824.0);
-            if init {
-                init_gpus = init_gpus.max(g);
-                init_eph = init_eph.max(e);
-            } else {
-                gpus = gpus.saturating_add(g);
-                eph += e;
-            }
+    // Pod-level `resources` (Kubernetes 1.34+), when set, is the pod's request for that resource.
+    let pod_level = [
+        template
+            .pod_request_value("cpu")
+            .map(|cores| (cores * TICKS_PER_VCPU as f64).ceil() as u64),
+        template
+            .pod_request_value("memory")
+            .map(|bytes| (bytes / 1_048_576.0).ceil() as u64),
+    ];
+    for c in template.containers() {
+        if c.phase == Phase::App {
+            seen += 1;
+        }
+        let cname = c
+            .node
+            .get("name")
+            .and_then(Node::as_str)
+            .map_or_else(|| format!("{}[{}]", c.list, c.index), str::to_owned);
+        let value = |resource: &str| {
+            c.request(resource)
+                .and_then(|r| r.node.scalar_text())
+                .and_then(|t| quantity::request(&t))
+        };
+        // `as` saturates, so a huge quantity becomes u64::MAX rather than wrapping.
+        let cpu = value("cpu").map(|cores| (cores * TICKS_PER_VCPU as f64).ceil() as u64);
+        let memory = value("memory").map(|bytes| (bytes / 1_048_576.0).ceil() as u64);
+        if cpu.is_none() && pod_level[0].is_none() {
+            defaulted[0].push(cname.clone());
+        }
+        if memory.is_none() && pod_level[1].is_none() {
+            defaulted[1].push(cname.clone());
+        }
+        let init = c.phase == Phase::Init;
+        ec2.add(c.phase, cpu.unwrap_or(d.cpu_ticks), memory.unwrap_or(d.memory_mib));
+        fargate.add(c.phase, cpu.unwrap_or(0), memory.unwrap_or(0));
+        let g = value(GPU_RESOURCE).map_or(0, |g| g.ceil() as u64);
+        let e = value("ephemeral-storage").map_or(0.0, |b| b / 1_073_741_824.0);
+        if init {
+            init_gpus = init_gpus.max(g);
+            init_eph = init_eph.max(e);
+        } else {
+            gpus = gpus.saturating_add(g);
+            eph += e;
         }
     }
     if seen == 0 {
@@ -260,8 +204,9 @@ fn pod_request(spec: &Node, d: &Defaults, notes: &mut Vec<String>) -> PodRequest
             names.join(", ")
         ));
     }
-    let [cpu, memory] = ec2.effective();
-    let [fargate_cpu, fargate_memory] = fargate.effective();
+    let pick = |sums: [u64; 2]| [pod_level[0].unwrap_or(sums[0]), pod_level[1].unwrap_or(sums[1])];
+    let [cpu, memory] = pick(ec2.effective());
+    let [fargate_cpu, fargate_memory] = pick(fargate.effective());
     PodRequest {
         cpu,
         memory,
@@ -348,13 +293,6 @@ fn arch_set<S: AsRef<str>>(values: &[S]) -> Archs {
         x86: has("amd64"),
         arm: has("arm64"),
     }
-}
-
-fn selected(spec: &Node, labels: &[&str], value: &str) -> bool {
-    let selector = spec.get("nodeSelector");
-    labels
-        .iter()
-        .any(|l| selector.and_then(|s| s.get(l)).and_then(Node::as_str) == Some(value))
 }
 
 /// Why two replicas of this pod can never share a node, if they cannot: required pod

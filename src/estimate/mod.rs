@@ -24,7 +24,6 @@ mod pricing;
 mod pricing_csv;
 mod pricing_json;
 pub mod problem;
-mod quantity;
 mod read;
 mod render;
 mod report;
@@ -65,10 +64,10 @@ pub fn run(args: EstimateArgs) -> i32 {
 
 /// The command line's defaults for workloads that say nothing.
 pub fn defaults(args: &EstimateArgs) -> Result<Defaults, String> {
-    let cpu = quantity::parse(&args.default_cpu)
+    let cpu = crate::model::quantity::request(&args.default_cpu)
         .filter(|v| *v > 0.0)
         .ok_or_else(|| format!("--default-cpu {:?}: not a cpu quantity (e.g. 250m)", args.default_cpu))?;
-    let memory = quantity::parse(&args.default_memory)
+    let memory = crate::model::quantity::request(&args.default_memory)
         .filter(|v| *v > 0.0)
         .ok_or_else(|| {
             format!(
@@ -167,7 +166,7 @@ fn fleet_options(args: &EstimateArgs) -> fleet::Options {
 
 /// The whole estimate as the report value (what `--format json` prints).
 pub fn report(args: &EstimateArgs) -> Result<(Report, Vec<String>), String> {
-    report_of(args, |d| read(&args.paths, d))
+    report_of(args, |d| read(&args.paths, d, &args.bounds()))
 }
 
 /// The estimate of the workloads `read_inputs` gives (from files, or from bytes in memory).

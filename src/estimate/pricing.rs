@@ -192,11 +192,19 @@ pub struct Offer {
     pub prices: HashMap<String, f64>,
 }
 
+const PRICING_INPUT: crate::input::Options = crate::input::Options {
+    limit: u64::MAX - 1,
+    allow_special_files: false,
+};
+
 /// Reads an offer file (JSON or CSV, by content) and lays its prices for the book's region over
 /// the book.
 pub fn apply(book: &mut PriceBook, path: &Path) -> Result<(), String> {
     let shown = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| format!("--pricing {shown}: cannot read: {e}"))?;
+    // Offer files run to gigabytes, so no size limit; but a device or a FIFO without a writer is
+    // refused as for any input, instead of reading forever or blocking.
+    let open = || crate::input::open(path, &PRICING_INPUT);
+    let file = open().map_err(|e| format!("--pricing {shown}: {e}"))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let first = {
         use std::io::BufRead;
@@ -209,7 +217,11 @@ pub fn apply(book: &mut PriceBook, path: &Path) -> Result<(), String> {
     };
     let offer = match first {
         Some(b'{') => {
-            let reopen = || std::fs::File::open(path).map(|f| BufReader::with_capacity(1 << 20, f));
+            let reopen = || {
+                open()
+                    .map(|f| BufReader::with_capacity(1 << 20, f))
+                    .map_err(|e| std::io::Error::other(e.to_string()))
+            };
             super::pricing_json::read(reader, reopen).map_err(|e| format!("--pricing {shown}: {e}"))?
         }
         Some(b'"') | Some(b'F') => super::pricing_csv::read(reader).map_err(|e| format!("--pricing {shown}: {e}"))?,

@@ -9,8 +9,6 @@ use crate::finding::LineIndex;
 use crate::parse::{self, Document, Limits, ParseErrorKind, Stream};
 use std::path::PathBuf;
 
-/// Files larger than this are refused, as `k2e lint` does by default.
-const MAX_FILE: u64 = 64 << 20;
 const MAX_DOCUMENTS: usize = 100_000;
 
 #[derive(Debug, Default)]
@@ -22,7 +20,7 @@ pub struct Inputs {
     pub errors: Vec<String>,
 }
 
-pub fn read(paths: &[PathBuf], d: &Defaults) -> Inputs {
+pub fn read(paths: &[PathBuf], d: &Defaults, bounds: &crate::input::Options) -> Inputs {
     let (inputs, problems) = discover(paths, false);
     let mut out = Inputs {
         errors: problems.iter().map(|p| format!("{}: {}", p.file, p.message)).collect(),
@@ -32,7 +30,7 @@ pub fn read(paths: &[PathBuf], d: &Defaults) -> Inputs {
     let mut services = Vec::new();
     for input in &inputs {
         let name = input.display();
-        let bytes = match crate::convert::input::read_bytes(input) {
+        let bytes = match crate::convert::input::read_bytes(input, bounds) {
             Ok(b) => b,
             Err(e) => {
                 out.errors.push(format!("{name}: {e}"));
@@ -91,7 +89,8 @@ fn documents(name: &str, bytes: &[u8], out: &mut Inputs) -> Vec<Document> {
         }
     }
     if docs.is_empty() && !json_name {
-        for (index, chunk) in Stream::new(bytes, MAX_FILE, MAX_DOCUMENTS).enumerate() {
+        // The bytes were bounded when read: the stream needs no limit of its own.
+        for (index, chunk) in Stream::new(bytes, u64::MAX, MAX_DOCUMENTS).enumerate() {
             match chunk {
                 Ok(chunk) => docs.extend(parse::yaml(&chunk, &limits).into_iter().map(|mut d| {
                     d.index = index;
@@ -106,7 +105,7 @@ fn documents(name: &str, bytes: &[u8], out: &mut Inputs) -> Vec<Document> {
             return true;
         }
         if let Some(e) = doc.errors.first() {
-            let at = LineIndex::new(&doc.text, doc.offset, doc.line).position(e.span.start);
+            let at = LineIndex::of(doc).position(e.span.start);
             out.errors.push(format!(
                 "{name}:{}:{}: document not estimated: {} (k2e lint {name} shows it in full)",
                 at.line, at.column, e.message
@@ -126,7 +125,7 @@ fn document(
     services: &mut Vec<Service>,
 ) {
     let Some(root) = &doc.root else { return };
-    let lines = LineIndex::new(&doc.text, doc.offset, doc.line);
+    let lines = LineIndex::of(doc);
     let line_of = |node: &parse::Node| lines.position(node.span.start).line;
     match detect(root) {
         Detected::Kubernetes(objects) => {

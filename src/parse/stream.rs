@@ -18,10 +18,28 @@ pub struct Chunk {
 #[derive(Debug)]
 pub enum StreamError {
     Io(io::Error),
-    NotUtf8 { offset: usize, line: usize, column: usize },
-    Binary { offset: usize, line: usize, column: usize },
-    TooLarge { limit: u64 },
-    TooManyDocuments { limit: usize, offset: usize, line: usize },
+    NotUtf8 {
+        offset: usize,
+        line: usize,
+        column: usize,
+    },
+    Binary {
+        offset: usize,
+        line: usize,
+        column: usize,
+    },
+    /// UTF-16 or UTF-32 text ("UTF-16LE"), told from binary content by its start.
+    Wide {
+        encoding: &'static str,
+    },
+    TooLarge {
+        limit: u64,
+    },
+    TooManyDocuments {
+        limit: usize,
+        offset: usize,
+        line: usize,
+    },
 }
 
 impl std::fmt::Display for StreamError {
@@ -30,25 +48,13 @@ impl std::fmt::Display for StreamError {
             StreamError::Io(e) => write!(f, "could not read: {e}"),
             StreamError::NotUtf8 { .. } => write!(f, "not UTF-8 text; save the file as UTF-8"),
             StreamError::Binary { .. } => write!(f, "binary content (a NUL byte): not a manifest"),
-            StreamError::TooLarge { limit } => write!(
-                f,
-                "larger than the {} limit; raise it with --max-file-size if this is intended",
-                human_size(*limit)
-            ),
+            StreamError::Wide { encoding } => write!(f, "{encoding} text; save the file as UTF-8"),
+            StreamError::TooLarge { limit } => write!(f, "{}", crate::input::too_large(*limit)),
             StreamError::TooManyDocuments { limit, .. } => write!(
                 f,
                 "more than {limit} documents in one file; raise --max-documents if this is intended"
             ),
         }
-    }
-}
-
-fn human_size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
-        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
-        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
-        b => format!("{b}-byte"),
     }
 }
 
@@ -207,8 +213,12 @@ pub fn check_text(bytes: &[u8], offset: usize, line: usize) -> Result<&str, Stre
     std::str::from_utf8(bytes).map_err(|e| encoding_error(bytes, e.valid_up_to(), offset, line, false))
 }
 
-/// The error for a bad byte at `pos`, with its file offset, line and column.
+/// The error for a bad byte at `pos`, with its file offset, line and column; text in a wide
+/// encoding is named as such (its NUL bytes would otherwise make it "binary").
 fn encoding_error(bytes: &[u8], pos: usize, offset: usize, line: usize, binary: bool) -> StreamError {
+    if let Some(encoding) = crate::input::wide_encoding(bytes).filter(|_| offset == 0) {
+        return StreamError::Wide { encoding };
+    }
     let line_start = bytes[..pos].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let column = String::from_utf8_lossy(&bytes[line_start..pos]).chars().count() + 1;
     let line = line + bytes[..pos].iter().filter(|&&b| b == b'\n').count();
@@ -286,6 +296,16 @@ mod tests {
                 offset: 8,
                 column: 4
             }))
+        ));
+
+        let mut s = Stream::new(&b"\xFF\xFEa\0:\0 \x001\0\n\0"[..], u64::MAX, 10);
+        assert!(matches!(
+            s.next(),
+            Some(Err(StreamError::Wide { encoding: "UTF-16LE" }))
+        ));
+        assert!(matches!(
+            check_text(b"\0a\0:", 0, 1),
+            Err(StreamError::Wide { encoding: "UTF-16BE" })
         ));
 
         let mut s = Stream::new(&b"a: 1\nb: 2\n"[..], 6, 10);

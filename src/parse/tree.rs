@@ -88,6 +88,9 @@ pub struct Document {
     pub merge_keys: Vec<Span>,
     /// Problems found while parsing. A fatal one leaves `root` empty; duplicate keys do not.
     pub errors: Vec<ParseError>,
+    /// Where each line of `text` starts, built on first use: a document with thousands of
+    /// findings would otherwise count its newlines once per finding.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Document {
@@ -103,7 +106,17 @@ impl Document {
             aliases: Vec::new(),
             merge_keys: Vec::new(),
             errors: Vec::new(),
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The offset in `text` of the first byte of each line (the first is 0).
+    pub fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// The source text of a span, if it lies in this document.

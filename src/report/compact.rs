@@ -6,9 +6,10 @@
 //! ```
 //!
 //! No help, no colour, no suppressed findings, no summary: nothing but these lines on stdout.
-//! Line breaks inside a message or path become spaces, so each finding is exactly one line.
+//! Line breaks inside a message become spaces and control characters in a path escapes
+//! (`report::shown_path`), so each finding is exactly one line.
 
-use super::Meta;
+use super::{Meta, shown_path};
 use crate::finding::Finding;
 use crate::lint::Outcome;
 use std::io::{self, Write};
@@ -22,10 +23,11 @@ pub fn write(outcome: &Outcome, _meta: &Meta<'_>, out: &mut dyn Write) -> io::Re
 
 fn line(f: &Finding) -> String {
     let flat = |s: &str| s.replace(['\r', '\n'], " ");
+    let file = shown_path(&f.file);
     let place = if f.start.line == 0 {
-        flat(&f.file)
+        file.into_owned()
     } else {
-        format!("{}:{}:{}", flat(&f.file), f.start.line, f.start.column)
+        format!("{file}:{}:{}", f.start.line, f.start.column)
     };
     format!("{place}: {} {} {}", f.severity.as_str(), f.rule, flat(&f.message))
 }
@@ -49,5 +51,7 @@ mod tests {
         f.start.column = 4;
         f.severity = Severity::Info;
         assert_eq!(line(&f), "gone.yaml:2:4: info K2E001 no such file or directory");
+        f.file = "a\nb\x1b.yaml".to_owned();
+        assert_eq!(line(&f), "a\\nb\\x1b.yaml:2:4: info K2E001 no such file or directory");
     }
 }

@@ -7,27 +7,39 @@
 //!
 //! error -> `::error`, warning -> `::warning`, info -> `::notice`. Findings about a whole file
 //! carry no line or column. The help follows the message after an (escaped) newline. Nothing
-//! else is printed: no summary, no suppressed findings.
+//! else is printed: no summary, no suppressed findings. Control characters in file names are
+//! shown as escapes (`report::shown_path`).
+//!
+//! A Helm-rendered finding whose `# Source:` template is a file under the working directory is
+//! annotated on the template (`report::template`): on the one template line with the rendered
+//! line's text, else on the whole file; the message then ends with where it was rendered
+//! (`rendered at <stdin>:12:5`).
 
-use super::Meta;
+use super::template::{Place, Templates};
+use super::{Meta, shown_path};
 use crate::finding::{Finding, Severity};
 use crate::lint::Outcome;
 use std::io::{self, Write};
 
-pub fn write(outcome: &Outcome, _meta: &Meta<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(outcome: &Outcome, meta: &Meta<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut templates = Templates::new(&meta.base);
     for f in outcome.findings() {
-        writeln!(out, "{}", command(f))?;
+        let place = templates.place(f);
+        writeln!(out, "{}", command(f, place.as_ref()))?;
     }
     Ok(())
 }
 
-fn command(f: &Finding) -> String {
+fn command(f: &Finding, template: Option<&Place>) -> String {
     let name = match f.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Info => "notice",
     };
-    let mut props = format!("file={}", property(&f.file));
+    if let Some(place) = template {
+        return on_template(f, name, place);
+    }
+    let mut props = format!("file={}", property(&shown_path(&f.file)));
     if f.start.line > 0 {
         // GitHub keeps columns only for annotations on one line (checks API: "omit start_column
         // and end_column if start_line and end_line have different values").
@@ -41,11 +53,36 @@ fn command(f: &Finding) -> String {
         }
     }
     props.push_str(&format!(",title={}", property(f.rule)));
-    let message = match &f.help {
-        Some(help) => format!("{}\n{help}", f.message),
-        None => f.message.clone(),
+    format!("::{name} {props}::{}", data(&message(f, None)))
+}
+
+/// The annotation on the template: its line when known (no column: the template's text differs
+/// from the rendered one), the rendered position in the message.
+fn on_template(f: &Finding, name: &str, place: &Place) -> String {
+    let file = place.relative.to_string_lossy().replace('\\', "/");
+    let mut props = format!("file={}", property(&shown_path(&file)));
+    if let Some(line) = place.line {
+        props.push_str(&format!(",line={line}"));
+    }
+    props.push_str(&format!(",title={}", property(f.rule)));
+    let rendered = if f.start.line > 0 {
+        format!("{}:{}:{}", shown_path(&f.file), f.start.line, f.start.column)
+    } else {
+        shown_path(&f.file).into_owned()
     };
-    format!("::{name} {props}::{}", data(&message))
+    format!("::{name} {props}::{}", data(&message(f, Some(&rendered))))
+}
+
+fn message(f: &Finding, rendered: Option<&str>) -> String {
+    let mut message = f.message.clone();
+    if let Some(at) = rendered {
+        message.push_str(&format!(" (rendered at {at})"));
+    }
+    if let Some(help) = &f.help {
+        message.push('\n');
+        message.push_str(help);
+    }
+    message
 }
 
 /// The runner's escaping for a command's message: `%`, CR and LF.
@@ -75,7 +112,7 @@ mod tests {
     fn commands_by_severity_and_position() {
         let mut f = Finding::file("K2E001", Severity::Error, "dir,x/a:b.yaml", "no such file".to_owned());
         assert_eq!(
-            command(&f),
+            command(&f, None),
             "::error file=dir%2Cx/a%3Ab.yaml,title=K2E001::no such file"
         );
         f.severity = Severity::Info;
@@ -85,15 +122,42 @@ mod tests {
         f.end.column = 9;
         f.help = Some("50% off".to_owned());
         assert_eq!(
-            command(&f),
+            command(&f, None),
             "::notice file=dir%2Cx/a%3Ab.yaml,line=3,col=5,endLine=3,endColumn=9,title=K2E001::no such file%0A50%25 off"
         );
         f.severity = Severity::Warning;
         f.end.line = 4;
         f.help = None;
         assert_eq!(
-            command(&f),
+            command(&f, None),
             "::warning file=dir%2Cx/a%3Ab.yaml,line=3,endLine=4,title=K2E001::no such file"
+        );
+        f.file = "esc\x1b[2J\nx.yaml".to_owned();
+        assert_eq!(
+            command(&f, None),
+            "::warning file=esc\\x1b[2J\\nx.yaml,line=3,endLine=4,title=K2E001::no such file"
+        );
+    }
+
+    #[test]
+    fn helm_findings_on_their_template() {
+        let mut f = Finding::file("K8S002", Severity::Error, "<stdin>", "bad, 50%".to_owned());
+        f.start.line = 12;
+        f.start.column = 5;
+        f.help = Some("fix".to_owned());
+        let mut place = Place {
+            relative: "chart/templates/cm.yaml".into(),
+            line: Some(7),
+        };
+        assert_eq!(
+            command(&f, Some(&place)),
+            "::error file=chart/templates/cm.yaml,line=7,title=K8S002::bad, 50%25 (rendered at <stdin>:12:5)%0Afix"
+        );
+        place.line = None;
+        f.help = None;
+        assert_eq!(
+            command(&f, Some(&place)),
+            "::error file=chart/templates/cm.yaml,title=K8S002::bad, 50%25 (rendered at <stdin>:12:5)"
         );
     }
 }

@@ -1,6 +1,6 @@
 //! `--format human`: miette snippets with the offending key or value underlined.
 
-use super::Summary;
+use super::{Summary, shown_path};
 use crate::finding::{Finding, Severity, Snippet};
 use crate::lint::Outcome;
 use miette::{
@@ -32,20 +32,28 @@ pub fn write(outcome: &Outcome, style: &Style, out: &mut dyn std::io::Write) -> 
         if handler.render_report(&mut text, &diagnostic).is_err() {
             text = format!(
                 "{}:{}:{}: {} {}\n",
-                f.file, f.start.line, f.start.column, f.rule, f.message
+                shown_path(&f.file),
+                f.start.line,
+                f.start.column,
+                f.rule,
+                f.message
             );
         }
         writeln!(out, "{text}")?;
     }
     if style.verbose {
+        writeln!(out, "config: {}", outcome.config.as_deref().unwrap_or("none"))?;
+        for s in &outcome.skipped_paths {
+            writeln!(out, "skipped {}: {}", s.path, s.reason)?;
+        }
         for s in outcome.files.iter().flat_map(|f| &f.skipped) {
-            writeln!(out, "skipped {}:{}: {}", s.file, s.line, s.reason)?;
+            writeln!(out, "skipped {}:{}: {}", shown_path(&s.file), s.line, s.reason)?;
         }
         for f in outcome.files.iter().flat_map(|f| &f.suppressed) {
             writeln!(
                 out,
                 "suppressed {}:{}:{}: {} {} ({})",
-                f.file,
+                shown_path(&f.file),
                 f.start.line,
                 f.start.column,
                 f.rule,
@@ -54,7 +62,11 @@ pub fn write(outcome: &Outcome, style: &Style, out: &mut dyn std::io::Write) -> 
             )?;
         }
     }
-    writeln!(out, "k2e: {}", Summary::of(outcome))
+    writeln!(out, "k2e: {}", Summary::of(outcome))?;
+    if let Some(why) = super::empty_run(outcome) {
+        writeln!(out, "warning: no files checked; {why}")?;
+    }
+    Ok(())
 }
 
 struct Rendered<'a> {
@@ -65,20 +77,21 @@ struct Rendered<'a> {
 
 impl<'a> Rendered<'a> {
     fn new(finding: &'a Finding) -> Self {
+        let file = shown_path(&finding.file);
         let source = finding.snippet.as_ref().map(|s| SnippetSource {
-            name: finding.file.clone(),
+            name: file.clone().into_owned(),
             snippet: s.clone(),
         });
         let mut title = match (&source, finding.start.line) {
             (Some(_), _) => format!("{} {}", finding.rule, finding.message),
-            (None, 0) => format!("{} {}: {}", finding.rule, finding.file, finding.message),
+            (None, 0) => format!("{} {file}: {}", finding.rule, finding.message),
             (None, line) => format!(
-                "{} {}:{line}:{}: {}",
-                finding.rule, finding.file, finding.start.column, finding.message
+                "{} {file}:{line}:{}: {}",
+                finding.rule, finding.start.column, finding.message
             ),
         };
         if let Some(template) = &finding.source {
-            title.push_str(&format!(" (rendered from {template})"));
+            title.push_str(&format!(" (rendered from {})", shown_path(template)));
         }
         Rendered { finding, source, title }
     }

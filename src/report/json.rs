@@ -2,6 +2,7 @@
 //! The shape is documented in README.md and versioned by `version`.
 
 use super::Summary;
+use crate::discover::SkippedPath;
 use crate::finding::Finding;
 use crate::lint::Outcome;
 use serde::Serialize;
@@ -15,7 +16,17 @@ struct Report<'a> {
     /// Findings a suppression silenced, each with its reason.
     suppressed: Vec<JsonFinding<'a>>,
     skipped: Vec<JsonSkipped<'a>>,
-    summary: Summary,
+    /// Symbolic links the walk did not follow, each with the reason.
+    skipped_paths: &'a [SkippedPath],
+    summary: JsonSummary<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary<'a> {
+    #[serde(flatten)]
+    counts: Summary,
+    /// The config file in use, or null.
+    config: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -128,7 +139,11 @@ pub fn write(outcome: &Outcome, kubernetes_version: &str, out: &mut dyn std::io:
                 reason: s.reason,
             })
             .collect(),
-        summary: Summary::of(outcome),
+        skipped_paths: &outcome.skipped_paths,
+        summary: JsonSummary {
+            counts: Summary::of(outcome),
+            config: outcome.config.as_deref(),
+        },
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)

@@ -6,6 +6,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod template;
 
 use crate::finding::Severity;
 use crate::lint::Outcome;
@@ -66,6 +67,49 @@ pub fn exit_code(outcome: &Outcome, fail_on: Severity) -> i32 {
     code
 }
 
+/// A file name as the text reports print it: C0 and C1 control characters and DEL written as
+/// escapes (`\n`, `\t`, `\r`, `\x1b`, `\u{85}`), so a name can neither drive the terminal nor
+/// break a one-line-per-finding format. Everything else, backslashes included, is unchanged.
+/// Machine formats (JSON, SARIF, JUnit) keep the real name, escaped by their own rules.
+pub fn shown_path(name: &str) -> std::borrow::Cow<'_, str> {
+    if !name.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len() + 8);
+    for c in name.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() && u32::from(c) < 0x80 => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Why a run checked no file, or None when it checked some: an empty run passes silently
+/// otherwise, which in CI hides a wrong path or a config that excludes everything.
+pub fn empty_run(outcome: &Outcome) -> Option<String> {
+    if Summary::of(outcome).files > 0 {
+        return None;
+    }
+    let why = match (&outcome.config, outcome.excluded, outcome.skipped_paths.len()) {
+        (Some(config), n @ 1.., _) => format!(
+            "the {} found {} excluded by {config}",
+            plural(n, "file", "files"),
+            if n == 1 { "is" } else { "are all" }
+        ),
+        (_, _, n @ 1..) => format!(
+            "no *.yaml, *.yml or *.json files found; {} not followed (--verbose lists them)",
+            plural(n, "symbolic link", "symbolic links")
+        ),
+        _ => "no *.yaml, *.yml or *.json files found in the paths given".to_owned(),
+    };
+    Some(why)
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -92,5 +136,25 @@ impl std::fmt::Display for Summary {
             )?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_path;
+
+    #[test]
+    fn shown_paths_escape_every_control_character() {
+        assert_eq!(shown_path("k8s/app.yaml"), "k8s/app.yaml");
+        assert_eq!(
+            shown_path("a\x1b[31mred\nb\tc\rd.yaml"),
+            "a\\x1b[31mred\\nb\\tc\\rd.yaml"
+        );
+        assert_eq!(shown_path("\0\x7f\u{85}\u{9f}é"), "\\x00\\x7f\\u{85}\\u{9f}é");
+        assert_eq!(shown_path("C:\\x\\y.yaml"), "C:\\x\\y.yaml");
+        for c in (0..=0x9f_u32).filter_map(char::from_u32) {
+            let shown = shown_path(&c.to_string()).into_owned();
+            assert!(!shown.chars().any(char::is_control), "{c:?} -> {shown:?}");
+        }
     }
 }

@@ -5,10 +5,11 @@
 //! long-running containers (sidecars included), adds 256 MiB of memory for kubelet, kube-proxy and
 //! containerd, and rounds up to the smallest of its 74 sizes (rules/data/fargate-ecs-sizes.yaml).
 
-use super::fargate_eks::{Check, Container, quantity_of};
+use super::fargate_eks::{Check, Container};
 use super::ids;
 use super::sizes::{Size, SizeTable};
 use crate::finding::Finding;
+use crate::model::quantity;
 use crate::parse::{Node, Span};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -90,7 +91,7 @@ pub(super) fn pod_request(containers: &[Container<'_>]) -> Request {
             let from = |section: &str| resources.and_then(|r| r.get(section)).and_then(|s| s.get(resource));
             from("requests")
                 .or_else(|| from("limits"))
-                .and_then(quantity_of)
+                .and_then(quantity::value_of)
                 .unwrap_or(0.0)
         };
         let cpu = get("cpu") * 1024.0;

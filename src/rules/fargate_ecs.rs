@@ -2,8 +2,9 @@
 //! (../shared/reference/aws-facts.md section 1; sizes in rules/data/fargate-ecs-sizes.yaml).
 
 use super::ids;
-use super::sizes::{Size, SizeTable, gb, parse_cpu, parse_memory, vcpu};
+use super::sizes::{Size, SizeTable, gb, vcpu};
 use crate::finding::Finding;
+use crate::model::quantity::{ecs_cpu, ecs_memory};
 use crate::parse::{Document, Node, NodeKind, Scalar, Span};
 
 /// One task definition being checked.
@@ -84,7 +85,7 @@ fn size(task: &Task<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let cpus: Vec<String> = table.cpus().iter().map(|c| format!("{c} ({})", vcpu(*c))).collect();
-    let Some(cpu_units) = cpu.scalar_text().as_deref().and_then(parse_cpu) else {
+    let Some(cpu_units) = cpu.scalar_text().as_deref().and_then(ecs_cpu) else {
         out.push(
             task.finding(
                 ids::FG_SIZE,
@@ -97,7 +98,7 @@ fn size(task: &Task<'_>, out: &mut Vec<Finding>) {
         );
         return;
     };
-    let Some(memory_mib) = memory.scalar_text().as_deref().and_then(parse_memory) else {
+    let Some(memory_mib) = memory.scalar_text().as_deref().and_then(ecs_memory) else {
         out.push(
             task.finding(
                 ids::FG_SIZE,
@@ -588,13 +589,13 @@ fn container_sizes(task: &Task<'_>, out: &mut Vec<Finding>) {
         .get("cpu")
         .and_then(Node::scalar_text)
         .as_deref()
-        .and_then(parse_cpu);
+        .and_then(ecs_cpu);
     let task_memory = task
         .node
         .get("memory")
         .and_then(Node::scalar_text)
         .as_deref()
-        .and_then(parse_memory);
+        .and_then(ecs_memory);
     let mut cpu_sum = 0;
     for (i, container) in task.containers() {
         if let (Some(limit), Some(value)) = (task_cpu, container.get("cpu")) {
@@ -701,7 +702,7 @@ fn windows(task: &Task<'_>, out: &mut Vec<Finding>) {
         );
     }
     if let Some(cpu) = task.node.get("cpu") {
-        match cpu.scalar_text().as_deref().and_then(parse_cpu) {
+        match cpu.scalar_text().as_deref().and_then(ecs_cpu) {
             Some(units) if units < 1024 => flag(
                 cpu.span,
                 "/cpu".into(),

@@ -8,6 +8,7 @@
 use super::ids;
 use crate::detect::K8sObject;
 use crate::finding::Finding;
+use crate::model::quantity;
 use crate::parse::{Document, Entry, Node, NodeKind, Scalar, Span};
 
 /// Pod volume sources a Fargate pod may use (FG106 reports every other source Kubernetes knows).
@@ -732,7 +733,7 @@ fn node_selection(check: &Check<'_>, spec: &Node, at: &str, containers: &[Contai
                     continue;
                 }
                 seen.push(&entry.key);
-                if quantity_of(&entry.value).is_some_and(|q| q <= 0.0) {
+                if quantity::value_of(&entry.value).is_some_and(|q| q <= 0.0) {
                     continue;
                 }
                 let message = format!(
@@ -838,64 +839,6 @@ fn unsatisfiable(expr: &Node) -> Option<(Unavailable, String)> {
     Some((what, text))
 }
 
-/// A Kubernetes quantity ("180Gi", "100G", "1e3", "1.5Ti", 2000) in base units, or None.
-/// https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
-pub(crate) fn parse_quantity(text: &str) -> Option<f64> {
-    let text = text.trim();
-    let number_end = text
-        .char_indices()
-        .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || (i == 0 && (c == '+' || c == '-'))))
-        .map_or(text.len(), |(i, _)| i);
-    let (number, suffix) = text.split_at(number_end);
-    let digits = number.trim_start_matches(['+', '-']);
-    if !digits.bytes().any(|b| b.is_ascii_digit()) || digits.matches('.').count() > 1 {
-        return None;
-    }
-    let value: f64 = number.parse().ok()?;
-    let multiplier = match suffix {
-        "" => 1.0,
-        "Ki" => 1024f64,
-        "Mi" => 1024f64.powi(2),
-        "Gi" => 1024f64.powi(3),
-        "Ti" => 1024f64.powi(4),
-        "Pi" => 1024f64.powi(5),
-        "Ei" => 1024f64.powi(6),
-        "n" => 1e-9,
-        "u" => 1e-6,
-        "m" => 1e-3,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "P" => 1e15,
-        "E" => 1e18,
-        _ => {
-            let exponent = suffix.strip_prefix(['e', 'E'])?;
-            let digits = exponent.trim_start_matches(['+', '-']);
-            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || exponent.len() - digits.len() > 1 {
-                return None;
-            }
-            10f64.powi(exponent.parse().ok()?)
-        }
-    };
-    let bytes = value * multiplier;
-    bytes.is_finite().then_some(bytes)
-}
-
-/// A quantity written as a string or a YAML number.
-pub(super) fn quantity_of(node: &Node) -> Option<f64> {
-    match &node.kind {
-        NodeKind::Scalar {
-            value: Scalar::Str(s), ..
-        } => parse_quantity(s),
-        NodeKind::Scalar {
-            value: Scalar::Number(n),
-            ..
-        } => n.as_f64(),
-        _ => None,
-    }
-}
-
 fn gib(bytes: f64) -> String {
     let s = format!("{:.2}", bytes / GIB);
     format!("{} GiB", s.trim_end_matches('0').trim_end_matches('.'))
@@ -927,7 +870,7 @@ fn ephemeral_storage(check: &Check<'_>, containers: &[Container<'_>], out: &mut 
             let Some(value) = resources.get(section).and_then(|s| s.get("ephemeral-storage")) else {
                 continue;
             };
-            let Some(bytes) = quantity_of(value).filter(|b| *b >= 0.0) else {
+            let Some(bytes) = quantity::value_of(value).filter(|b| *b >= 0.0) else {
                 continue;
             };
             let pointer = format!("{}/resources/{section}/ephemeral-storage", c.pointer);
@@ -1008,36 +951,6 @@ mod tests {
         let sizing = [ids::EKS_FG_SIZE, ids::EKS_FG_SIZE_JUMP, ids::EKS_FG_TOO_LARGE];
         out.retain(|f| !sizing.contains(&f.rule));
         out
-    }
-
-    #[test]
-    fn quantities() {
-        let gi = 1024.0 * 1024.0 * 1024.0;
-        assert_eq!(parse_quantity("180Gi"), Some(180.0 * gi));
-        assert_eq!(parse_quantity("175Gi"), Some(175.0 * gi));
-        assert_eq!(parse_quantity("1.5Gi"), Some(1.5 * gi));
-        assert_eq!(parse_quantity("512Mi"), Some(512.0 * 1024.0 * 1024.0));
-        assert_eq!(parse_quantity("4Ki"), Some(4096.0));
-        assert_eq!(parse_quantity("1Ti"), Some(1024.0 * gi));
-        assert_eq!(parse_quantity("100G"), Some(100e9));
-        assert_eq!(parse_quantity("2k"), Some(2000.0));
-        assert_eq!(parse_quantity("3M"), Some(3e6));
-        assert_eq!(parse_quantity("1T"), Some(1e12));
-        assert_eq!(parse_quantity("1E"), Some(1e18));
-        assert_eq!(parse_quantity("1e3"), Some(1000.0));
-        assert_eq!(parse_quantity("2E+2"), Some(200.0));
-        assert_eq!(parse_quantity("12345"), Some(12345.0));
-        assert_eq!(parse_quantity(".5Gi"), Some(0.5 * gi));
-        assert_eq!(parse_quantity("1500m"), Some(1.5));
-        assert_eq!(parse_quantity("+1Ki"), Some(1024.0));
-        assert_eq!(parse_quantity("-1Gi"), Some(-gi));
-        // Surrounding blanks are forgiven.
-        assert_eq!(parse_quantity(" 1Gi "), Some(gi));
-        for bad in [
-            "", "Gi", "abc", "1 Gi", "1.2.3Gi", "1GB", "1gi", "1e", "1e+", "1e+-2", "--1", ".",
-        ] {
-            assert_eq!(parse_quantity(bad), None, "{bad:?}");
-        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub const UNREADABLE: &str = "K2E001";
 pub const ENCODING: &str = "K2E002";
 pub const TOO_LARGE: &str = "K2E003";
 pub const TOO_MANY_DOCUMENTS: &str = "K2E004";
+pub const BAD_USER_SCHEMA: &str = "K2E020";
 
 pub const INVALID_SUPPRESSION: &str = "K2E010";
 pub const UNUSED_SUPPRESSION: &str = "K2E011";
@@ -122,6 +123,7 @@ pub const ALL: &[&str] = &[
     ENCODING,
     TOO_LARGE,
     TOO_MANY_DOCUMENTS,
+    BAD_USER_SCHEMA,
     SYNTAX,
     DUPLICATE_KEY,
     TOO_DEEP,

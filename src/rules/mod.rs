@@ -21,7 +21,6 @@ pub use ecs::check as check_ecs;
 pub use ecs_service::check as check_ecs_service;
 pub use fargate_ecs::{Task as FargateTask, check as check_ecs_fargate};
 pub use fargate_eks::check as check_eks_fargate;
-pub(crate) use fargate_eks::parse_quantity;
 pub use k8s::check as check_kubernetes;
 pub use k8s::service_selectors;
 pub use target::{Selection, Target};

@@ -1,5 +1,5 @@
-//! The Fargate task sizes (rules/data/fargate-ecs-sizes.yaml) and the cpu/memory notations the
-//! ECS API accepts ("1024", "1 vCPU", "2 GB").
+//! The Fargate task sizes (rules/data/fargate-ecs-sizes.yaml); the cpu/memory notations the ECS
+//! API accepts ("1024", "1 vCPU", "2 GB") are read by `model::quantity`.
 
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -123,30 +123,6 @@ impl SizeTable {
     }
 }
 
-/// Task-level `cpu`: "256", "0.25 vCPU", "1 vcpu" -> cpu units.
-pub fn parse_cpu(text: &str) -> Option<u64> {
-    let t = text.trim().to_ascii_lowercase();
-    if let Some(v) = t.strip_suffix("vcpu") {
-        let v: f64 = v.trim().parse().ok()?;
-        return whole(v * 1024.0);
-    }
-    t.parse().ok()
-}
-
-/// Task-level `memory`: "2048", "2 GB", "2gb", "0.5 GB" -> MiB.
-pub fn parse_memory(text: &str) -> Option<u64> {
-    let t = text.trim().to_ascii_lowercase();
-    if let Some(v) = t.strip_suffix("gb") {
-        let v: f64 = v.trim().parse().ok()?;
-        return whole(v * 1024.0);
-    }
-    t.strip_suffix("mb").unwrap_or(&t).trim().parse().ok()
-}
-
-fn whole(v: f64) -> Option<u64> {
-    (v >= 0.0 && v.fract() == 0.0 && v < 1e12).then_some(v as u64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,17 +142,6 @@ mod tests {
             memory: 18432
         }));
         assert_eq!(t.platform_for(8192), Some("1.4.0"));
-    }
-
-    #[test]
-    fn notations() {
-        assert_eq!(parse_cpu("1 vCPU"), Some(1024));
-        assert_eq!(parse_cpu(".25 vcpu"), Some(256));
-        assert_eq!(parse_cpu("512"), Some(512));
-        assert_eq!(parse_memory("2 GB"), Some(2048));
-        assert_eq!(parse_memory("0.5GB"), Some(512));
-        assert_eq!(parse_memory("3072"), Some(3072));
-        assert_eq!(parse_cpu("lots"), None);
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub fn apply(file: &str, doc: &Document, findings: Vec<Finding>, today: &str) ->
     if !has_comments && !has_annotations {
         return (findings, Vec::new());
     }
-    let lines = LineIndex::new(&doc.text, doc.offset, doc.line);
+    let lines = LineIndex::of(doc);
     for comment in &doc.comments {
         let Some(rest) = comment.text.trim_start().strip_prefix(COMMENT) else {
             continue;

@@ -1,5 +1,6 @@
 //! Schema errors -> findings that point at the offending key or value and say how to fix it.
 
+use super::numbers;
 use crate::finding::{Finding, Severity};
 use crate::parse::{Document, Node, NodeKind, Scalar, ScalarStyle, Span, type_name};
 use crate::rules::{ids, yaml};
@@ -136,11 +137,44 @@ pub fn finding(cx: &Context<'_>, error: &jsonschema::ValidationError<'_>) -> Vec
                 .with_help(format!("use one of: {}", allowed.join(", "))),
             ]
         }
+        ValidationErrorKind::Minimum { .. } | ValidationErrorKind::Maximum { .. }
+            if integer_format(here.as_ref()).is_some() =>
+        {
+            let raw = cx.doc.raw(node.span).unwrap_or_default();
+            let format = integer_format(here.as_ref()).unwrap_or_default();
+            let message = numbers::out_of_range_message(&field, raw, format).unwrap_or_else(|| describe(error));
+            vec![make(cx, cx.ids.invalid_value, node.span, &pointer, message).with_label(format!("not an {format}"))]
+        }
         _ => {
             let message = format!("\"{field}\": {}", describe(error));
             vec![make(cx, cx.ids.invalid_value, node.span, &pointer, message).with_label("invalid value")]
         }
     }
+}
+
+/// The int32/int64 format of the schema at an error, when its bound is that format's range
+/// (numbers::add_integer_ranges) rather than one the schema states.
+fn integer_format<'a>(here: Option<&(&'a Value, Option<&str>)>) -> Option<&'a str> {
+    let (schema, _) = here?;
+    let format = schema.get("format")?.as_str()?;
+    let stated = schema.get("minimum").is_some() || schema.get("maximum").is_some();
+    (numbers::integer_range(format).is_some() && !stated).then_some(format)
+}
+
+/// A number JSON cannot carry, reported as written (numbers::non_finite).
+pub fn non_finite(cx: &Context<'_>, pointer: &str, node: &Node) -> Finding {
+    let raw = cx.doc.raw(node.span).unwrap_or_default();
+    let value = match &node.kind {
+        NodeKind::Scalar {
+            value: Scalar::NonFinite(f),
+            ..
+        } => *f,
+        _ => f64::NAN,
+    };
+    let (message, label, help) = numbers::non_finite_message(raw, value);
+    make(cx, cx.ids.invalid_value, node.span, pointer, message)
+        .with_label(label)
+        .with_help(help)
 }
 
 fn type_finding(cx: &Context<'_>, node: &Node, pointer: &str, field: &str, expected: &str) -> Vec<Finding> {

@@ -1,7 +1,9 @@
 //! Strict schema validation of Kubernetes objects and ECS task definitions.
 
 mod errors;
+mod numbers;
 pub mod schemas;
+mod user_schema;
 
 use crate::detect::{EcsShape, K8sObject};
 use crate::finding::{Finding, Severity};
@@ -119,14 +121,12 @@ impl Validators {
                 Err(e) => vec![internal(file, doc, obj.node, e)],
             };
         }
-        if let Some(path) = self.user.find(group, version, obj.kind) {
-            return match self.user.load(&path) {
-                Ok((v, schema)) => validate(&v, Some(&schema), &schema),
-                Err(e) => vec![
-                    Finding::at(ids::K8S_NO_SCHEMA, Severity::Error, file, doc, kind_span(doc, obj), e)
-                        .with_object(label),
-                ],
-            };
+        // A broken schema file is reported once, at that file (schema_problems); the object is
+        // checked by the next candidate, or has no schema.
+        for path in self.user.candidates(group, version, obj.kind) {
+            if let Ok((v, schema)) = self.user.load(&path) {
+                return validate(&v, Some(&schema), &schema);
+            }
         }
         self.no_schema(schemas, file, doc, obj, group)
     }
@@ -279,6 +279,11 @@ impl Validators {
         }
     }
 
+    /// The `--schema-dir` files that some object needed and that could not be used (K2E020).
+    pub fn schema_problems(&self) -> Vec<Finding> {
+        self.user.problems()
+    }
+
     pub fn ecs_as_of(&self) -> Option<String> {
         self.ecs().ok().map(|e| e.as_of.clone())
     }
@@ -287,12 +292,23 @@ impl Validators {
 /// Validates `node`; the context for messages is only built when there is an error.
 fn run<'a>(validator: &jsonschema::Validator, node: &Node, context: impl FnOnce() -> Context<'a>) -> Vec<Finding> {
     let instance = node.to_json();
-    let mut errors = validator.iter_errors(&instance).peekable();
-    if errors.peek().is_none() {
+    // `1e400` or `.inf` would reach the schema as a string "inf": reported as written instead,
+    // and the schema's word on that value left out.
+    let odd = numbers::non_finite(node);
+    let mut errors = validator
+        .iter_errors(&instance)
+        .filter(|e| !odd.iter().any(|(pointer, _)| pointer == e.instance_path().as_str()))
+        .peekable();
+    if errors.peek().is_none() && odd.is_empty() {
         return Vec::new();
     }
     let cx = context();
-    errors.flat_map(|error| errors::finding(&cx, &error)).collect()
+    let mut out: Vec<Finding> = odd
+        .iter()
+        .map(|(pointer, value)| errors::non_finite(&cx, pointer, value))
+        .collect();
+    out.extend(errors.flat_map(|error| errors::finding(&cx, &error)));
+    out
 }
 
 /// The read-only fields of describe output are accepted as they are; the rest must be valid input.

@@ -1,5 +1,6 @@
 //! The vendored schemas (see schemas/README.md), loaded and compiled only when first needed.
 
+use crate::finding::Finding;
 use jsonschema::Validator;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -100,8 +101,9 @@ impl DefinitionSet {
                 continue;
             }
             let Some(raw) = self.raw.get(&next) else { continue };
-            let def: Value = serde_json::from_str(raw.get()).map_err(|e| format!("definition {next}: {e}"))?;
+            let mut def: Value = serde_json::from_str(raw.get()).map_err(|e| format!("definition {next}: {e}"))?;
             collect_refs(&def, &mut todo);
+            super::numbers::add_integer_ranges(&mut def);
             out.insert(next, def);
         }
         Ok(Value::Object(out))
@@ -258,8 +260,7 @@ impl EcsSchemas {
     }
 }
 
-/// A user schema's validator and its document (for field suggestions), or why it failed.
-pub type UserSchema = Result<(Arc<Validator>, Value), String>;
+pub use super::user_schema::UserSchema;
 
 /// User schemas for custom resources, in kubeconform's file naming.
 pub struct SchemaDirs {
@@ -275,9 +276,10 @@ impl SchemaDirs {
         }
     }
 
-    /// Finds `{kind}-{group}-{version}.json` (group: first label or full) or `{kind}_{version}.json`,
-    /// also under a `{group}/` folder, as the CRD catalogs lay them out.
-    pub fn find(&self, group: &str, version: &str, kind: &str) -> Option<PathBuf> {
+    /// Every `{kind}-{group}-{version}.json` (group: first label or full) or
+    /// `{kind}_{version}.json`, also under a `{group}/` folder as the CRD catalogs lay them out,
+    /// in the order they are tried: the first that can be used wins.
+    pub fn candidates(&self, group: &str, version: &str, kind: &str) -> Vec<PathBuf> {
         let kind = kind.to_lowercase();
         let short = group.split('.').next().unwrap_or("");
         let mut names = Vec::new();
@@ -289,10 +291,13 @@ impl SchemaDirs {
             names.push(format!("{group}/{kind}_{version}.json"));
         }
         names.push(format!("{kind}_{version}.json"));
-        self.dirs
-            .iter()
-            .flat_map(|d| names.iter().map(move |n| d.join(n)))
-            .find(|p| p.is_file())
+        let mut found: Vec<PathBuf> = Vec::new();
+        for path in self.dirs.iter().flat_map(|d| names.iter().map(move |n| d.join(n))) {
+            if path.is_file() && !found.contains(&path) {
+                found.push(path);
+            }
+        }
+        found
     }
 
     pub fn load(&self, path: &Path) -> UserSchema {
@@ -300,13 +305,17 @@ impl SchemaDirs {
             let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
             cache.entry(path.to_owned()).or_default().clone()
         };
-        cell.get_or_init(|| {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let schema: Value =
-                serde_json::from_str(&text).map_err(|e| format!("{}: not a JSON schema: {e}", path.display()))?;
-            let validator = compile(&schema).map_err(|e| format!("{}: {e}", path.display()))?;
-            Ok((Arc::new(validator), schema))
-        })
-        .clone()
+        cell.get_or_init(|| super::user_schema::load(path)).clone()
+    }
+
+    /// The schema files that were needed and could not be used, one finding each, by path.
+    pub fn problems(&self) -> Vec<Finding> {
+        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out: Vec<Finding> = cache
+            .values()
+            .filter_map(|cell| cell.get()?.as_ref().err().map(|f| (**f).clone()))
+            .collect();
+        out.sort_by(|a, b| a.file.cmp(&b.file));
+        out
     }
 }

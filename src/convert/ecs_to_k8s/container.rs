@@ -8,9 +8,9 @@ use super::{env, health, security};
 use crate::convert::cursor::At;
 use crate::convert::names::{dns_label, is_iana_port_name};
 use crate::convert::references::pull_secret;
-use crate::convert::resources::{cpu_quantity, memory_quantity};
 use crate::convert::value::{Map, Value};
 use crate::convert_map;
+use crate::model::quantity::{cpu_quantity, memory_quantity};
 
 pub const CONTAINER_ORDER: &[&str] = &[
     "name",

@@ -8,9 +8,9 @@ use super::{Cx, container, volumes, workload_name};
 use crate::convert::cursor::At;
 use crate::convert::loss::Fate;
 use crate::convert::references::service_account;
-use crate::convert::resources::{cpu_quantity, memory_quantity};
 use crate::convert::value::{Map, Value};
-use crate::rules::sizes::{parse_cpu, parse_memory};
+use crate::model::quantity::{cpu_quantity, memory_quantity};
+use crate::model::quantity::{ecs_cpu, ecs_memory};
 use std::collections::BTreeMap;
 
 /// A container field that becomes one pod field.
@@ -163,7 +163,7 @@ pub fn fields(cx: &mut Cx<'_>, task: &At<'_>, pod: &mut Pod) {
 
 fn pod_limit(cx: &mut Cx<'_>, at: &At<'_>, pod: &mut Pod, cpu: bool) {
     let text = at.text().unwrap_or_default();
-    let parsed = if cpu { parse_cpu(&text) } else { parse_memory(&text) };
+    let parsed = if cpu { ecs_cpu(&text) } else { ecs_memory(&text) };
     let Some(value) = parsed else {
         cx.ledger
             .invalid(at, if cpu { "a cpu value" } else { "a memory value" });

@@ -101,8 +101,16 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
         }
     }
     for (item, stem) in catalog.k8s.iter().zip(&stems) {
-        if stem.is_none() {
-            run.objects.push(others::account(item, &uses));
+        if stem.is_some() {
+            continue;
+        }
+        match workload::custom_workload(item) {
+            Some(reason) => run.skipped.push(super::catalog::Skipped {
+                file: item.file.to_owned(),
+                document: item.doc.index,
+                reason,
+            }),
+            None => run.objects.push(others::account(item, &uses)),
         }
     }
     for item in catalog.ecs_tasks.iter().chain(&catalog.ecs_services) {

@@ -6,9 +6,9 @@ use super::{Cx, container, network, placement, security, td, volumes};
 use crate::convert::args::Kind;
 use crate::convert::cursor::At;
 use crate::convert::references::{pull_secret, pull_secret_arn, service_account, task_role_arn};
-use crate::convert::resources::Quantity;
 use crate::convert::value::Value;
 use crate::convert_map;
+use crate::model::quantity::Quantity;
 
 /// Longest stop timeout Fargate accepts.
 const FARGATE_MAX_STOP: i64 = 120;
@@ -285,7 +285,7 @@ fn pull_secrets(cx: &mut Cx<'_, '_>, at: &At<'_>, task: &mut Task) {
 fn pod_resources(cx: &mut Cx<'_, '_>, at: &At<'_>, task: &mut Task) {
     for (section, values) in at.entries() {
         for (resource, value) in values.entries() {
-            let quantity = value.text().as_deref().and_then(Quantity::parse);
+            let quantity = value.text().as_deref().and_then(Quantity::parse_amount);
             match (section, resource, quantity) {
                 ("limits", "cpu", Some(q)) => {
                     if let Some(r) = q.cpu_units() {

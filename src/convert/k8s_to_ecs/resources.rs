@@ -5,9 +5,9 @@
 use super::task::Container;
 use super::{Cx, td};
 use crate::convert::cursor::At;
-use crate::convert::resources::{Quantity, Rounded};
 use crate::convert::value::Value;
 use crate::convert_map;
+use crate::model::quantity::{Quantity, Rounded};
 
 /// Docker's smallest memory limit, which ECS enforces.
 const MIN_MEMORY: u64 = 6;
@@ -21,7 +21,7 @@ pub fn container(cx: &mut Cx<'_, '_>, at: &At<'_>, c: &mut Container, index: usi
     let p = |f: &str| td(format!("/containerDefinitions/{index}/{f}"));
     let get = |section: &str, resource: &str| at.get(section).and_then(|s| s.get(resource));
     let parse = |cx: &mut Cx<'_, '_>, v: &At<'_>, f: fn(Quantity) -> Option<Rounded>| {
-        let r = v.text().as_deref().and_then(Quantity::parse).and_then(f);
+        let r = v.text().as_deref().and_then(Quantity::parse_amount).and_then(f);
         if r.is_none() {
             cx.ledger.invalid(v, "a quantity");
         }
@@ -132,7 +132,12 @@ pub fn container(cx: &mut Cx<'_, '_>, at: &At<'_>, c: &mut Container, index: usi
 }
 
 fn ephemeral(cx: &mut Cx<'_, '_>, v: &At<'_>, c: &mut Container) {
-    let Some(r) = v.text().as_deref().and_then(Quantity::parse).and_then(Quantity::gib) else {
+    let Some(r) = v
+        .text()
+        .as_deref()
+        .and_then(Quantity::parse_amount)
+        .and_then(Quantity::gib)
+    else {
         cx.ledger.invalid(v, "a quantity");
         return;
     };

@@ -11,6 +11,7 @@ use crate::convert::loss::Ledger;
 use crate::convert::names::{ecs_name, file_stem};
 use crate::convert::outcome::{ObjectReport, Output, Role};
 use crate::convert::{emit_json, value::Value};
+use crate::model::k8s::WorkloadKind;
 use std::collections::BTreeMap;
 
 /// The output file stem of each workload (None for other objects): its name, or, when two
@@ -20,7 +21,7 @@ pub fn stems(catalog: &Catalog<'_>) -> Vec<Option<String>> {
         .k8s
         .iter()
         .map(|i| {
-            WORKLOADS.contains(&i.obj.kind).then(|| {
+            is_workload(i).then(|| {
                 (
                     file_stem(i.obj.name.unwrap_or("unnamed")),
                     i.obj.kind.to_ascii_lowercase(),
@@ -54,6 +55,23 @@ pub fn stems(catalog: &Catalog<'_>) -> Vec<Option<String>> {
             Some(if *n == 1 { stem } else { format!("{stem}-{n}") })
         })
         .collect()
+}
+
+/// A built-in workload k2e converts: the kind and its API group (a custom resource named
+/// `Deployment` is not one).
+pub fn is_workload(item: &K8sItem<'_>) -> bool {
+    WORKLOADS.contains(&item.obj.kind) && WorkloadKind::of(&item.obj).is_some()
+}
+
+/// Why a custom resource that borrows a workload's kind is not converted, or None.
+pub fn custom_workload(item: &K8sItem<'_>) -> Option<String> {
+    (WorkloadKind::is_workload_name(item.obj.kind) && WorkloadKind::of(&item.obj).is_none()).then(|| {
+        format!(
+            "{} {} is a custom resource, not a Kubernetes workload: not converted",
+            item.obj.api_version,
+            item.obj.label()
+        )
+    })
 }
 
 pub fn convert(

@@ -7,6 +7,7 @@
 //! rules are the checks every workload should pass. Odd input (wrong types, missing fields) is
 //! skipped silently: the schema rules report it.
 
+mod counts;
 mod enums;
 mod image;
 mod names;
@@ -46,6 +47,7 @@ const INVALID_QUANTITY: &str = "K8S027";
 const REQUEST_OVER_LIMIT: &str = "K8S028";
 const VOLUME_NOT_FOUND: &str = "K8S029";
 const CONFLICTING_SECURITY_CONTEXT: &str = "K8S031";
+const NEGATIVE_COUNT: &str = "K8S032";
 
 /// The rule ids of this pack (each has `rules/{ID}.yaml`).
 pub const IDS: &[&str] = &[
@@ -71,6 +73,7 @@ pub const IDS: &[&str] = &[
     VOLUME_NOT_FOUND,
     service_selectors::RULE,
     CONFLICTING_SECURITY_CONTEXT,
+    NEGATIVE_COUNT,
 ];
 
 /// What runs the pods: it decides which restart policies the API server accepts and whether
@@ -120,6 +123,7 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     ports::service(&check, out);
     enums::object(&check, out);
     quantities::object(&check, out);
+    counts::object(&check, out);
     let Some((spec, at)) = pod_spec(obj) else {
         return;
     };
@@ -144,6 +148,7 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     names::pod(&check, &pod, out);
     quantities::pod(&check, &pod, out);
     volumes::check(&check, &pod, out);
+    counts::pod(&check, &pod, out);
 }
 
 /// The kind of an object `pod_spec` found a pod spec in.

@@ -132,7 +132,7 @@ fn port_name<'a>(
 }
 
 /// `spec.template.spec.containers[0].ports[1]` from a JSON pointer, as the API server writes it.
-fn field_path(pointer: &str) -> String {
+pub(super) fn field_path(pointer: &str) -> String {
     let mut out = String::new();
     for seg in pointer.trim_start_matches('/').split('/') {
         if seg.chars().all(|c| c.is_ascii_digit()) && !seg.is_empty() {

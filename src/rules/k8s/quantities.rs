@@ -4,106 +4,9 @@
 
 use super::{INVALID_QUANTITY, Pod, REQUEST_OVER_LIMIT};
 use crate::finding::Finding;
+use crate::model::{Quantity, QuantityError};
 use crate::parse::{Entry, Node, NodeKind, Scalar};
 use crate::rules::fargate_eks::Check;
-
-/// `ErrFormatWrong` of k8s.io/apimachinery/pkg/api/resource.
-const FORMAT_WRONG: &str =
-    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
-/// `ErrSuffix`.
-const SUFFIX_WRONG: &str = "unable to parse quantity's suffix";
-
-const SUFFIX_CHARS: &[u8] = b"eEinumkKMGTP";
-
-#[derive(Debug, PartialEq)]
-enum Error {
-    Format,
-    Suffix,
-}
-
-/// A quantity's value, parsed as `resource.ParseQuantity` does (including its leniency: `1.`,
-/// `.5`, a bare suffix means 0).
-fn parse(s: &str) -> Result<f64, Error> {
-    if s.is_empty() {
-        return Err(Error::Format);
-    }
-    let b = s.as_bytes();
-    let mut pos = 0;
-    let negative = b[0] == b'-';
-    if b[0] == b'-' || b[0] == b'+' {
-        pos = 1;
-    }
-    let int_start = pos;
-    while pos < b.len() && b[pos].is_ascii_digit() {
-        pos += 1;
-    }
-    let int_part = &s[int_start..pos];
-    let mut frac = "";
-    if pos < b.len() && b[pos] == b'.' {
-        pos += 1;
-        let start = pos;
-        while pos < b.len() && b[pos].is_ascii_digit() {
-            pos += 1;
-        }
-        frac = &s[start..pos];
-    }
-    let suffix_start = pos;
-    while pos < b.len() && SUFFIX_CHARS.contains(&b[pos]) {
-        pos += 1;
-    }
-    if pos < b.len() && (b[pos] == b'-' || b[pos] == b'+') {
-        pos += 1;
-    }
-    while pos < b.len() && b[pos].is_ascii_digit() {
-        pos += 1;
-    }
-    if pos < b.len() {
-        return Err(Error::Format);
-    }
-    let (base, exponent) = suffix(&s[suffix_start..]).ok_or(Error::Suffix)?;
-    let int_part = if int_part.is_empty() { "0" } else { int_part };
-    let mantissa: f64 = format!("{int_part}.{frac}0").parse().map_err(|_| Error::Format)?;
-    let value = mantissa * base.powi(exponent);
-    Ok(if negative { -value } else { value })
-}
-
-/// (base, exponent) of a suffix: binary SI, decimal SI, or a decimal exponent.
-fn suffix(s: &str) -> Option<(f64, i32)> {
-    let decimal = match s {
-        "" => Some(0),
-        "n" => Some(-9),
-        "u" => Some(-6),
-        "m" => Some(-3),
-        "k" => Some(3),
-        "M" => Some(6),
-        "G" => Some(9),
-        "T" => Some(12),
-        "P" => Some(15),
-        "E" => Some(18),
-        _ => None,
-    };
-    if let Some(e) = decimal {
-        return Some((10.0, e));
-    }
-    let binary = match s {
-        "Ki" => Some(10),
-        "Mi" => Some(20),
-        "Gi" => Some(30),
-        "Ti" => Some(40),
-        "Pi" => Some(50),
-        "Ei" => Some(60),
-        _ => None,
-    };
-    if let Some(e) = binary {
-        return Some((2.0, e));
-    }
-    let exp = s.strip_prefix(['e', 'E'])?;
-    if exp.is_empty() {
-        return None;
-    }
-    let n: i64 = exp.parse().ok()?;
-    i32::try_from(n).ok().map(|n| (10.0, n))
-}
 
 /// What the user probably meant by an unparsable quantity.
 fn hint(text: &str) -> String {
@@ -111,7 +14,7 @@ fn hint(text: &str) -> String {
     let trimmed = text.trim();
     if trimmed != text || trimmed.contains(' ') {
         let joined: String = trimmed.chars().filter(|c| *c != ' ').collect();
-        if parse(&joined).is_ok() {
+        if Quantity::parse(&joined).is_ok() {
             return format!("remove the spaces: {joined}");
         }
     }
@@ -159,11 +62,11 @@ fn quantity(check: &Check<'_>, entry: &Entry, pointer: &str, out: &mut Vec<Findi
     let (text, value) = match &entry.value.kind {
         NodeKind::Scalar {
             value: Scalar::Str(s), ..
-        } => (s.clone(), parse(s)),
+        } => (s.clone(), Quantity::parse(s).map(Quantity::to_f64)),
         NodeKind::Scalar {
             value: Scalar::Number(n),
             ..
-        } => (n.to_string(), n.as_f64().ok_or(Error::Format)),
+        } => (n.to_string(), n.as_f64().ok_or(QuantityError::Format)),
         _ => return None,
     };
     if super::is_placeholder(&text) {
@@ -172,7 +75,7 @@ fn quantity(check: &Check<'_>, entry: &Entry, pointer: &str, out: &mut Vec<Findi
     let value = match value {
         Ok(v) => v,
         Err(e) => {
-            let reason = if e == Error::Suffix { SUFFIX_WRONG } else { FORMAT_WRONG };
+            let reason = e.message();
             out.push(
                 check
                     .finding(
@@ -416,43 +319,7 @@ pub(super) fn object(check: &Check<'_>, out: &mut Vec<Finding>) {
 mod tests {
     use super::super::test_support::{deployment, only};
     use super::*;
-
-    #[test]
-    fn grammar() {
-        for (text, value) in [
-            ("0", 0.0),
-            ("500m", 0.5),
-            ("1", 1.0),
-            ("1.5", 1.5),
-            (".5", 0.5),
-            ("1.", 1.0),
-            ("+1", 1.0),
-            ("1e3", 1000.0),
-            ("1E3", 1000.0),
-            ("1e+09", 1e9),
-            ("1e-3", 0.001),
-            ("1k", 1000.0),
-            ("1Ki", 1024.0),
-            ("128Mi", 134_217_728.0),
-            ("1Gi", 1_073_741_824.0),
-            ("1G", 1e9),
-            ("1E", 1e18),
-            ("100n", 1e-7),
-            ("10u", 1e-5),
-            ("-1", -1.0),
-        ] {
-            let got = parse(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
-            assert!((got - value).abs() <= value.abs() * 1e-12, "{text}: {got} != {value}");
-        }
-        for bad in [
-            "1GB", "1gb", "512mb", "1 Gi", " 1", "1Gi ", "abc", "1Gib", "", "1e3k", "1.5.5",
-        ] {
-            assert_eq!(parse(bad), Err(Error::Format), "{bad}");
-        }
-        for bad in ["1K", "1mi", "1ki", "1Gie", "1e"] {
-            assert_eq!(parse(bad), Err(Error::Suffix), "{bad}");
-        }
-    }
+    use crate::model::quantity::FORMAT_WRONG;
 
     #[test]
     fn hints() {

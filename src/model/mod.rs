@@ -1,0 +1,8 @@
+//! The one place that knows what a Kubernetes workload and its values are: typed views over the
+//! span tree (every accessor keeps where it read its value), used by rules, convert and estimate.
+//! It may use `parse` and `detect`, nothing above them.
+
+pub mod k8s;
+pub mod quantity;
+
+pub use quantity::{Quantity, QuantityError};
