@@ -39,7 +39,11 @@ pub fn lint_reports(name: &str, data: &[u8], sarif: bool) {
     for f in file.findings.iter().chain(&file.suppressed) {
         check_inside(f, data);
     }
-    check_reports(&Outcome { files: vec![file] }, sarif);
+    let outcome = Outcome {
+        files: vec![file],
+        ..Outcome::default()
+    };
+    check_reports(&outcome, sarif);
 }
 
 /// Converts `data` to ECS and to Kubernetes, read as YAML and as JSON, and the outputs back.
@@ -93,6 +97,8 @@ fn lint_options() -> lint::Options {
         today: "2026-11-21".to_owned(),
         config: Default::default(),
         progress: false,
+        allow_special_files: false,
+        follow: false,
     }
 }
 
