@@ -3,6 +3,8 @@
 //! botocore's, when it is installed), round trips, file safety, and the public corpus
 //! (K2E_CORPUS).
 
+mod common;
+use common::corpus::corpus;
 use k2e::convert::audit::{self, RoundTrip};
 use k2e::convert::outcome::{Conversion, Output, Role};
 use k2e::convert::{Kind, LaunchType, Options, To, convert_texts, input, loss_render};
@@ -634,17 +636,6 @@ fn assert_botocore_valid(python: &str, dir: &Path, n: usize) {
 }
 
 // --- the public corpus ---
-
-fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(std::env::var_os("K2E_CORPUS").filter(|v| !v.is_empty())?);
-    assert!(
-        dir.is_dir(),
-        "K2E_CORPUS={} is not a directory: point it at the corpus folder (the one holding k8s/ and \
-         ecs/), or unset it to leave the corpus tests out",
-        dir.display()
-    );
-    Some(dir)
-}
 
 /// Every file of a corpus folder, as (relative name, text).
 fn corpus_files(root: &Path, sub: &str) -> Vec<(String, String)> {

@@ -2,6 +2,8 @@
 //! when unset) and compares k2e's verdicts with kubeconform's and botocore's.
 //! Run with `K2E_CORPUS=../shared/corpus cargo test --test corpus -- --nocapture` for the figures.
 
+mod common;
+use common::corpus::corpus;
 use k2e::finding::{Finding, Severity};
 use k2e::lint::{self, FileResult, Options, Outcome};
 use k2e::parse::Limits;
@@ -9,17 +11,6 @@ use k2e::rules::{Selection, Target};
 use k2e::validate::Validators;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
-
-fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(std::env::var_os("K2E_CORPUS").filter(|v| !v.is_empty())?);
-    assert!(
-        dir.is_dir(),
-        "K2E_CORPUS={} is not a directory: point it at the corpus folder (the one holding k8s/ and \
-         ecs/), or unset it to leave the corpus tests out",
-        dir.display()
-    );
-    Some(dir)
-}
 
 /// The rules a schema validator also checks: syntax, input and the schema rules. The peers
 /// (kubeconform, botocore) are compared on these only; the other packs go beyond them.

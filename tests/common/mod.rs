@@ -1,5 +1,6 @@
 // Each test binary uses its own part of these helpers.
 #![allow(dead_code)]
 
+pub mod corpus;
 pub mod estimate;
 pub mod rng;
