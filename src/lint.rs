@@ -1,10 +1,11 @@
 //! The lint pipeline: discover -> read -> parse -> detect -> validate -> findings.
 
 use crate::config::{self, Config};
-use crate::detect::{Detected, EcsShape, detect};
+use crate::detect::{Detected, detect};
 use crate::discover::{Input, SkippedPath, Walk, discover_with};
 use crate::finding::{Finding, Position, Severity};
 use crate::input;
+use crate::model::ecs::TaskDefinition;
 use crate::parse::{self, Chunk, Document, Limits, ParseErrorKind, Stream, StreamError};
 use crate::rules::{self, Selection, Target, ids, service_selectors};
 use crate::validate::Validators;
@@ -483,12 +484,12 @@ fn check_unsuppressed(
                     .map_or_else(|| "TaskDefinition".to_owned(), |f| format!("TaskDefinition/{f}")),
             );
             rules::yaml::anchors(file, doc, label.as_deref(), &mut out.findings);
-            let task = match shape {
-                EcsShape::Register => Some((root, "")),
-                EcsShape::Describe => root.get("taskDefinition").map(|t| (t, "/taskDefinition")),
-                EcsShape::ContainerDefinitions => None,
-            };
-            if let Some((node, prefix)) = task {
+            // A bare container array has no task around it for the task rules to check.
+            let task = TaskDefinition::of(root, shape).filter(|t| !t.containers_only());
+            if let Some(TaskDefinition {
+                node, pointer: prefix, ..
+            }) = task
+            {
                 let task = rules::FargateTask {
                     file,
                     doc,

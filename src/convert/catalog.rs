@@ -3,6 +3,7 @@
 
 use super::input::Source;
 use crate::detect::{Detected, EcsShape, K8sObject, detect};
+use crate::model::ecs::TaskDefinition;
 use crate::parse::{Document, Node};
 
 pub struct K8sItem<'a> {
@@ -72,18 +73,16 @@ impl<'a> Catalog<'a> {
                         }));
                     }
                     Detected::Ecs { shape, .. } => {
-                        let (node, prefix) = match shape {
-                            EcsShape::Describe => (root.get("taskDefinition").unwrap_or(root), "/taskDefinition"),
-                            _ => (root, ""),
-                        };
-                        c.ecs_tasks.push(EcsItem {
-                            file: &source.file,
-                            doc,
-                            root,
-                            node,
-                            prefix,
-                            shape: Some(shape),
-                        });
+                        if let Some(task) = TaskDefinition::of(root, shape) {
+                            c.ecs_tasks.push(EcsItem {
+                                file: &source.file,
+                                doc,
+                                root,
+                                node: task.node,
+                                prefix: task.pointer,
+                                shape: Some(shape),
+                            });
+                        }
                     }
                     Detected::EcsService { .. } => c.ecs_services.push(EcsItem {
                         file: &source.file,

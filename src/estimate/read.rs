@@ -3,9 +3,10 @@
 use super::ecs::{self, Service, TaskDef};
 use super::kubernetes::{self, Defaults};
 use super::model::{Archs, Kind, Workload};
-use crate::detect::{Detected, EcsShape, detect};
+use crate::detect::{Detected, detect};
 use crate::discover::discover;
 use crate::finding::LineIndex;
+use crate::model::ecs::TaskDefinition;
 use crate::parse::{self, Document, Limits, ParseErrorKind, Stream};
 use std::path::PathBuf;
 
@@ -136,15 +137,10 @@ fn document(
             }
         }
         Detected::Ecs { shape, family } => {
-            let (node, prefix) = match shape {
-                EcsShape::Register => (root, ""),
-                EcsShape::Describe => match root.get("taskDefinition") {
-                    Some(t) => (t, "/taskDefinition"),
-                    None => return,
-                },
-                EcsShape::ContainerDefinitions => (root, ""),
+            let Some(task) = TaskDefinition::of(root, shape) else {
+                return;
             };
-            let only = shape == EcsShape::ContainerDefinitions;
+            let (node, prefix, only) = (task.node, task.pointer, task.containers_only());
             tasks.push(ecs::task(file, doc, node, prefix, family, line_of(node), d, only));
         }
         Detected::EcsService { name } => services.extend(ecs::service(file, doc, root, name, line_of(root))),

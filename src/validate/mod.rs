@@ -7,6 +7,7 @@ mod user_schema;
 
 use crate::detect::{EcsShape, K8sObject};
 use crate::finding::{Finding, Severity};
+use crate::model::ecs::TaskDefinition;
 use crate::parse::{Document, Node};
 use crate::rules::ids;
 use errors::{Context, Ids};
@@ -202,18 +203,11 @@ impl Validators {
                 if path.is_empty() { "top level" } else { path }
             )
         };
-        let object = match shape {
-            EcsShape::ContainerDefinitions => None,
-            EcsShape::Register => root
-                .get("family")
-                .and_then(Node::as_str)
-                .map(|f| format!("TaskDefinition/{f}")),
-            EcsShape::Describe => root
-                .get("taskDefinition")
-                .and_then(|t| t.get("family"))
-                .and_then(Node::as_str)
-                .map(|f| format!("TaskDefinition/{f}")),
-        };
+        let object = TaskDefinition::of(root, shape)
+            .filter(|t| !t.containers_only())
+            .and_then(|t| t.node.get("family"))
+            .and_then(Node::as_str)
+            .map(|f| format!("TaskDefinition/{f}"));
         let check = |def: &str, node: &Node, prefix: &str| -> Vec<Finding> {
             let start = serde_json::json!({ "$ref": format!("#/$defs/{def}") });
             match schemas.set.validator(def) {
