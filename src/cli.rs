@@ -130,7 +130,7 @@ struct LintArgs {
     fail_on_empty: bool,
 
     /// Refuse files larger than this (bytes; K, M and G suffixes allowed).
-    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = crate::input::parse_size)]
     max_file_size: u64,
 
     /// Read character and block devices named on the command line (up to --max-file-size)
@@ -232,26 +232,6 @@ enum Color {
     Auto,
     Always,
     Never,
-}
-
-/// Sizes as the command line takes them: bytes, or K, M, G (powers of 1024).
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    let s = s.trim();
-    let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
-        Some((i, _)) => (&s[..i], s[i..].trim_end_matches(['i', 'B', 'b'])),
-        None => (s, ""),
-    };
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("not a size: {s:?} (examples: 500000, 64M, 1G)"))?;
-    let factor: u64 = match unit.to_ascii_uppercase().as_str() {
-        "" => 1,
-        "K" => 1 << 10,
-        "M" => 1 << 20,
-        "G" => 1 << 30,
-        _ => return Err(format!("unknown size unit in {s:?}; use K, M or G")),
-    };
-    n.checked_mul(factor).ok_or_else(|| format!("size too large: {s:?}"))
 }
 
 pub fn main() -> i32 {
@@ -481,14 +461,6 @@ fn write_atomically(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("64M"), Ok(64 << 20));
-        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
-        assert_eq!(parse_size("500"), Ok(500));
-        assert!(parse_size("12X").is_err());
-    }
 
     #[test]
     fn cli_is_well_formed() {

@@ -69,6 +69,26 @@ impl std::fmt::Display for Error {
     }
 }
 
+/// Size limits as the command line takes them: bytes, or K, M, G (powers of 1024).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&s[..i], s[i..].trim_end_matches(['i', 'B', 'b'])),
+        None => (s, ""),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("not a size: {s:?} (examples: 500000, 64M, 1G)"))?;
+    let factor: u64 = match unit.to_ascii_uppercase().as_str() {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        _ => return Err(format!("unknown size unit in {s:?}; use K, M or G")),
+    };
+    n.checked_mul(factor).ok_or_else(|| format!("size too large: {s:?}"))
+}
+
 /// The words for an input over the limit, shared with the YAML stream reader.
 pub fn too_large(limit: u64) -> String {
     format!(
@@ -259,6 +279,14 @@ pub fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("500"), Ok(500));
+        assert!(parse_size("12X").is_err());
+    }
 
     fn opts(limit: u64) -> Options {
         Options {

@@ -137,7 +137,7 @@ pub struct ConvertArgs {
     pub probe_command: Option<ProbeTool>,
 
     /// Refuse inputs larger than this (bytes; K, M and G suffixes allowed).
-    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = crate::cli::parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = crate::input::parse_size)]
     pub max_file_size: u64,
 
     /// Read character and block devices named on the command line (up to --max-file-size)
