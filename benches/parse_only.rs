@@ -103,10 +103,10 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(u64, Vec<PathBuf>),
     let mut args = args.peekable();
     while let Some(arg) = args.next() {
         if let Some(value) = arg.strip_prefix("--max-file-size=") {
-            max_file_size = k2e::cli::parse_size(value)?;
+            max_file_size = k2e::input::parse_size(value)?;
         } else if arg == "--max-file-size" {
             let value = args.next().ok_or("--max-file-size needs a value")?;
-            max_file_size = k2e::cli::parse_size(&value)?;
+            max_file_size = k2e::input::parse_size(&value)?;
         } else if arg.starts_with("--") {
             return Err(format!("unknown option {arg}"));
         } else {
