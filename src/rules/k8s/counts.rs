@@ -5,6 +5,7 @@
 use super::ports::field_path;
 use super::{NEGATIVE_COUNT, Pod, as_int};
 use crate::finding::Finding;
+use crate::model::k8s::WorkloadKind;
 use crate::parse::Node;
 use crate::rules::fargate_eks::Check;
 
@@ -48,15 +49,14 @@ const PROBE: &[&str] = &[
 
 /// The workload's own counts (`/spec/...`, and a CronJob's Job template).
 pub(super) fn object(check: &Check<'_>, out: &mut Vec<Finding>) {
-    let (group, _) = check.obj.group_version();
-    let fields: &[(&str, &[&str])] = match (group, check.obj.kind) {
-        ("apps" | "extensions", "Deployment") => &[("/spec", DEPLOYMENT)],
-        ("apps" | "extensions", "ReplicaSet") | ("", "ReplicationController") => &[("/spec", REPLICA_SET)],
-        ("apps", "StatefulSet") => &[("/spec", STATEFUL_SET)],
-        ("apps" | "extensions", "DaemonSet") => &[("/spec", DAEMON_SET)],
-        ("batch", "Job") => &[("/spec", JOB)],
-        ("batch", "CronJob") => &[("/spec", CRON_JOB), ("/spec/jobTemplate/spec", JOB)],
-        _ => return,
+    let fields: &[(&str, &[&str])] = match WorkloadKind::of(check.obj) {
+        Some(WorkloadKind::Deployment) => &[("/spec", DEPLOYMENT)],
+        Some(WorkloadKind::ReplicaSet | WorkloadKind::ReplicationController) => &[("/spec", REPLICA_SET)],
+        Some(WorkloadKind::StatefulSet) => &[("/spec", STATEFUL_SET)],
+        Some(WorkloadKind::DaemonSet) => &[("/spec", DAEMON_SET)],
+        Some(WorkloadKind::Job) => &[("/spec", JOB)],
+        Some(WorkloadKind::CronJob) => &[("/spec", CRON_JOB), ("/spec/jobTemplate/spec", JOB)],
+        Some(WorkloadKind::Pod) | None => return,
     };
     for (at, names) in fields {
         if let Some((spec, _)) = check.obj.node.pointer(at) {
