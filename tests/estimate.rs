@@ -4,7 +4,7 @@
 
 use k2e::estimate::fargate::eks_size;
 use k2e::estimate::model::{TICKS_PER_MILLI, TICKS_PER_VCPU};
-use k2e::rules::sizes::Size;
+use k2e::model::facts::Size;
 use serde_json::Value;
 
 mod common;

@@ -6,9 +6,9 @@
 //! smallest valid pair.
 
 use super::model::{FargateAsk, Os, TICKS_PER_UNIT, Workload, trim};
-use super::prices::FargateRates;
-use crate::rules::eks_sizing::{self, JumpCause, Request};
-use crate::rules::sizes::{Size, SizeTable};
+use crate::model::facts::eks_fargate::{self, JumpCause, Request};
+use crate::model::facts::rates::FargateRates;
+use crate::model::facts::{Size, SizeTable};
 /// The smallest Windows task on Fargate, in cpu units.
 const WINDOWS_MIN_CPU: u64 = 1024;
 /// Ephemeral storage every Fargate task and pod gets without charge.
@@ -31,7 +31,7 @@ pub struct Quote {
 /// The size EKS on Fargate provisions for a pod request (cpu in ticks, memory in MiB), or None
 /// when no size holds it.
 pub fn eks_size(cpu_ticks: u64, memory_mib: u64) -> Option<Size> {
-    eks_sizing::provisioned(request(cpu_ticks, memory_mib))
+    eks_fargate::provisioned(request(cpu_ticks, memory_mib))
 }
 
 fn request(cpu_ticks: u64, memory_mib: u64) -> Request {
@@ -149,7 +149,7 @@ pub fn quote(w: &Workload, rates: &FargateRates, spot_percent: Option<f64>) -> R
 /// memory request, pushing a pod into a dearer size than its requests alone would need.
 pub fn jump(cpu_ticks: u64, memory_mib: u64, size: Size, rates: &FargateRates) -> Option<String> {
     let price = |s: Size| hourly(s, rates, "x86", FREE_STORAGE_GB);
-    let cause = eks_sizing::jump_cause(request(cpu_ticks, memory_mib), size)?;
+    let cause = eks_fargate::jump_cause(request(cpu_ticks, memory_mib), size)?;
     let from = cause.from();
     let pct = format!("+{:.0}%", (price(size) / price(from) - 1.0) * 100.0);
     Some(match cause {

@@ -1,6 +1,6 @@
 //! What `k2e estimate` knows about one workload once its manifest has been read.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Resources as the packer counts them, one slot per dimension.
 pub type Res = [u64; 4];
@@ -61,21 +61,7 @@ impl Platform {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Arch {
-    X86_64,
-    Arm64,
-}
-
-impl Arch {
-    pub fn name(self) -> &'static str {
-        match self {
-            Arch::X86_64 => "x86_64",
-            Arch::Arm64 => "arm64",
-        }
-    }
-}
+pub use crate::model::facts::ec2_catalog::Arch;
 
 /// The architectures a workload may run on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,51 +1,10 @@
-//! The prices an estimate uses: the dated tables shipped in rules/data/, overlaid by any
+//! The prices an estimate uses: the dated tables shipped in `model::facts`, overlaid by any
 //! `--pricing` offer files, with where each price came from.
 
-use serde::{Deserialize, Serialize};
+use crate::model::facts::ec2_prices::Ec2Prices;
+use crate::model::facts::rates::{FargateRates, FargateTable};
+use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
-
-const EC2_PRICES: &str = include_str!("../../rules/data/ec2-prices.yaml");
-const FARGATE_RATES: &str = include_str!("../../rules/data/fargate-rates.yaml");
-
-#[derive(Debug, Deserialize)]
-struct Ec2Table {
-    source: String,
-    as_of: String,
-    /// region -> family -> size -> USD per hour.
-    regions: BTreeMap<String, BTreeMap<String, BTreeMap<String, f64>>>,
-}
-
-#[derive(Debug, Deserialize)]
-struct FargateTable {
-    source: String,
-    as_of: String,
-    regions: BTreeMap<String, FargateRates>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize, Serialize)]
-pub struct Rate {
-    pub vcpu_hour: f64,
-    pub gb_hour: f64,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize, Serialize)]
-pub struct WindowsRate {
-    pub vcpu_hour: f64,
-    pub gb_hour: f64,
-    /// The Windows Server licence, per vCPU-hour, on top of the compute rate.
-    pub os_vcpu_hour: f64,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize, Serialize)]
-pub struct FargateRates {
-    pub x86: Rate,
-    pub arm: Rate,
-    #[serde(default)]
-    pub windows: Option<WindowsRate>,
-    /// Per GB-hour above the 20 GB every task gets.
-    pub ephemeral_storage_gb_hour: f64,
-}
 
 /// Where a set of prices came from, printed wherever they are used.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -68,20 +27,9 @@ pub struct PriceBook {
     pub notes: Vec<String>,
 }
 
-fn ec2_table() -> &'static Ec2Table {
-    static T: OnceLock<Ec2Table> = OnceLock::new();
-    // Shipped in the binary and loaded by a test, so it cannot fail at run time.
-    T.get_or_init(|| crate::rules::load_data(EC2_PRICES).expect("rules/data/ec2-prices.yaml is valid"))
-}
-
-fn fargate_table() -> &'static FargateTable {
-    static T: OnceLock<FargateTable> = OnceLock::new();
-    T.get_or_init(|| crate::rules::load_data(FARGATE_RATES).expect("rules/data/fargate-rates.yaml is valid"))
-}
-
 /// Regions the shipped tables cover.
 pub fn builtin_regions() -> Vec<String> {
-    ec2_table().regions.keys().cloned().collect()
+    Ec2Prices::get().regions.keys().cloned().collect()
 }
 
 impl PriceBook {
@@ -91,7 +39,7 @@ impl PriceBook {
             region: region.to_owned(),
             ..PriceBook::default()
         };
-        let ec2 = ec2_table();
+        let ec2 = Ec2Prices::get();
         if let Some(families) = ec2.regions.get(region) {
             for (family, sizes) in families {
                 for (size, price) in sizes {
@@ -104,7 +52,7 @@ impl PriceBook {
                 as_of: ec2.as_of.clone(),
             });
         }
-        let fargate = fargate_table();
+        let fargate = FargateTable::get();
         if let Some(rates) = fargate.regions.get(region) {
             book.fargate = Some(*rates);
             book.origins.push(Origin {
@@ -130,6 +78,7 @@ impl PriceBook {
 mod tests {
     use super::*;
     use crate::estimate::catalog::Catalog;
+    use crate::model::facts::rates::Rate;
 
     #[test]
     fn tables_load_and_match_the_facts() {

@@ -9,7 +9,8 @@
 //! several GB: the JSON is streamed and only matching products are kept.
 
 use super::catalog::Catalog;
-use super::prices::{Origin, PriceBook, Rate, WindowsRate};
+use super::prices::{Origin, PriceBook};
+use crate::model::facts::rates::{Rate, WindowsRate};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::BufReader;

@@ -1,9 +1,11 @@
 //! The one place that knows what a Kubernetes workload, an ECS task definition and their values
 //! are: typed views over the
-//! span tree (every accessor keeps where it read its value), used by rules, convert and estimate.
+//! span tree (every accessor keeps where it read its value), used by rules, convert and estimate;
+//! and the dated AWS facts they all size and price by (`facts`).
 //! It may use `parse` and `detect`, nothing above them.
 
 pub mod ecs;
+pub mod facts;
 pub mod k8s;
 pub mod quantity;
 

@@ -3,78 +3,30 @@
 //!
 //! Fargate takes, per resource, the larger of the biggest init container and the sum of the
 //! long-running containers (sidecars included), adds 256 MiB of memory for kubelet, kube-proxy and
-//! containerd, and rounds up to the smallest of its 74 sizes (rules/data/fargate-ecs-sizes.yaml).
+//! containerd, and rounds up to the smallest of its 74 sizes: the sizing itself is
+//! `model::facts::eks_fargate`; this module reads the pod and words the findings.
 
 use super::fargate_eks::{Check, Container};
 use super::ids;
-use super::sizes::{Size, SizeTable};
 use crate::finding::Finding;
+use crate::model::facts::Size;
+use crate::model::facts::eks_fargate::{JumpCause, Request, jump_cause, provisioned};
+use crate::model::facts::rates::{FargateTable, Rate};
 use crate::model::quantity;
 use crate::parse::{Node, Span};
-use serde::Deserialize;
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
-/// Memory Fargate reserves in every pod for its own agents.
-pub const OVERHEAD_MIB: u64 = 256;
-
-const RATES: &str = include_str!("../../rules/data/fargate-rates.yaml");
 /// The region whose x86 rates the lint messages quote (the one k2e ships rates for).
 const REGION: &str = "us-east-1";
 
 /// The x86 Fargate rates of `REGION`, from the table `k2e estimate` also prices with.
-#[derive(Debug)]
-pub struct Prices {
-    pub as_of: String,
-    pub region: String,
-    pub x86: Rate,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Rate {
-    pub vcpu_hour: f64,
-    pub gb_hour: f64,
-}
-
-#[derive(Deserialize)]
-struct RatesFile {
-    as_of: String,
-    regions: BTreeMap<String, RegionRates>,
-}
-
-#[derive(Deserialize)]
-struct RegionRates {
-    x86: Rate,
-}
-
-pub fn prices() -> &'static Prices {
-    static PRICES_TABLE: OnceLock<Prices> = OnceLock::new();
-    // Shipped in the binary and loaded by a test, so it cannot fail at run time.
-    PRICES_TABLE.get_or_init(|| {
-        let mut file: RatesFile = super::load_data(RATES).expect("rules/data/fargate-rates.yaml is valid");
-        let x86 = file
-            .regions
-            .remove(REGION)
-            .expect("fargate-rates.yaml has us-east-1")
-            .x86;
-        Prices {
-            as_of: file.as_of,
-            region: REGION.to_owned(),
-            x86,
-        }
-    })
+fn x86_rate() -> Rate {
+    // The shipped table has us-east-1, and a test loads it, so this cannot fail at run time.
+    FargateTable::get().regions[REGION].x86
 }
 
 fn hourly(size: Size) -> f64 {
-    let rate = &prices().x86;
+    let rate = x86_rate();
     size.cpu as f64 / 1024.0 * rate.vcpu_hour + size.memory as f64 / 1024.0 * rate.gb_hour
-}
-
-/// What a pod asks for: cpu units (1024 per vCPU) and memory MiB, before the overhead.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Request {
-    pub cpu: f64,
-    pub memory_mib: f64,
 }
 
 /// The pod's effective request, per resource, as the scheduler counts it (KEP-753): the larger
@@ -120,20 +72,6 @@ pub(super) fn pod_request(containers: &[Container<'_>]) -> Request {
     }
 }
 
-/// The size Fargate provisions for a request, or None when no size is large enough.
-pub fn provisioned(request: Request) -> Option<Size> {
-    round_up(request.cpu, request.memory_mib + OVERHEAD_MIB as f64)
-}
-
-/// The smallest Fargate size with at least this cpu (units) and memory (MiB).
-pub fn round_up(cpu: f64, memory_mib: f64) -> Option<Size> {
-    SizeTable::get()
-        .pairs()
-        .into_iter()
-        .filter(|s| s.cpu as f64 >= cpu && s.memory as f64 >= memory_mib)
-        .min_by_key(|s| (s.cpu, s.memory))
-}
-
 pub(super) fn check(check: &Check<'_>, spec: &Node, at: &str, containers: &[Container<'_>], out: &mut Vec<Finding>) {
     let anchor = spec.entry("containers").map_or(first_line(spec), |e| e.key_span);
     let request = pod_request(containers);
@@ -167,8 +105,8 @@ pub(super) fn check(check: &Check<'_>, spec: &Node, at: &str, containers: &[Cont
         .with_help(format!(
             "about ${:.2} a month per pod at {} x86 prices as of {} (730 hours)",
             hourly(size) * 730.0,
-            prices().region,
-            prices().as_of
+            REGION,
+            FargateTable::get().as_of
         )),
     );
     if let Some(jump) = jump(request, size) {
@@ -180,50 +118,6 @@ pub(super) fn check(check: &Check<'_>, spec: &Node, at: &str, containers: &[Cont
     }
 }
 
-/// Why a pod lands in a dearer size than its requests alone would need.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum JumpCause {
-    /// The 256 MiB Fargate adds: without it the pod would get `from`, which holds memory
-    /// requests up to `fits_mib`.
-    Overhead { from: Size, fits_mib: u64 },
-    /// The memory request: `from` is the largest size with the cpu the pod needs, which holds
-    /// memory requests up to `fits_mib`.
-    Memory { from: Size, fits_mib: u64 },
-}
-
-impl JumpCause {
-    pub fn from(self) -> Size {
-        match self {
-            JumpCause::Overhead { from, .. } | JumpCause::Memory { from, .. } => from,
-        }
-    }
-}
-
-/// The FG111 logic, shared with `k2e estimate`: whether the 256 MiB overhead, or the memory
-/// request, lands the pod (provisioned as `size`) in a dearer size.
-pub fn jump_cause(request: Request, size: Size) -> Option<JumpCause> {
-    let without_overhead = round_up(request.cpu, request.memory_mib)?;
-    if without_overhead != size {
-        return Some(JumpCause::Overhead {
-            from: without_overhead,
-            fits_mib: without_overhead.memory - OVERHEAD_MIB,
-        });
-    }
-    let cpu_only = round_up(request.cpu, OVERHEAD_MIB as f64)?;
-    if cpu_only.cpu < size.cpu {
-        let largest = SizeTable::get()
-            .pairs()
-            .into_iter()
-            .filter(|s| s.cpu == cpu_only.cpu)
-            .max_by_key(|s| s.memory)?;
-        return Some(JumpCause::Memory {
-            from: largest,
-            fits_mib: largest.memory - OVERHEAD_MIB,
-        });
-    }
-    None
-}
-
 struct Jump {
     message: String,
     help: String,
@@ -232,7 +126,7 @@ struct Jump {
 fn jump(request: Request, size: Size) -> Option<Jump> {
     let cost = |from: Size| {
         let pct = (hourly(size) / hourly(from) - 1.0) * 100.0;
-        format!("+{pct:.0}% cost at {} prices as of {}", prices().region, prices().as_of)
+        format!("+{pct:.0}% cost at {REGION} prices as of {}", FargateTable::get().as_of)
     };
     Some(match jump_cause(request, size)? {
         JumpCause::Overhead { from, fits_mib } => Jump {
@@ -285,13 +179,6 @@ fn first_line(node: &Node) -> Span {
 mod tests {
     use super::*;
 
-    fn size(request_vcpu: f64, request_gib: f64) -> Option<Size> {
-        provisioned(Request {
-            cpu: request_vcpu * 1024.0,
-            memory_mib: request_gib * 1024.0,
-        })
-    }
-
     fn s(vcpu: f64, gb: f64) -> Option<Size> {
         Some(Size {
             cpu: (vcpu * 1024.0) as u64,
@@ -324,27 +211,6 @@ mod tests {
     }
 
     #[test]
-    fn table_edges() {
-        assert_eq!(size(0.0, 0.0), s(0.25, 0.5), "no requests at all");
-        assert_eq!(size(0.25, 0.25), s(0.25, 0.5));
-        assert_eq!(size(0.25, 1.75), s(0.25, 2.0));
-        assert_eq!(size(0.25, 1.76), s(0.5, 3.0));
-        assert_eq!(size(0.5, 3.75), s(0.5, 4.0));
-        assert_eq!(size(0.5, 3.76), s(1.0, 5.0));
-        assert_eq!(size(1.0, 7.75), s(1.0, 8.0));
-        assert_eq!(size(2.0, 15.75), s(2.0, 16.0));
-        assert_eq!(size(2.0, 15.76), s(4.0, 17.0));
-        assert_eq!(size(4.0, 29.75), s(4.0, 30.0));
-        assert_eq!(size(4.0, 29.76), s(8.0, 32.0));
-        assert_eq!(size(8.0, 59.75), s(8.0, 60.0));
-        assert_eq!(size(8.0, 59.76), s(16.0, 64.0));
-        assert_eq!(size(16.0, 119.75), s(16.0, 120.0));
-        assert_eq!(size(16.0, 119.76), None);
-        assert_eq!(size(16.01, 1.0), None);
-        assert_eq!(size(0.26, 0.0), s(0.5, 1.0));
-    }
-
-    #[test]
     fn memory_pushing_the_cpu_tier_is_named() {
         let request = Request {
             cpu: 256.0,
@@ -374,8 +240,8 @@ mod tests {
     }
 
     #[test]
-    fn prices_load() {
-        assert!(prices().x86.vcpu_hour > 0.0);
+    fn the_quoted_rates_load() {
+        assert!(x86_rate().vcpu_hour > 0.0);
     }
 
     #[test]

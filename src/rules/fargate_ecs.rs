@@ -1,8 +1,8 @@
 //! ECS on Fargate: what `register-task-definition` or the Fargate scheduler rejects
-//! (../shared/reference/aws-facts.md section 1; sizes in rules/data/fargate-ecs-sizes.yaml).
+//! (../shared/reference/aws-facts.md section 1; sizes in src/model/facts/data/fargate-ecs-sizes.yaml).
 
 use super::ids;
-use super::sizes::{Size, SizeTable, gb, vcpu};
+use crate::model::facts::fargate_sizes::{Size, SizeTable, gb, vcpu};
 use crate::finding::Finding;
 use crate::model::quantity::{ecs_cpu, ecs_memory};
 use crate::parse::{Document, Node, NodeKind, Scalar, Span};
@@ -671,7 +671,7 @@ fn gpus(task: &Task<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// Windows tasks on Fargate run 1, 2 or 4 vCPU (rules/data/fargate-ecs-sizes.yaml, `windows`).
+/// Windows tasks on Fargate run 1, 2 or 4 vCPU (src/model/facts/data/fargate-ecs-sizes.yaml, `windows`).
 const WINDOWS_MAX_CPU: u64 = 4096;
 
 /// FG016: Windows tasks on Fargate need X86_64 and 1-4 vCPU, and support no EFS, FireLens,

@@ -3,7 +3,7 @@
 pub mod docs;
 mod ecs;
 mod ecs_service;
-pub(crate) mod eks_sizing;
+mod eks_sizing;
 mod fargate_ecs;
 mod fargate_eks;
 mod fargate_eks_identity;
@@ -12,7 +12,6 @@ mod fargate_eks_storage;
 pub mod fargate_profiles;
 pub mod ids;
 mod k8s;
-pub mod sizes;
 pub mod suppress;
 mod target;
 pub mod yaml;
@@ -26,7 +25,6 @@ pub use k8s::service_selectors;
 pub use target::{Selection, Target};
 
 use crate::finding::Severity;
-use crate::parse::Limits;
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -132,21 +130,8 @@ pub fn severity(id: &str) -> Severity {
     get(id).map_or(Severity::Error, |r| r.severity)
 }
 
-/// Reads one of k2e's own YAML data files with its own parser.
-pub fn load_data<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
-    let doc = crate::parse::yaml_text(text, &Limits::default())
-        .into_iter()
-        .next()
-        .ok_or("empty")?;
-    if let Some(e) = doc.errors.first() {
-        return Err(e.message.clone());
-    }
-    let root = doc.root.ok_or("empty")?;
-    serde_json::from_value(root.to_json()).map_err(|e| e.to_string())
-}
-
 pub fn load(name: &str, text: &str) -> Result<Rule, String> {
-    let rule: Rule = load_data(text).map_err(|e| format!("{name}: {e}"))?;
+    let rule: Rule = crate::model::facts::read_yaml(text).map_err(|e| format!("{name}: {e}"))?;
     if format!("{}.yaml", rule.id) != name {
         return Err(format!("{name}: id {} does not match the file name", rule.id));
     }

@@ -6,7 +6,7 @@
 use super::task::{CRole, Task};
 use super::{Cx, td};
 use crate::convert::loss::Fate;
-use crate::rules::sizes::{Size, SizeTable};
+use crate::model::facts::{Size, SizeTable};
 
 /// The smallest Fargate size, also the default when nothing is requested.
 const SMALLEST: Size = Size { cpu: 256, memory: 512 };

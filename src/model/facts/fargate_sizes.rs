@@ -1,10 +1,11 @@
-//! The Fargate task sizes (rules/data/fargate-ecs-sizes.yaml); the cpu/memory notations the ECS
-//! API accepts ("1024", "1 vCPU", "2 GB") are read by `model::quantity`.
+//! The Fargate task sizes (data/fargate-ecs-sizes.yaml) the ECS Fargate rules, convert and
+//! estimate size tasks by; the cpu/memory notations the ECS API accepts ("1024", "1 vCPU",
+//! "2 GB") are read by `model::quantity`.
 
 use serde::Deserialize;
 use std::sync::OnceLock;
 
-const SIZES: &str = include_str!("../../rules/data/fargate-ecs-sizes.yaml");
+const SIZES: &str = include_str!("data/fargate-ecs-sizes.yaml");
 
 #[derive(Debug, Deserialize)]
 pub struct SizeTable {
@@ -61,7 +62,7 @@ impl SizeTable {
         static TABLE: OnceLock<SizeTable> = OnceLock::new();
         TABLE.get_or_init(|| {
             // The file ships in the binary and a test loads it, so this cannot fail at run time.
-            crate::rules::load_data(SIZES).expect("rules/data/fargate-ecs-sizes.yaml is valid")
+            super::read_yaml(SIZES).expect("src/model/facts/data/fargate-ecs-sizes.yaml is valid")
         })
     }
 
