@@ -2,8 +2,8 @@
 //! (../shared/reference/aws-facts.md section 1; sizes in src/model/facts/data/fargate-ecs-sizes.yaml).
 
 use super::ids;
-use crate::model::facts::fargate_sizes::{Size, SizeTable, gb, vcpu};
 use crate::finding::Finding;
+use crate::model::facts::fargate_sizes::{Size, SizeTable, gb, vcpu};
 use crate::model::quantity::{ecs_cpu, ecs_memory};
 use crate::parse::{Document, Node, NodeKind, Scalar, Span};
 

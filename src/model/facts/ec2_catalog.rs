@@ -53,7 +53,9 @@ impl Catalog {
     pub fn get() -> &'static Catalog {
         static CAT: OnceLock<Catalog> = OnceLock::new();
         // Shipped in the binary and loaded by a test, so it cannot fail at run time.
-        CAT.get_or_init(|| serde_json::from_str(CATALOG).expect("src/model/facts/data/ec2-instance-types.json is valid"))
+        CAT.get_or_init(|| {
+            serde_json::from_str(CATALOG).expect("src/model/facts/data/ec2-instance-types.json is valid")
+        })
     }
 
     pub fn find(&self, name: &str) -> Option<&InstanceType> {
