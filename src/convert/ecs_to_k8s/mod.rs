@@ -14,7 +14,7 @@ mod service;
 mod task;
 mod volumes;
 
-use super::args::{Kind, Options};
+use super::options::{Kind, Options};
 use super::catalog::{Catalog, EcsItem, Skipped};
 use super::cursor::At;
 use super::loss::{Counts, Ledger};

@@ -4,7 +4,7 @@
 use super::service::{self, Rollout};
 use super::task::{self, Pod};
 use super::{Cx, output, report, service_label, task_label, workload_name};
-use crate::convert::args::{Kind, Options};
+use crate::convert::options::{Kind, Options};
 use crate::convert::catalog::EcsItem;
 use crate::convert::cursor::At;
 use crate::convert::emit_yaml;

@@ -5,7 +5,7 @@
 
 use super::task::Task;
 use super::{Cx, td};
-use crate::convert::args::Kind;
+use crate::convert::options::Kind;
 use crate::convert::cursor::At;
 use crate::convert::names::{ecs_name, is_label_value, is_qualified_key, is_tag_key, is_tag_value};
 

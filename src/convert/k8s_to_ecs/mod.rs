@@ -17,7 +17,7 @@ mod task;
 mod volumes;
 mod workload;
 
-use super::args::Options;
+use super::options::Options;
 use super::catalog::{Catalog, K8sItem};
 use super::loss::Ledger;
 use super::outcome::{Conversion, ObjectReport};

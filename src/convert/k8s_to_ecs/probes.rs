@@ -6,7 +6,7 @@
 
 use super::task::Container;
 use super::{Cx, td};
-use crate::convert::args::ProbeTool;
+use crate::convert::options::ProbeTool;
 use crate::convert::cursor::At;
 use crate::convert::value::Map;
 

@@ -3,7 +3,7 @@
 //! in the input that select the pods.
 
 use super::{Cx, ServiceUse, svc};
-use crate::convert::args::Kind;
+use crate::convert::options::Kind;
 use crate::convert::catalog::K8sItem;
 use crate::convert::cursor::At;
 use crate::convert::names::file_stem;

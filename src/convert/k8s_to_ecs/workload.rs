@@ -4,7 +4,7 @@
 use super::service::Rollout;
 use super::task::Task;
 use super::{Cx, Uses, WORKLOADS, metadata, pod, report, svc, td};
-use crate::convert::args::{Kind, Options};
+use crate::convert::options::{Kind, Options};
 use crate::convert::catalog::{Catalog, K8sItem};
 use crate::convert::cursor::At;
 use crate::convert::loss::Ledger;
