@@ -59,7 +59,10 @@ fn convert_run_writes_into_a_directory_and_reports_the_rest() {
     let again = convert::run(&opts);
     assert_eq!(again.failures.len(), 2, "{:?}", again.failures);
     assert!(again.written.is_empty());
-    assert_eq!(std::fs::read_to_string(out.join("storefront.service.json")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(out.join("storefront.service.json")).unwrap(),
+        "mine"
+    );
 }
 
 #[test]
@@ -73,11 +76,19 @@ fn convert_run_to_stdout_writes_nothing_and_hands_the_outputs_back() {
 
     let dir = tempfile::tempdir().unwrap();
     let config_map = dir.path().join("cm.yaml");
-    std::fs::write(&config_map, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: v\n").unwrap();
+    std::fs::write(
+        &config_map,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: v\n",
+    )
+    .unwrap();
     let nothing = convert::run(&convert_options(vec![config_map], Destination::Stdout));
     assert!(nothing.conversion.outputs.is_empty());
     assert_eq!(nothing.failures.len(), 1);
-    assert!(nothing.failures[0].starts_with("nothing to convert: no Kubernetes workload"), "{:?}", nothing.failures);
+    assert!(
+        nothing.failures[0].starts_with("nothing to convert: no Kubernetes workload"),
+        "{:?}",
+        nothing.failures
+    );
     assert_eq!(nothing.exit_code(), 2);
 }
 
@@ -95,7 +106,12 @@ fn estimate_run_returns_the_report_and_the_unreadable_inputs() {
     let json = outcome.render(estimate::Format::Json, false).unwrap();
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(value, serde_json::to_value(&outcome.report).unwrap());
-    assert!(outcome.render(estimate::Format::Table, false).unwrap().contains("Fargate"));
+    assert!(
+        outcome
+            .render(estimate::Format::Table, false)
+            .unwrap()
+            .contains("Fargate")
+    );
 
     let with_bad = estimate::Options {
         paths: vec![

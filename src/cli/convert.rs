@@ -306,7 +306,11 @@ pub fn run(args: ConvertArgs) -> i32 {
             }
         }
     }
-    let mut code = if failures.is_empty() { outcome.conversion.exit_code() } else { 2 };
+    let mut code = if failures.is_empty() {
+        outcome.conversion.exit_code()
+    } else {
+        2
+    };
     let mut report_failed = None;
     if let Some(path) = &args.report {
         let text = loss_render::json(&outcome.conversion, &opts.convert, code);

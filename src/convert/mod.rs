@@ -28,9 +28,8 @@ mod write;
 
 pub use k8s_to_ecs::WORKLOADS;
 pub use options::{
-    DEFAULT_CONFIG_MAP_ARN, DEFAULT_EXECUTION_ROLE_ARN, DEFAULT_LOG_GROUP, DEFAULT_PULL_SECRET_ARN,
-    DEFAULT_SECRET_ARN, DEFAULT_TARGET_GROUP_ARN, DEFAULT_TASK_ROLE_ARN, EfsMapping, Kind, LaunchType, Options,
-    ProbeTool, To, arn_pattern,
+    DEFAULT_CONFIG_MAP_ARN, DEFAULT_EXECUTION_ROLE_ARN, DEFAULT_LOG_GROUP, DEFAULT_PULL_SECRET_ARN, DEFAULT_SECRET_ARN,
+    DEFAULT_TARGET_GROUP_ARN, DEFAULT_TASK_ROLE_ARN, EfsMapping, Kind, LaunchType, Options, ProbeTool, To, arn_pattern,
 };
 pub use run::{Destination, Outcome, RunOptions, run};
 pub use write::{report_file, temp_file_beside, to_dir, to_stdout, write_atomically};

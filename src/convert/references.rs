@@ -1,8 +1,8 @@
 //! ARNs <-> the Kubernetes names they stand for. Both directions use these functions, so a
 //! reference is reported as mapped only when converting it back gives the same name.
 
-use super::options::Options;
 use super::names::dns_subdomain;
+use super::options::Options;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RefKind {

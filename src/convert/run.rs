@@ -72,10 +72,9 @@ pub fn run(opts: &RunOptions) -> Outcome {
     };
     let outputs = &outcome.conversion.outputs;
     match (&opts.destination, opts.dry_run) {
-        (Destination::Stdout, true) => outcome.planned.push(format!(
-            "would print {} document(s) to standard output",
-            outputs.len()
-        )),
+        (Destination::Stdout, true) => outcome
+            .planned
+            .push(format!("would print {} document(s) to standard output", outputs.len())),
         (Destination::Dir { path, force }, true) => {
             outcome.planned = write::to_dir(outputs, path, *force, true).lines;
         }

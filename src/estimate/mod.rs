@@ -104,7 +104,12 @@ pub fn run_texts(options: &Options, files: &[(&str, &[u8])]) -> Result<Outcome, 
 pub fn defaults(options: &Options) -> Result<Defaults, String> {
     let cpu = crate::model::quantity::request(&options.default_cpu)
         .filter(|v| *v > 0.0)
-        .ok_or_else(|| format!("--default-cpu {:?}: not a cpu quantity (e.g. 250m)", options.default_cpu))?;
+        .ok_or_else(|| {
+            format!(
+                "--default-cpu {:?}: not a cpu quantity (e.g. 250m)",
+                options.default_cpu
+            )
+        })?;
     let memory = crate::model::quantity::request(&options.default_memory)
         .filter(|v| *v > 0.0)
         .ok_or_else(|| {
