@@ -1,4 +1,8 @@
-//! Command-line interface. Every subcommand returns the process exit code.
+//! Command-line interface. Every subcommand returns the process exit code. The arguments and
+//! printing of `convert` and `estimate` are in cli/convert.rs and cli/estimate.rs.
+
+pub mod convert;
+pub mod estimate;
 
 use crate::config::Config;
 use crate::finding::Severity;
@@ -39,9 +43,9 @@ enum Command {
     Lint(LintArgs),
     /// Convert Kubernetes workloads to ECS task definitions and back, reporting what could not
     /// be carried over.
-    Convert(crate::convert::ConvertArgs),
+    Convert(convert::ConvertArgs),
     /// Estimate what workloads cost on Fargate and packed onto EC2, from the files alone.
-    Estimate(crate::estimate::EstimateArgs),
+    Estimate(estimate::EstimateArgs),
     /// List every rule: id, default severity, category, name and summary.
     Rules,
     /// Show everything about one rule: why it exists, how to fix it, examples.
@@ -243,11 +247,11 @@ pub fn main() -> i32 {
         }
         Command::Convert(args) => {
             crate::threads::start(None);
-            crate::convert::run(args)
+            convert::run(args)
         }
         Command::Estimate(args) => {
             crate::threads::start(None);
-            crate::estimate::run(args)
+            estimate::run(args)
         }
         Command::Rules => print(&crate::rules::docs::table()),
         Command::Completions { shell } => {

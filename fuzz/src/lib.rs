@@ -77,8 +77,8 @@ pub fn estimate(data: &[u8]) {
 /// instance families: packing onto the whole catalog takes seconds an input, and the fuzzer
 /// is after the reading and the arithmetic, which every family goes through alike.
 pub fn estimate_as(name: &str, data: &[u8]) {
-    if let Ok((report, _errors)) = k2e::estimate::report_texts(estimate_args(), &[(name, data)]) {
-        let text = serde_json::to_string(&report).expect("the estimate serializes");
+    if let Ok(outcome) = k2e::estimate::run_texts(estimate_options(), &[(name, data)]) {
+        let text = serde_json::to_string(&outcome.report).expect("the estimate serializes");
         parse_json("estimate report", &text);
     }
 }
@@ -232,15 +232,13 @@ fn parse_json(what: &str, text: &str) {
     }
 }
 
-/// `k2e estimate`'s defaults (from its own argument parser) on a few families, x86, Arm and GPU.
-fn estimate_args() -> &'static k2e::estimate::EstimateArgs {
-    #[derive(clap::Parser)]
-    struct Command {
-        #[command(flatten)]
-        args: k2e::estimate::EstimateArgs,
-    }
-    static ARGS: OnceLock<k2e::estimate::EstimateArgs> = OnceLock::new();
-    ARGS.get_or_init(|| <Command as clap::Parser>::parse_from(["estimate", "--instance-types", FAMILIES]).args)
+/// `k2e estimate`'s defaults on a few families, x86, Arm and GPU.
+fn estimate_options() -> &'static k2e::estimate::Options {
+    static OPTIONS: OnceLock<k2e::estimate::Options> = OnceLock::new();
+    OPTIONS.get_or_init(|| k2e::estimate::Options {
+        instance_types: FAMILIES.split(',').map(str::to_owned).collect(),
+        ..k2e::estimate::Options::default()
+    })
 }
 
 const FAMILIES: &str = "m7i,c7g,r7a,g5";

@@ -1,7 +1,7 @@
 //! The loss report for people (stderr) and as JSON (--report FILE, docs/convert.md).
 
-use super::args::{Options, To};
 use super::loss::{Counts, Fate};
+use super::options::{Options, To};
 use super::outcome::Conversion;
 use serde::Serialize;
 

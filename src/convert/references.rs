@@ -1,8 +1,8 @@
 //! ARNs <-> the Kubernetes names they stand for. Both directions use these functions, so a
 //! reference is reported as mapped only when converting it back gives the same name.
 
-use super::args::Options;
 use super::names::dns_subdomain;
+use super::options::Options;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RefKind {
@@ -170,7 +170,7 @@ pub fn pull_secret_arn(opts: &Options, namespace: &str, secret: &str) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::convert::args::To;
+    use crate::convert::options::To;
 
     #[test]
     fn round_trips() {

@@ -2,13 +2,13 @@
 //!
 //! read (workloads, blocked-on-Fargate reasons from the lint rules) -> prices (dated tables,
 //! offer files) -> Fargate quotes -> scenarios (EC2 packing per cluster) -> report -> table/JSON.
+//! `run` does it all and returns an `Outcome`; the command line (`cli::estimate`) prints it.
 
 // Resources are four parallel arrays (cpu, memory, slots, GPUs) walked by dimension index
 // throughout; zipping up to three of them per loop would read worse than `for d in 0..4`.
 #![allow(clippy::needless_range_loop)]
 
 mod allocatable;
-mod args;
 mod blockers;
 pub mod catalog;
 mod ecs;
@@ -18,6 +18,7 @@ pub mod fleet;
 mod kubernetes;
 pub mod lp;
 pub mod model;
+mod options;
 pub mod pack;
 pub mod prices;
 mod pricing;
@@ -32,67 +33,109 @@ mod segtree;
 mod table;
 
 pub use allocatable::{eni_max_pods, kubernetes as kubernetes_allocatable};
-pub use args::{ArchArg, EstimateArgs, OutputFormat};
 pub use kubernetes::Defaults;
+pub use options::{Format, Options, UnpinnedArch};
 pub use read::{Inputs, read, read_texts};
 pub use report::Report;
 
 use model::{Archs, TICKS_PER_MILLI, TICKS_PER_VCPU, mem_text, trim};
 use prices::PriceBook;
-use std::io::Write;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-/// Runs `k2e estimate`; returns the exit code.
-pub fn run(args: EstimateArgs) -> i32 {
-    match estimate(&args) {
-        Ok((text, code)) => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    eprintln!("k2e: cannot write output: {e}");
-                    2
-                }
-                _ => code,
+/// What an estimate found.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The estimate (what `--format json` prints).
+    pub report: Report,
+    /// Inputs that could not be read or parsed (the rest was estimated).
+    pub errors: Vec<String>,
+    pub timings: Timings,
+}
+
+impl Outcome {
+    /// 2: some input could not be read; 1: some workload fits neither a priced EC2 type nor
+    /// Fargate (the estimate prices less than the input); else 0.
+    pub fn exit_code(&self) -> i32 {
+        let incomplete = self.report.scenarios.iter().any(|s| !s.complete);
+        match (self.errors.is_empty(), incomplete) {
+            (false, _) => 2,
+            (true, true) => 1,
+            (true, false) => 0,
+        }
+    }
+
+    /// The report as `format` shows it.
+    pub fn render(&self, format: Format, explain: bool) -> Result<String, String> {
+        Ok(match format {
+            Format::Json => {
+                let mut s = serde_json::to_string_pretty(&self.report).map_err(|e| e.to_string())?;
+                s.push('\n');
+                s
             }
-        }
-        Err(e) => {
-            eprintln!("k2e estimate: {e}");
-            2
-        }
+            Format::Table => render::render(&self.report, explain),
+        })
     }
 }
 
+/// How long each phase took, from the start of the run (for scripts/bench-estimate).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timings {
+    pub prices: Duration,
+    pub read: Duration,
+    pub pack: Duration,
+    pub total: Duration,
+    pub workloads: usize,
+    pub replicas: u64,
+}
+
+/// Estimates the workloads of `options.paths`. An error is what makes an estimate impossible
+/// (a bad default quantity or instance type, no prices for the region, too many replicas).
+pub fn run(options: &Options) -> Result<Outcome, String> {
+    run_of(options, |d| read(&options.paths, d, &options.read))
+}
+
+/// The estimate of in-memory (file name, bytes) pairs, as `run` makes it of files: for tests
+/// and fuzzing. `options.paths` is not read.
+pub fn run_texts(options: &Options, files: &[(&str, &[u8])]) -> Result<Outcome, String> {
+    run_of(options, |d| read_texts(files, d))
+}
+
 /// The command line's defaults for workloads that say nothing.
-pub fn defaults(args: &EstimateArgs) -> Result<Defaults, String> {
-    let cpu = crate::model::quantity::request(&args.default_cpu)
+pub fn defaults(options: &Options) -> Result<Defaults, String> {
+    let cpu = crate::model::quantity::request(&options.default_cpu)
         .filter(|v| *v > 0.0)
-        .ok_or_else(|| format!("--default-cpu {:?}: not a cpu quantity (e.g. 250m)", args.default_cpu))?;
-    let memory = crate::model::quantity::request(&args.default_memory)
+        .ok_or_else(|| {
+            format!(
+                "--default-cpu {:?}: not a cpu quantity (e.g. 250m)",
+                options.default_cpu
+            )
+        })?;
+    let memory = crate::model::quantity::request(&options.default_memory)
         .filter(|v| *v > 0.0)
         .ok_or_else(|| {
             format!(
                 "--default-memory {:?}: not a memory quantity (e.g. 256Mi)",
-                args.default_memory
+                options.default_memory
             )
         })?;
-    let (archs, from) = match args.arch {
-        ArchArg::X86 => (Archs::X86, "--arch x86 (default)"),
-        ArchArg::Arm => (Archs::ARM, "--arch arm"),
-        ArchArg::Any => (Archs::ANY, "--arch any"),
+    let (archs, from) = match options.arch {
+        UnpinnedArch::X86 => (Archs::X86, "--arch x86 (default)"),
+        UnpinnedArch::Arm => (Archs::ARM, "--arch arm"),
+        UnpinnedArch::Any => (Archs::ANY, "--arch any"),
     };
     Ok(Defaults {
         cpu_ticks: (cpu * TICKS_PER_VCPU as f64).ceil() as u64,
         memory_mib: (memory / 1_048_576.0).ceil() as u64,
         archs,
         arch_from: from.to_owned(),
-        ecs_replicas: args.replicas,
+        ecs_replicas: options.replicas,
     })
 }
 
 /// The prices for the region: the shipped tables overlaid by the offer files.
-pub fn price_book(args: &EstimateArgs) -> Result<PriceBook, String> {
-    let mut book = PriceBook::builtin(&args.region);
-    for path in &args.pricing {
+pub fn price_book(options: &Options) -> Result<PriceBook, String> {
+    let mut book = PriceBook::builtin(&options.region);
+    for path in &options.pricing {
         pricing::apply(&mut book, path)?;
     }
     let regions = prices::builtin_regions().join(", ");
@@ -100,14 +143,14 @@ pub fn price_book(args: &EstimateArgs) -> Result<PriceBook, String> {
         return Err(format!(
             "no EC2 prices for {}: k2e ships prices for {regions}; pass --pricing with the region's AmazonEC2 offer file \
              (https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/current/{}/index.csv)",
-            args.region, args.region
+            options.region, options.region
         ));
     }
     if book.fargate.is_none() {
         return Err(format!(
             "no Fargate prices for {}: k2e ships prices for {regions}; pass --pricing with the region's AmazonECS offer file \
              (https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonECS/current/{}/index.csv)",
-            args.region, args.region
+            options.region, options.region
         ));
     }
     Ok(book)
@@ -140,9 +183,9 @@ fn check_replicas(inputs: &Inputs) -> Result<(), String> {
 
 /// Every `--instance-types` entry must name a type or family of the catalog: a typo would
 /// otherwise leave every workload unplaced for no visible reason.
-fn check_instance_types(args: &EstimateArgs) -> Result<(), String> {
+fn check_instance_types(options: &Options) -> Result<(), String> {
     let catalog = catalog::Catalog::get();
-    for wanted in &args.instance_types {
+    for wanted in &options.instance_types {
         if !catalog.types.iter().any(|t| &t.name == wanted || t.family() == wanted) {
             return Err(format!(
                 "--instance-types: {wanted:?} is neither an instance type nor a family of the catalog \
@@ -153,31 +196,23 @@ fn check_instance_types(args: &EstimateArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn fleet_options(args: &EstimateArgs) -> fleet::Options {
+fn fleet_options(options: &Options) -> fleet::Options {
     fleet::Options {
-        max_pods: args.max_pods,
-        ecs_trunking: args.ecs_trunking,
-        ecs_reserved_memory: args.ecs_reserved_memory,
-        burstable: args.burstable,
-        instance_types: args.instance_types.clone(),
-        spot_percent: args.spot,
+        max_pods: options.max_pods,
+        ecs_trunking: options.ecs_trunking,
+        ecs_reserved_memory: options.ecs_reserved_memory,
+        burstable: options.burstable,
+        instance_types: options.instance_types.clone(),
+        spot_percent: options.spot,
     }
 }
 
-/// The whole estimate as the report value (what `--format json` prints).
-pub fn report(args: &EstimateArgs) -> Result<(Report, Vec<String>), String> {
-    report_of(args, |d| read(&args.paths, d, &args.bounds()))
-}
-
 /// The estimate of the workloads `read_inputs` gives (from files, or from bytes in memory).
-fn report_of(
-    args: &EstimateArgs,
-    read_inputs: impl FnOnce(&Defaults) -> Inputs,
-) -> Result<(Report, Vec<String>), String> {
+fn run_of(options: &Options, read_inputs: impl FnOnce(&Defaults) -> Inputs) -> Result<Outcome, String> {
     let t0 = Instant::now();
-    let d = defaults(args)?;
-    check_instance_types(args)?;
-    let book = price_book(args)?;
+    let d = defaults(options)?;
+    check_instance_types(options)?;
+    let book = price_book(options)?;
     let t_prices = t0.elapsed();
     let inputs = read_inputs(&d);
     let t_read = t0.elapsed();
@@ -186,61 +221,38 @@ fn report_of(
     let quotes: Vec<_> = inputs
         .workloads
         .iter()
-        .map(|w| fargate::quote(w, &rates, args.spot))
+        .map(|w| fargate::quote(w, &rates, options.spot))
         .collect();
-    let opts = fleet_options(args);
+    let opts = fleet_options(options);
     let ctx = scenarios::Context {
         workloads: &inputs.workloads,
         book: &book,
         opts: &opts,
-        hours: args.hours,
-        duty: args.duty_cycle,
+        hours: options.hours,
+        duty: options.duty_cycle,
         quotes: &quotes,
     };
     let outcome = scenarios::run(&ctx);
     let t_pack = t0.elapsed();
     let mut notes = book.notes.clone();
     notes.extend(inputs.notes.iter().cloned());
-    let report = report::build(&ctx, &outcome, assumptions(args, &d, &book), notes, args.explain);
-    if args.timings {
-        let replicas: u64 = inputs.workloads.iter().map(|w| u64::from(w.replicas)).sum();
-        eprintln!(
-            "k2e estimate timings: prices {:.3}s, read {:.3}s ({} workloads, {replicas} replicas), pack {:.3}s, total {:.3}s",
-            t_prices.as_secs_f64(),
-            (t_read - t_prices).as_secs_f64(),
-            inputs.workloads.len(),
-            (t_pack - t_read).as_secs_f64(),
-            t0.elapsed().as_secs_f64()
-        );
-    }
-    Ok((report, inputs.errors))
+    let report = report::build(&ctx, &outcome, assumptions(options, &d, &book), notes, options.explain);
+    let timings = Timings {
+        prices: t_prices,
+        read: t_read,
+        pack: t_pack,
+        total: t0.elapsed(),
+        workloads: inputs.workloads.len(),
+        replicas: inputs.workloads.iter().map(|w| u64::from(w.replicas)).sum(),
+    };
+    Ok(Outcome {
+        report,
+        errors: inputs.errors,
+        timings,
+    })
 }
 
-fn estimate(args: &EstimateArgs) -> Result<(String, i32), String> {
-    let (report, errors) = report(args)?;
-    let text = match args.format {
-        OutputFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-            s.push('\n');
-            s
-        }
-        OutputFormat::Table => render::render(&report, args.explain),
-    };
-    for e in &errors {
-        eprintln!("k2e estimate: {e}");
-    }
-    // 1 says the estimate is printed but prices less than the input: some workload fits neither
-    // a priced EC2 type nor Fargate. Unreadable input (2) matters more.
-    let incomplete = report.scenarios.iter().any(|s| !s.complete);
-    let code = match (errors.is_empty(), incomplete) {
-        (false, _) => 2,
-        (true, true) => 1,
-        (true, false) => 0,
-    };
-    Ok((text, code))
-}
-
-fn assumptions(args: &EstimateArgs, d: &Defaults, book: &PriceBook) -> Vec<String> {
+fn assumptions(options: &Options, d: &Defaults, book: &PriceBook) -> Vec<String> {
     let catalog = catalog::Catalog::get();
     let mut out = Vec::new();
     out.push(format!(
@@ -248,7 +260,7 @@ fn assumptions(args: &EstimateArgs, d: &Defaults, book: &PriceBook) -> Vec<Strin
          first core, 1% of the second, 0.5% of cores 3-4, 0.25% of the rest) and the {} MiB eviction threshold; {}",
         trim(allocatable::VM_MEMORY_OVERHEAD * 100.0, 1),
         allocatable::EVICTION_MIB,
-        match args.max_pods {
+        match options.max_pods {
             Some(n) => format!("{n} pods per node (--max-pods)"),
             None => "max pods = ENIs x (IPv4 per ENI - 1) + 2 (VPC CNI, no prefix delegation)".to_owned(),
         }
@@ -257,8 +269,8 @@ fn assumptions(args: &EstimateArgs, d: &Defaults, book: &PriceBook) -> Vec<Strin
         "ECS container instances: registered memory = memory less {}% (what the OS reports) less ECS_RESERVED_MEMORY \
          ({} MiB); all vCPUs at 1024 units; {}",
         trim(allocatable::ECS_OS_MEMORY * 100.0, 1),
-        args.ecs_reserved_memory,
-        if args.ecs_trunking {
+        options.ecs_reserved_memory,
+        if options.ecs_trunking {
             "ENI trunking on: awsvpc tasks are not limited by ENIs (k2e does not ship the per-type trunk limits of the \
              ECS guide; check yours)"
         } else {
@@ -289,10 +301,10 @@ fn assumptions(args: &EstimateArgs, d: &Defaults, book: &PriceBook) -> Vec<Strin
     ));
     out.push(format!(
         "Workloads that pin no architecture (daemons aside) run on {} ({})",
-        match args.arch {
-            ArchArg::X86 => "x86_64",
-            ArchArg::Arm => "arm64",
-            ArchArg::Any => "x86_64 or arm64, whichever is cheaper",
+        match options.arch {
+            UnpinnedArch::X86 => "x86_64",
+            UnpinnedArch::Arm => "arm64",
+            UnpinnedArch::Any => "x86_64 or arm64, whichever is cheaper",
         },
         d.arch_from
     ));
@@ -305,15 +317,15 @@ fn assumptions(args: &EstimateArgs, d: &Defaults, book: &PriceBook) -> Vec<Strin
         "Instance types: the {priced} priced types of the catalog ({}){}{}; bare metal, Mac, high-memory and \
          accelerator (FPGA, Inferentia, Trainium) types are not in it",
         catalog.as_of,
-        if args.burstable {
+        if options.burstable {
             ""
         } else {
             ", less burstable and flex types, which do not guarantee a full vCPU (--burstable)"
         },
-        if args.instance_types.is_empty() {
+        if options.instance_types.is_empty() {
             String::new()
         } else {
-            format!(", only {}", args.instance_types.join(", "))
+            format!(", only {}", options.instance_types.join(", "))
         }
     ));
     out.push(
@@ -324,8 +336,8 @@ fn assumptions(args: &EstimateArgs, d: &Defaults, book: &PriceBook) -> Vec<Strin
     );
     out.push(format!(
         "Jobs and CronJobs run {}% of the month (--duty-cycle){}",
-        trim(args.duty_cycle * 100.0, 1),
-        if args.duty_cycle < 1.0 {
+        trim(options.duty_cycle * 100.0, 1),
+        if options.duty_cycle < 1.0 {
             "; on EC2 they get their own nodes, paid for that share of the month"
         } else {
             ""
@@ -333,10 +345,10 @@ fn assumptions(args: &EstimateArgs, d: &Defaults, book: &PriceBook) -> Vec<Strin
     ));
     out.push(format!(
         "ECS task definitions that no service among the inputs runs: {} cop{} each (--replicas)",
-        args.replicas,
-        if args.replicas == 1 { "y" } else { "ies" }
+        options.replicas,
+        if options.replicas == 1 { "y" } else { "ies" }
     ));
-    if let Some(p) = args.spot {
+    if let Some(p) = options.spot {
         out.push(format!(
             "Spot: {}% off EC2 and ECS on Fargate (Fargate Spot); EKS on Fargate and Windows tasks have no Spot",
             trim(p, 1)
@@ -348,10 +360,4 @@ fn assumptions(args: &EstimateArgs, d: &Defaults, book: &PriceBook) -> Vec<Strin
             .to_owned(),
     );
     out
-}
-
-/// The estimate of in-memory (file name, bytes) pairs, as `report` makes it of files: for tests
-/// and fuzzing. `args.paths` is not read.
-pub fn report_texts(args: &EstimateArgs, files: &[(&str, &[u8])]) -> Result<(Report, Vec<String>), String> {
-    report_of(args, |d| read_texts(files, d))
 }

@@ -14,11 +14,11 @@ mod service;
 mod task;
 mod volumes;
 
-use super::args::{Kind, Options};
 use super::catalog::{Catalog, EcsItem, Skipped};
 use super::cursor::At;
 use super::loss::{Counts, Ledger};
 use super::names::{dns_subdomain, file_stem};
+use super::options::{Kind, Options};
 use super::outcome::{Conversion, ObjectReport, Output, Role};
 use crate::detect::EcsShape;
 use crate::parse::Node;

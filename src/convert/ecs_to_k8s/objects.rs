@@ -4,12 +4,12 @@
 use super::service::{self, Rollout};
 use super::task::{self, Pod};
 use super::{Cx, output, report, service_label, task_label, workload_name};
-use crate::convert::args::{Kind, Options};
 use crate::convert::catalog::EcsItem;
 use crate::convert::cursor::At;
 use crate::convert::emit_yaml;
 use crate::convert::loss::Ledger;
 use crate::convert::names::dns1035_label;
+use crate::convert::options::{Kind, Options};
 use crate::convert::outcome::{ObjectReport, Output};
 use crate::convert::value::{Map, Value};
 use crate::convert_map;

@@ -2,8 +2,8 @@
 //! limits, DAEMON scheduling and load balancers carry over; the rest is the cluster's business.
 
 use super::Cx;
-use crate::convert::args::Kind;
 use crate::convert::cursor::At;
+use crate::convert::options::Kind;
 use crate::convert::value::Map;
 use crate::convert_map;
 

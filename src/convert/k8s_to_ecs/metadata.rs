@@ -5,9 +5,9 @@
 
 use super::task::Task;
 use super::{Cx, td};
-use crate::convert::args::Kind;
 use crate::convert::cursor::At;
 use crate::convert::names::{ecs_name, is_label_value, is_qualified_key, is_tag_key, is_tag_value};
+use crate::convert::options::Kind;
 
 /// Prefix of an annotation kept as a tag or docker label when it would pass for a label.
 pub const ANNOTATION_PREFIX: &str = "k8s.annotation/";

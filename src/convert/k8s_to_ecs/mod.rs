@@ -17,9 +17,9 @@ mod task;
 mod volumes;
 mod workload;
 
-use super::args::Options;
 use super::catalog::{Catalog, K8sItem};
 use super::loss::Ledger;
+use super::options::Options;
 use super::outcome::{Conversion, ObjectReport};
 use super::references::RefKind;
 use std::collections::BTreeMap;

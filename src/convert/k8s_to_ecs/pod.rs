@@ -3,8 +3,8 @@
 
 use super::task::{CRole, PodLimit, Task};
 use super::{Cx, container, network, placement, security, td, volumes};
-use crate::convert::args::Kind;
 use crate::convert::cursor::At;
+use crate::convert::options::Kind;
 use crate::convert::references::{pull_secret, pull_secret_arn, service_account, task_role_arn};
 use crate::convert::value::Value;
 use crate::convert_map;

@@ -6,8 +6,8 @@
 
 use super::task::Container;
 use super::{Cx, td};
-use crate::convert::args::ProbeTool;
 use crate::convert::cursor::At;
+use crate::convert::options::ProbeTool;
 use crate::convert::value::Map;
 
 /// ECS health check ranges: (field, min, max).

@@ -3,10 +3,10 @@
 //! in the input that select the pods.
 
 use super::{Cx, ServiceUse, svc};
-use crate::convert::args::Kind;
 use crate::convert::catalog::K8sItem;
 use crate::convert::cursor::At;
 use crate::convert::names::file_stem;
+use crate::convert::options::Kind;
 use crate::convert::value::{Map, Value};
 use crate::convert_map;
 use crate::parse::Node;

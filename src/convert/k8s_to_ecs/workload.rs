@@ -4,11 +4,11 @@
 use super::service::Rollout;
 use super::task::Task;
 use super::{Cx, Uses, WORKLOADS, metadata, pod, report, svc, td};
-use crate::convert::args::{Kind, Options};
 use crate::convert::catalog::{Catalog, K8sItem};
 use crate::convert::cursor::At;
 use crate::convert::loss::Ledger;
 use crate::convert::names::{ecs_name, file_stem};
+use crate::convert::options::{Kind, Options};
 use crate::convert::outcome::{ObjectReport, Output, Role};
 use crate::convert::{emit_json, value::Value};
 use crate::model::k8s::WorkloadKind;

@@ -1,6 +1,8 @@
-//! The `k2e estimate` command line.
+//! `k2e estimate`'s command line: its arguments, and the printing of what `estimate::run` found.
 
+use crate::estimate::{self, Format, Options, UnpinnedArch};
 use clap::{Args, ValueEnum};
+use std::io::Write;
 use std::path::PathBuf;
 
 const EXIT_CODES: &str = "\
@@ -104,13 +106,81 @@ pub struct EstimateArgs {
 }
 
 impl EstimateArgs {
-    /// How inputs are read.
-    pub fn bounds(&self) -> crate::input::Options {
-        crate::input::Options {
-            limit: self.max_file_size,
-            allow_special_files: self.allow_special_files,
+    /// The library's options from the flags.
+    pub fn options(&self) -> Options {
+        Options {
+            paths: self.paths.clone(),
+            read: crate::input::Options {
+                limit: self.max_file_size,
+                allow_special_files: self.allow_special_files,
+            },
+            region: self.region.clone(),
+            arch: match self.arch {
+                ArchArg::X86 => UnpinnedArch::X86,
+                ArchArg::Arm => UnpinnedArch::Arm,
+                ArchArg::Any => UnpinnedArch::Any,
+            },
+            spot: self.spot,
+            hours: self.hours,
+            replicas: self.replicas,
+            duty_cycle: self.duty_cycle,
+            pricing: self.pricing.clone(),
+            explain: self.explain,
+            burstable: self.burstable,
+            instance_types: self.instance_types.clone(),
+            max_pods: self.max_pods,
+            ecs_trunking: self.ecs_trunking,
+            ecs_reserved_memory: self.ecs_reserved_memory,
+            default_cpu: self.default_cpu.clone(),
+            default_memory: self.default_memory.clone(),
         }
     }
+}
+
+/// Runs `k2e estimate`; returns the exit code.
+pub fn run(args: EstimateArgs) -> i32 {
+    match estimate(&args) {
+        Ok((text, code)) => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("k2e: cannot write output: {e}");
+                    2
+                }
+                _ => code,
+            }
+        }
+        Err(e) => {
+            eprintln!("k2e estimate: {e}");
+            2
+        }
+    }
+}
+
+/// The text for stdout and the exit code; input errors (and --timings) go to stderr.
+fn estimate(args: &EstimateArgs) -> Result<(String, i32), String> {
+    let outcome = estimate::run(&args.options())?;
+    if args.timings {
+        let t = &outcome.timings;
+        eprintln!(
+            "k2e estimate timings: prices {:.3}s, read {:.3}s ({} workloads, {} replicas), pack {:.3}s, total {:.3}s",
+            t.prices.as_secs_f64(),
+            (t.read - t.prices).as_secs_f64(),
+            t.workloads,
+            t.replicas,
+            (t.pack - t.read).as_secs_f64(),
+            t.total.as_secs_f64()
+        );
+    }
+    let format = match args.format {
+        OutputFormat::Table => Format::Table,
+        OutputFormat::Json => Format::Json,
+    };
+    let text = outcome.render(format, args.explain)?;
+    for e in &outcome.errors {
+        eprintln!("k2e estimate: {e}");
+    }
+    Ok((text, outcome.exit_code()))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -167,6 +237,18 @@ fn parse_fraction(s: &str) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The flags' defaults are the library's (`Options::default`), which tests and tools use.
+    #[test]
+    fn defaults_match_the_library() {
+        #[derive(clap::Parser)]
+        struct Command {
+            #[command(flatten)]
+            args: EstimateArgs,
+        }
+        let args = <Command as clap::Parser>::parse_from(["estimate"]).args;
+        assert_eq!(format!("{:?}", args.options()), format!("{:?}", Options::default()));
+    }
 
     #[test]
     fn values() {
