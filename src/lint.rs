@@ -6,7 +6,7 @@ use crate::discover::{Input, SkippedPath, Walk, discover_with};
 use crate::finding::{Finding, Position, Severity};
 use crate::input;
 use crate::model::ecs::TaskDefinition;
-use crate::parse::{self, Chunk, Document, Limits, ParseErrorKind, Stream, StreamError};
+use crate::parse::{self, Document, Format, InputError, InputErrorKind, Limits, ParseErrorKind, Piece, Pieces};
 use crate::rules::{self, Selection, Target, ids, service_selectors};
 use crate::validate::Validators;
 use rayon::prelude::*;
@@ -208,95 +208,38 @@ fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> FileRes
         limit: opts.max_file_size,
         allow_special_files: opts.allow_special_files,
     };
-    let opened = match input {
-        Input::Stdin => Ok(input::stdin(&bounds)),
-        Input::File(path) => input::open(path, &bounds),
+    let format = match input {
+        // Stdin is read whole (it cannot be read twice): one JSON value if it is one, else a YAML stream.
+        Input::Stdin => Format::Sniff,
+        Input::File(_) => Format::of(&name, Format::Yaml),
     };
-    let reader = match opened {
+    let reader = match input::open_or_stdin(input.path(), &bounds) {
         Ok(reader) => reader,
         Err(e) => {
-            result.findings.push(input_error(&name, &e));
+            result.findings.push(unreadable(&name, &e.into()));
             return result;
         }
     };
-    match input {
-        Input::Stdin => lint_stdin(&name, reader, opts, validators, &mut result),
-        Input::File(path) => {
-            let is_json = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-            if is_json {
-                lint_json_file(&name, reader, opts, validators, &mut result);
-            } else {
-                let limit = reader.limit();
-                let reader = BufReader::with_capacity(1 << 16, reader);
-                lint_stream(
-                    &name,
-                    Stream::new(reader, limit, opts.max_documents),
-                    opts,
-                    validators,
-                    &mut result,
-                );
-            }
+    if format == Format::Yaml {
+        let limit = reader.limit();
+        let reader = BufReader::with_capacity(1 << 16, reader);
+        let pieces = parse::stream(reader, limit, opts.max_documents);
+        lint_pieces(&name, pieces, opts, validators, &mut result);
+        return result;
+    }
+    match reader.read_all() {
+        Ok(bytes) => {
+            let pieces = parse::read(&bytes, format, &opts.limits, opts.max_documents);
+            lint_pieces(&name, pieces, opts, validators, &mut result);
         }
+        Err(e) => result.findings.push(unreadable(&name, &e.into())),
     }
     result
 }
 
-/// Stdin is read whole (it cannot be read twice): one JSON value if it is one, else a YAML stream.
-fn lint_stdin(name: &str, reader: input::Reader, opts: &Options, validators: &Validators, result: &mut FileResult) {
-    let limit = reader.limit();
-    let bytes = match reader.read_all() {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            result.findings.push(input_error(name, &e));
-            return;
-        }
-    };
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    if matches!(first, Some(b'{' | b'[')) {
-        if let Ok(text) = std::str::from_utf8(&bytes) {
-            let doc = parse::json(text, 0, &opts.limits);
-            if !doc.errors.iter().any(|e| e.kind == ParseErrorKind::Syntax) {
-                result.documents = usize::from(check_document(name, doc, opts, validators, result));
-                return;
-            }
-        }
-    }
-    lint_stream(
-        name,
-        Stream::new(&bytes[..], limit, opts.max_documents),
-        opts,
-        validators,
-        result,
-    );
-}
-
-fn lint_json_file(name: &str, reader: input::Reader, opts: &Options, validators: &Validators, result: &mut FileResult) {
-    let bytes = match reader.read_all() {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            result.findings.push(input_error(name, &e));
-            return;
-        }
-    };
-    let (skip, bytes) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => (3, rest),
-        None => (0, &bytes[..]),
-    };
-    match parse::check_text(bytes, skip, 1) {
-        Ok(text) => {
-            let doc = parse::json(text, skip, &opts.limits);
-            result.documents = usize::from(check_document(name, doc, opts, validators, result));
-        }
-        Err(e) => result.findings.push(stream_error(name, &e)),
-    }
-}
-
-fn lint_stream<R: std::io::BufRead + Send>(
+fn lint_pieces<R: std::io::BufRead + Send>(
     name: &str,
-    stream: Stream<R>,
+    pieces: Pieces<R>,
     opts: &Options,
     validators: &Validators,
     result: &mut FileResult,
@@ -305,14 +248,14 @@ fn lint_stream<R: std::io::BufRead + Send>(
     // while the other goes on reading and checking. Only documents with something to report
     // are kept, so memory follows the findings, not the stream.
     let documents = AtomicUsize::new(0);
-    let mut parts: Vec<(usize, FileResult)> = stream
+    let mut parts: Vec<(usize, FileResult)> = pieces
         .enumerate()
         .par_bridge()
-        .filter_map(|(index, chunk)| {
-            let part = match chunk {
-                Ok(chunk) => check_chunk(name, &chunk, index, opts, validators),
+        .filter_map(|(index, piece)| {
+            let part = match piece {
+                Ok(piece) => check_piece(name, piece, opts, validators),
                 Err(e) => FileResult {
-                    findings: vec![stream_error(name, &e)],
+                    findings: vec![unreadable(name, &e)],
                     ..FileResult::default()
                 },
             };
@@ -341,13 +284,10 @@ fn lint_stream<R: std::io::BufRead + Send>(
     }
 }
 
-fn check_chunk(name: &str, chunk: &Chunk, index: usize, opts: &Options, validators: &Validators) -> FileResult {
+fn check_piece(name: &str, piece: Piece, opts: &Options, validators: &Validators) -> FileResult {
     let mut part = FileResult::default();
     let mut counted = false;
-    // A chunk holds one document unless the YAML is broken in a way the splitter cannot
-    // see ("--" then content); those share the chunk's index and count once.
-    for mut doc in parse::yaml(chunk, &opts.limits) {
-        doc.index = index;
+    for doc in piece.documents(&opts.limits) {
         counted |= check_document(name, doc, opts, validators, &mut part);
     }
     part.documents = usize::from(counted);
@@ -557,30 +497,23 @@ fn is_null(node: &parse::Node) -> bool {
     )
 }
 
-/// An input that could not be opened or read: K2E003 when it is over the limit, else K2E001.
-fn input_error(file: &str, e: &input::Error) -> Finding {
-    let rule = if e.is_too_large() {
-        ids::TOO_LARGE
-    } else {
-        ids::UNREADABLE
-    };
-    Finding::file(rule, Severity::Error, file, e.to_string())
-}
-
-fn stream_error(file: &str, e: &StreamError) -> Finding {
-    let rule = match e {
-        StreamError::Io(_) => ids::UNREADABLE,
-        StreamError::NotUtf8 { .. } | StreamError::Binary { .. } | StreamError::Wide { .. } => ids::ENCODING,
-        StreamError::TooLarge { .. } => ids::TOO_LARGE,
-        StreamError::TooManyDocuments { .. } => ids::TOO_MANY_DOCUMENTS,
+/// Input that could not be read as text, under the rule for its kind (K2E003 when it is over
+/// the limit, K2E001 when it cannot be opened or read), at the bad byte when there is one.
+fn unreadable(file: &str, e: &InputError) -> Finding {
+    let rule = match &e.kind {
+        InputErrorKind::Open(e) if e.is_too_large() => ids::TOO_LARGE,
+        InputErrorKind::Open(_) | InputErrorKind::Io(_) => ids::UNREADABLE,
+        InputErrorKind::NotUtf8 { .. } | InputErrorKind::Binary { .. } | InputErrorKind::Wide { .. } => ids::ENCODING,
+        InputErrorKind::TooLarge { .. } => ids::TOO_LARGE,
+        InputErrorKind::TooManyDocuments { .. } => ids::TOO_MANY_DOCUMENTS,
     };
     let mut f = Finding::file(rule, Severity::Error, file, e.to_string());
-    let at = match *e {
-        StreamError::NotUtf8 { offset, line, column } | StreamError::Binary { offset, line, column } => {
+    let at = match e.kind {
+        InputErrorKind::NotUtf8 { offset, line, column } | InputErrorKind::Binary { offset, line, column } => {
             Some((offset, line, column))
         }
-        StreamError::TooManyDocuments { offset, line, .. } => Some((offset, line, 1)),
-        StreamError::Io(_) | StreamError::Wide { .. } | StreamError::TooLarge { .. } => None,
+        InputErrorKind::TooManyDocuments { offset, line, .. } => Some((offset, line, 1)),
+        _ => None,
     };
     if let Some((offset, line, column)) = at {
         f.start = Position { line, column };
@@ -599,29 +532,12 @@ pub fn lint_text(name: &str, bytes: &[u8], opts: &Options, validators: &Validato
         ..FileResult::default()
     };
     let limit = opts.max_file_size;
-    let is_json = std::path::Path::new(name)
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if bytes.len() as u64 > limit {
-        result
-            .findings
-            .push(stream_error(name, &StreamError::TooLarge { limit }));
-    } else if is_json {
-        let (skip, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-            Some(rest) => (3, rest),
-            None => (0, bytes),
-        };
-        match parse::check_text(body, skip, 1) {
-            Ok(text) => {
-                let doc = parse::json(text, skip, &opts.limits);
-                result.documents = usize::from(check_document(name, doc, opts, validators, &mut result));
-            }
-            Err(e) => result.findings.push(stream_error(name, &e)),
-        }
+        let e = InputError::whole(InputErrorKind::TooLarge { limit });
+        result.findings.push(unreadable(name, &e));
     } else {
-        let stream = Stream::new(bytes, limit, opts.max_documents);
-        lint_stream(name, stream, opts, validators, &mut result);
+        let pieces = parse::read(bytes, Format::of(name, Format::Yaml), &opts.limits, opts.max_documents);
+        lint_pieces(name, pieces, opts, validators, &mut result);
     }
     let workloads = std::mem::take(&mut result.workloads);
     let services = std::mem::take(&mut result.services);
