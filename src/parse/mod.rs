@@ -10,8 +10,8 @@ mod tree;
 mod yaml;
 
 pub use error::{Limits, ParseError, ParseErrorKind};
-pub use resolve::is_yaml11_ambiguous;
 pub use read::{Format, InputError, InputErrorKind, Piece, Pieces, documents, read, stream};
+pub use resolve::is_yaml11_ambiguous;
 pub use stream::{Chunk, Stream, check_text};
 pub use tree::{Comment, Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Span, type_name};
 
