@@ -65,7 +65,7 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
             // Progress is a nicety: when no thread can be had for it, go on without.
             let _ = std::thread::Builder::new().spawn_scoped(scope, || show_progress(&done, &finished, inputs.len()));
         }
-        let files = inputs
+        let results = inputs
             .par_iter()
             .map(|input| {
                 let (mut result, facts) = lint_input(input, opts, validators);
@@ -79,7 +79,7 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
             })
             .unzip();
         finished.store(true, Ordering::Relaxed);
-        files
+        results
     });
     for problem in problems.into_iter().chain(validators.schema_problems()) {
         files.push(FileResult {
