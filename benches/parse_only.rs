@@ -187,7 +187,7 @@ fn scan_json_file(reader: input::Reader) -> Counts {
     }
 }
 
-/// Same scheduling as `k2e::lint::lint_stream`: documents go to the pool as they are read.
+/// Same scheduling as `k2e::lint::lint_pieces`: documents go to the pool as they are read.
 fn scan_stream<R: BufRead + Send>(stream: Stream<R>) -> Counts {
     stream
         .par_bridge()

@@ -22,6 +22,14 @@ impl Input {
             }
         }
     }
+
+    /// The path to open; `None` for stdin.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Input::File(path) => Some(path),
+            Input::Stdin => None,
+        }
+    }
 }
 
 pub const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];

@@ -176,6 +176,14 @@ pub fn stdin(opts: &Options) -> Reader {
     Reader::new(Vec::new(), Handle::Stdin(io::stdin()), opts.limit)
 }
 
+/// A path, or standard input when there is none (`-`), bounded.
+pub fn open_or_stdin(path: Option<&Path>, opts: &Options) -> Result<Reader, Error> {
+    match path {
+        Some(path) => open(path, opts),
+        None => Ok(stdin(opts)),
+    }
+}
+
 /// A path (symlinks followed), opened without blocking and checked by what it is once open, so
 /// a path swapped between a check and the open cannot slip past.
 pub fn open(path: &Path, opts: &Options) -> Result<Reader, Error> {

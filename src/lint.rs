@@ -2,11 +2,13 @@
 
 use crate::config::{self, Config};
 use crate::detect::{Detected, detect};
-use crate::discover::{Input, SkippedPath, Walk, discover_with};
+use crate::discover::{Input, Walk, discover_with};
 use crate::finding::{Finding, Position, Severity};
 use crate::input;
 use crate::model::ecs::TaskDefinition;
-use crate::parse::{self, Chunk, Document, Limits, ParseErrorKind, Stream, StreamError};
+pub use crate::outcome::{Checked, FileResult, Outcome, Skipped};
+use crate::parse::{self, Document, Format, InputError, InputErrorKind, Limits, ParseErrorKind, Piece, Pieces};
+use crate::rules::cross::{self, FileFindings, Run};
 use crate::rules::{self, Selection, Target, ids, service_selectors};
 use crate::validate::Validators;
 use rayon::prelude::*;
@@ -41,59 +43,6 @@ pub struct Options {
 /// Runs this long show progress: below it, k2e finishes before a counter could be read.
 const PROGRESS_MIN_FILES: usize = 2000;
 
-/// A document k2e did not check, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Skipped {
-    pub file: String,
-    pub document: usize,
-    pub line: usize,
-    pub reason: &'static str,
-}
-
-/// An object that was checked: a Kubernetes object or an ECS task definition.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Checked {
-    pub document: usize,
-    /// Where the object sits in its document ("" or "/items/3" for List items).
-    pub pointer: String,
-    pub api_version: String,
-    pub kind: String,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Default)]
-pub struct FileResult {
-    pub file: String,
-    pub documents: usize,
-    pub findings: Vec<Finding>,
-    pub skipped: Vec<Skipped>,
-    pub checked: Vec<Checked>,
-    /// Findings silenced by a suppression with a reason (kept for reports that list them).
-    pub suppressed: Vec<Finding>,
-    /// The `.k2e.yaml` itself, holding findings about its suppressions: not a linted file.
-    pub is_config: bool,
-    /// What the Service-to-workload check needs from the whole run.
-    pub workloads: Vec<service_selectors::Workload>,
-    pub services: Vec<service_selectors::Candidate>,
-}
-
-#[derive(Debug, Default)]
-pub struct Outcome {
-    pub files: Vec<FileResult>,
-    /// Symbolic links the walk did not follow, and why.
-    pub skipped_paths: Vec<SkippedPath>,
-    /// The config file in use, as shown in messages.
-    pub config: Option<String>,
-    /// Files found but left out by the config's `exclude`.
-    pub excluded: usize,
-}
-
-impl Outcome {
-    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
-        self.files.iter().flat_map(|f| f.findings.iter())
-    }
-}
-
 pub fn run(opts: &Options, validators: &Validators) -> Outcome {
     let walk = Walk {
         no_ignore: opts.no_ignore,
@@ -111,26 +60,26 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
     let excluded = before - inputs.len();
     let done = AtomicUsize::new(0);
     let finished = std::sync::atomic::AtomicBool::new(false);
-    let mut files: Vec<FileResult> = std::thread::scope(|scope| {
+    let (mut files, runs): (Vec<FileResult>, Vec<Run>) = std::thread::scope(|scope| {
         if opts.progress && inputs.len() >= PROGRESS_MIN_FILES {
             // Progress is a nicety: when no thread can be had for it, go on without.
             let _ = std::thread::Builder::new().spawn_scoped(scope, || show_progress(&done, &finished, inputs.len()));
         }
-        let files = inputs
+        let results = inputs
             .par_iter()
             .map(|input| {
-                let mut result = lint_input(input, opts, validators);
+                let (mut result, facts) = lint_input(input, opts, validators);
                 if found.is_outside(input) {
                     // Reached through a link out of the paths given (--follow): checked, never quoted.
                     let findings = result.findings.iter_mut().chain(result.suppressed.iter_mut());
                     findings.for_each(|f| f.snippet = None);
                 }
                 done.fetch_add(1, Ordering::Relaxed);
-                result
+                (result, facts)
             })
-            .collect();
+            .unzip();
         finished.store(true, Ordering::Relaxed);
-        files
+        results
     });
     for problem in problems.into_iter().chain(validators.schema_problems()) {
         files.push(FileResult {
@@ -139,12 +88,9 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
             ..FileResult::default()
         });
     }
-    let workloads: Vec<_> = files
-        .iter_mut()
-        .flat_map(|f| std::mem::take(&mut f.workloads))
-        .collect();
-    let services: Vec<_> = files.iter_mut().flat_map(|f| std::mem::take(&mut f.services)).collect();
-    service_selectors::resolve(&mut files, &workloads, &services);
+    let mut run = Run::default();
+    runs.into_iter().for_each(|facts| run.extend(facts));
+    check_across(&run, &mut files);
     // Suppressions see every finding, so one for a rule left out by --select is not "unused";
     // the selection comes after, so it can also leave out the suppression findings.
     config::apply_suppressions(&opts.config, &mut files, &opts.today, whole_project(opts));
@@ -175,6 +121,18 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
     }
 }
 
+/// The checks across documents, over the findings of every file.
+fn check_across(run: &Run, files: &mut [FileResult]) {
+    cross::check(
+        run,
+        files.iter_mut().map(|f| FileFindings {
+            file: &f.file,
+            findings: &mut f.findings,
+            suppressed: &mut f.suppressed,
+        }),
+    );
+}
+
 /// `k2e: 1200/5000 files` on one stderr line, rewritten in place and erased at the end.
 fn show_progress(done: &AtomicUsize, finished: &std::sync::atomic::AtomicBool, total: usize) {
     use std::io::Write;
@@ -198,7 +156,8 @@ fn whole_project(opts: &Options) -> bool {
         })
 }
 
-fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> FileResult {
+/// The file's findings, and what it contributes to the checks across documents.
+fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> (FileResult, Run) {
     let name = input.display();
     let mut result = FileResult {
         file: name.clone(),
@@ -208,147 +167,91 @@ fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> FileRes
         limit: opts.max_file_size,
         allow_special_files: opts.allow_special_files,
     };
-    let opened = match input {
-        Input::Stdin => Ok(input::stdin(&bounds)),
-        Input::File(path) => input::open(path, &bounds),
+    let format = match input {
+        // Stdin is read whole (it cannot be read twice): one JSON value if it is one, else a YAML stream.
+        Input::Stdin => Format::Sniff,
+        Input::File(_) => Format::of(&name, Format::Yaml),
     };
-    let reader = match opened {
+    let reader = match input::open_or_stdin(input.path(), &bounds) {
         Ok(reader) => reader,
         Err(e) => {
-            result.findings.push(input_error(&name, &e));
-            return result;
+            result.findings.push(unreadable(&name, &e.into()));
+            return (result, Run::default());
         }
     };
-    match input {
-        Input::Stdin => lint_stdin(&name, reader, opts, validators, &mut result),
-        Input::File(path) => {
-            let is_json = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-            if is_json {
-                lint_json_file(&name, reader, opts, validators, &mut result);
-            } else {
-                let limit = reader.limit();
-                let reader = BufReader::with_capacity(1 << 16, reader);
-                lint_stream(
-                    &name,
-                    Stream::new(reader, limit, opts.max_documents),
-                    opts,
-                    validators,
-                    &mut result,
-                );
-            }
-        }
+    let mut facts = Run::default();
+    if format == Format::Yaml {
+        let limit = reader.limit();
+        let reader = BufReader::with_capacity(1 << 16, reader);
+        let pieces = parse::stream(reader, limit, opts.max_documents);
+        lint_pieces(&name, pieces, opts, validators, &mut result, &mut facts);
+        return (result, facts);
     }
-    result
+    match reader.read_all() {
+        Ok(bytes) => {
+            let pieces = parse::read(&bytes, format, &opts.limits, opts.max_documents);
+            lint_pieces(&name, pieces, opts, validators, &mut result, &mut facts);
+        }
+        Err(e) => result.findings.push(unreadable(&name, &e.into())),
+    }
+    (result, facts)
 }
 
-/// Stdin is read whole (it cannot be read twice): one JSON value if it is one, else a YAML stream.
-fn lint_stdin(name: &str, reader: input::Reader, opts: &Options, validators: &Validators, result: &mut FileResult) {
-    let limit = reader.limit();
-    let bytes = match reader.read_all() {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            result.findings.push(input_error(name, &e));
-            return;
-        }
-    };
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    if matches!(first, Some(b'{' | b'[')) {
-        if let Ok(text) = std::str::from_utf8(&bytes) {
-            let doc = parse::json(text, 0, &opts.limits);
-            if !doc.errors.iter().any(|e| e.kind == ParseErrorKind::Syntax) {
-                result.documents = usize::from(check_document(name, doc, opts, validators, result));
-                return;
-            }
-        }
-    }
-    lint_stream(
-        name,
-        Stream::new(&bytes[..], limit, opts.max_documents),
-        opts,
-        validators,
-        result,
-    );
-}
-
-fn lint_json_file(name: &str, reader: input::Reader, opts: &Options, validators: &Validators, result: &mut FileResult) {
-    let bytes = match reader.read_all() {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            result.findings.push(input_error(name, &e));
-            return;
-        }
-    };
-    let (skip, bytes) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => (3, rest),
-        None => (0, &bytes[..]),
-    };
-    match parse::check_text(bytes, skip, 1) {
-        Ok(text) => {
-            let doc = parse::json(text, skip, &opts.limits);
-            result.documents = usize::from(check_document(name, doc, opts, validators, result));
-        }
-        Err(e) => result.findings.push(stream_error(name, &e)),
-    }
-}
-
-fn lint_stream<R: std::io::BufRead + Send>(
+fn lint_pieces<R: std::io::BufRead + Send>(
     name: &str,
-    stream: Stream<R>,
+    pieces: Pieces<R>,
     opts: &Options,
     validators: &Validators,
     result: &mut FileResult,
+    facts: &mut Run,
 ) {
     // Documents go to the pool as soon as they are read, so a 1 MB CRD keeps one core busy
     // while the other goes on reading and checking. Only documents with something to report
     // are kept, so memory follows the findings, not the stream.
     let documents = AtomicUsize::new(0);
-    let mut parts: Vec<(usize, FileResult)> = stream
+    let mut parts: Vec<(usize, FileResult, Run)> = pieces
         .enumerate()
         .par_bridge()
-        .filter_map(|(index, chunk)| {
-            let part = match chunk {
-                Ok(chunk) => check_chunk(name, &chunk, index, opts, validators),
-                Err(e) => FileResult {
-                    findings: vec![stream_error(name, &e)],
-                    ..FileResult::default()
-                },
+        .filter_map(|(index, piece)| {
+            let (part, part_facts) = match piece {
+                Ok(piece) => check_piece(name, piece, opts, validators),
+                Err(e) => (
+                    FileResult {
+                        findings: vec![unreadable(name, &e)],
+                        ..FileResult::default()
+                    },
+                    Run::default(),
+                ),
             };
             documents.fetch_add(part.documents, Ordering::Relaxed);
             let empty = part.findings.is_empty()
                 && part.skipped.is_empty()
                 && part.checked.is_empty()
                 && part.suppressed.is_empty()
-                && part.workloads.is_empty()
-                && part.services.is_empty();
-            (!empty).then_some((index, part))
+                && part_facts.is_empty();
+            (!empty).then_some((index, part, part_facts))
         })
         .collect();
-    parts.sort_unstable_by_key(|(index, _)| *index);
+    parts.sort_unstable_by_key(|(index, _, _)| *index);
     result.documents += documents.into_inner();
     result
         .findings
-        .reserve_exact(parts.iter().map(|(_, p)| p.findings.len()).sum());
-    for (_, part) in parts {
+        .reserve_exact(parts.iter().map(|(_, p, _)| p.findings.len()).sum());
+    for (_, part, part_facts) in parts {
         result.findings.extend(part.findings);
         result.skipped.extend(part.skipped);
         result.checked.extend(part.checked);
         result.suppressed.extend(part.suppressed);
-        result.workloads.extend(part.workloads);
-        result.services.extend(part.services);
+        facts.extend(part_facts);
     }
 }
 
-fn check_chunk(name: &str, chunk: &Chunk, index: usize, opts: &Options, validators: &Validators) -> FileResult {
+fn check_piece(name: &str, piece: Piece, opts: &Options, validators: &Validators) -> (FileResult, Run) {
     let mut part = FileResult::default();
+    let mut facts = Run::default();
     let mut counted = false;
-    // A chunk holds one document unless the YAML is broken in a way the splitter cannot
-    // see ("--" then content); those share the chunk's index and count once.
-    for mut doc in parse::yaml(chunk, &opts.limits) {
-        doc.index = index;
-        counted |= check_document(name, doc, opts, validators, &mut part);
+    for doc in piece.documents(&opts.limits) {
+        counted |= check_document(name, doc, opts, validators, &mut part, &mut facts);
     }
     part.documents = usize::from(counted);
     if !opts.snippets {
@@ -357,14 +260,21 @@ fn check_chunk(name: &str, chunk: &Chunk, index: usize, opts: &Options, validato
     if !opts.record_checked {
         part.checked = Vec::new();
     }
-    part
+    (part, facts)
 }
 
 /// Checks one document, then applies its suppressions; returns whether it counts as a
 /// document (empty ones do not).
-fn check_document(file: &str, doc: Document, opts: &Options, validators: &Validators, out: &mut FileResult) -> bool {
+fn check_document(
+    file: &str,
+    doc: Document,
+    opts: &Options,
+    validators: &Validators,
+    out: &mut FileResult,
+    facts: &mut Run,
+) -> bool {
     let start = out.findings.len();
-    let counted = check_unsuppressed(file, &doc, opts, validators, out);
+    let counted = check_unsuppressed(file, &doc, opts, validators, out, facts);
     let found = out.findings.split_off(start);
     let (mut kept, mut suppressed) = rules::suppress::apply(file, &doc, found, &opts.today);
     if let Some(source) = helm_source(&doc) {
@@ -397,6 +307,7 @@ fn check_unsuppressed(
     opts: &Options,
     validators: &Validators,
     out: &mut FileResult,
+    facts: &mut Run,
 ) -> bool {
     for err in &doc.errors {
         let rule = match err.kind {
@@ -449,11 +360,12 @@ fn check_unsuppressed(
                 if schema.iter().any(|f| f.rule == ids::K8S_NO_SCHEMA) {
                     rules::yaml::unschemaed(file, doc, obj.node, &obj.pointer, &obj.label(), &mut out.findings);
                 }
-                out.workloads.extend(service_selectors::custom_resource(obj));
+                facts.workloads.extend(service_selectors::custom_resource(obj));
                 out.findings.extend(schema);
                 rules::check_kubernetes(file, doc, obj, &mut out.findings);
-                out.workloads.extend(service_selectors::workload(obj));
-                out.services
+                facts.workloads.extend(service_selectors::workload(obj));
+                facts
+                    .services
                     .extend(service_selectors::service(file, doc, obj, &mut out.findings));
                 if rules::fargate_profiles::applies(
                     file,
@@ -557,30 +469,23 @@ fn is_null(node: &parse::Node) -> bool {
     )
 }
 
-/// An input that could not be opened or read: K2E003 when it is over the limit, else K2E001.
-fn input_error(file: &str, e: &input::Error) -> Finding {
-    let rule = if e.is_too_large() {
-        ids::TOO_LARGE
-    } else {
-        ids::UNREADABLE
-    };
-    Finding::file(rule, Severity::Error, file, e.to_string())
-}
-
-fn stream_error(file: &str, e: &StreamError) -> Finding {
-    let rule = match e {
-        StreamError::Io(_) => ids::UNREADABLE,
-        StreamError::NotUtf8 { .. } | StreamError::Binary { .. } | StreamError::Wide { .. } => ids::ENCODING,
-        StreamError::TooLarge { .. } => ids::TOO_LARGE,
-        StreamError::TooManyDocuments { .. } => ids::TOO_MANY_DOCUMENTS,
+/// Input that could not be read as text, under the rule for its kind (K2E003 when it is over
+/// the limit, K2E001 when it cannot be opened or read), at the bad byte when there is one.
+fn unreadable(file: &str, e: &InputError) -> Finding {
+    let rule = match &e.kind {
+        InputErrorKind::Open(e) if e.is_too_large() => ids::TOO_LARGE,
+        InputErrorKind::Open(_) | InputErrorKind::Io(_) => ids::UNREADABLE,
+        InputErrorKind::NotUtf8 { .. } | InputErrorKind::Binary { .. } | InputErrorKind::Wide { .. } => ids::ENCODING,
+        InputErrorKind::TooLarge { .. } => ids::TOO_LARGE,
+        InputErrorKind::TooManyDocuments { .. } => ids::TOO_MANY_DOCUMENTS,
     };
     let mut f = Finding::file(rule, Severity::Error, file, e.to_string());
-    let at = match *e {
-        StreamError::NotUtf8 { offset, line, column } | StreamError::Binary { offset, line, column } => {
+    let at = match e.kind {
+        InputErrorKind::NotUtf8 { offset, line, column } | InputErrorKind::Binary { offset, line, column } => {
             Some((offset, line, column))
         }
-        StreamError::TooManyDocuments { offset, line, .. } => Some((offset, line, 1)),
-        StreamError::Io(_) | StreamError::Wide { .. } | StreamError::TooLarge { .. } => None,
+        InputErrorKind::TooManyDocuments { offset, line, .. } => Some((offset, line, 1)),
+        _ => None,
     };
     if let Some((offset, line, column)) = at {
         f.start = Position { line, column };
@@ -598,36 +503,16 @@ pub fn lint_text(name: &str, bytes: &[u8], opts: &Options, validators: &Validato
         file: name.to_owned(),
         ..FileResult::default()
     };
+    let mut facts = Run::default();
     let limit = opts.max_file_size;
-    let is_json = std::path::Path::new(name)
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if bytes.len() as u64 > limit {
-        result
-            .findings
-            .push(stream_error(name, &StreamError::TooLarge { limit }));
-    } else if is_json {
-        let (skip, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-            Some(rest) => (3, rest),
-            None => (0, bytes),
-        };
-        match parse::check_text(body, skip, 1) {
-            Ok(text) => {
-                let doc = parse::json(text, skip, &opts.limits);
-                result.documents = usize::from(check_document(name, doc, opts, validators, &mut result));
-            }
-            Err(e) => result.findings.push(stream_error(name, &e)),
-        }
+        let e = InputError::whole(InputErrorKind::TooLarge { limit });
+        result.findings.push(unreadable(name, &e));
     } else {
-        let stream = Stream::new(bytes, limit, opts.max_documents);
-        lint_stream(name, stream, opts, validators, &mut result);
+        let pieces = parse::read(bytes, Format::of(name, Format::Yaml), &opts.limits, opts.max_documents);
+        lint_pieces(name, pieces, opts, validators, &mut result, &mut facts);
     }
-    let workloads = std::mem::take(&mut result.workloads);
-    let services = std::mem::take(&mut result.services);
-    let mut files = [result];
-    service_selectors::resolve(&mut files, &workloads, &services);
-    let [mut result] = files;
+    check_across(&facts, std::slice::from_mut(&mut result));
     result.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     result
 }

@@ -14,6 +14,18 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("detect", &["parse"]),
     ("finding", &["parse"]),
     ("model", &["parse", "detect"]),
+    ("globs", &[]),
+    ("outcome", &["discover", "finding"]),
+];
+
+/// Uses that once made cycles, kept out while their modules are not yet in `ALLOWED`: a
+/// module and one above it (the lint driver, the config that reads rules, another command).
+const FORBIDDEN: &[(&str, &str)] = &[
+    ("rules", "lint"),
+    ("rules", "config"),
+    ("config", "lint"),
+    ("report", "lint"),
+    ("estimate", "convert"),
 ];
 
 /// The top-level module a file of `src/` belongs to (`src/model/k8s.rs` -> `model`).
@@ -67,6 +79,21 @@ fn lower_layers_use_only_the_layers_below_them() {
             }
         }
     }
+    assert!(
+        broken.is_empty(),
+        "layering broken (README, Layout):\n{}",
+        broken.join("\n")
+    );
+}
+
+#[test]
+fn modules_do_not_use_the_modules_above_them_they_once_did() {
+    let uses = uses_by_module();
+    let broken: Vec<String> = FORBIDDEN
+        .iter()
+        .filter(|(module, above)| uses.get(*module).is_some_and(|u| u.contains(*above)))
+        .map(|(module, above)| format!("src/{module} uses crate::{above}"))
+        .collect();
     assert!(
         broken.is_empty(),
         "layering broken (README, Layout):\n{}",

@@ -3,11 +3,11 @@
 //! never a half-applied configuration.
 
 mod find;
-mod globs;
 mod suppressions;
 
+pub use crate::globs::Globs;
+pub use crate::rules::{Profile, ProfileSelector};
 pub use find::{Found, find, search};
-pub use globs::Globs;
 pub use suppressions::apply as apply_suppressions;
 
 use crate::finding::{LineIndex, Severity};
@@ -52,29 +52,6 @@ pub struct Suppression {
     pub until: Option<String>,
     /// Pointer of the entry in the config file (`/suppressions/2`).
     pub pointer: String,
-}
-
-/// An EKS Fargate profile: a pod runs on Fargate when one of its selectors matches.
-#[derive(Debug)]
-pub struct Profile {
-    pub name: String,
-    pub selectors: Vec<ProfileSelector>,
-}
-
-#[derive(Debug)]
-pub struct ProfileSelector {
-    pub namespace: Globs,
-    pub labels: Vec<(String, Globs)>,
-}
-
-impl ProfileSelector {
-    pub fn matches(&self, namespace: &str, labels: &BTreeMap<String, String>) -> bool {
-        self.namespace.matches_name(namespace)
-            && self
-                .labels
-                .iter()
-                .all(|(key, value)| labels.get(key).is_some_and(|v| value.matches_name(v)))
-    }
 }
 
 /// The file as written; the schema has already checked shapes and enums.

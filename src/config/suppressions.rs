@@ -5,7 +5,7 @@
 
 use super::{Config, Suppression};
 use crate::finding::Finding;
-use crate::lint::FileResult;
+use crate::outcome::FileResult;
 use crate::rules::{self, ids};
 
 pub fn apply(config: &Config, files: &mut Vec<FileResult>, today: &str, whole_project: bool) {

@@ -5,7 +5,7 @@
 use crate::discover::{Input, discover};
 use crate::finding::LineIndex;
 use crate::input;
-use crate::parse::{self, Document, Limits, ParseErrorKind, Stream};
+use crate::parse::{self, Document, Format, Limits};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -46,12 +46,12 @@ pub fn read(paths: &[PathBuf], bounds: &input::Options) -> (Vec<Source>, Vec<Inp
         let file = input.display();
         let bytes = match read_bytes(&input, bounds) {
             Ok(b) => b,
-            Err(message) => {
+            Err(e) => {
                 errors.push(InputError {
                     file,
                     document: None,
                     line: None,
-                    message,
+                    message: e.to_string(),
                 });
                 continue;
             }
@@ -66,78 +66,26 @@ pub fn read(paths: &[PathBuf], bounds: &input::Options) -> (Vec<Source>, Vec<Inp
 }
 
 /// A file or stdin, whole, through the bounded reader `k2e lint` uses (same limit, same words).
-pub fn read_bytes(input: &Input, bounds: &input::Options) -> Result<Vec<u8>, String> {
-    let reader = match input {
-        Input::Stdin => Ok(input::stdin(bounds)),
-        Input::File(path) => input::open(path, bounds),
-    };
-    reader.and_then(input::Reader::read_all).map_err(|e| e.to_string())
+fn read_bytes(input: &Input, bounds: &input::Options) -> Result<Vec<u8>, input::Error> {
+    input::open_or_stdin(input.path(), bounds)?.read_all()
 }
 
 /// Parses a file's bytes: strict JSON for `.json` files and for text starting with `{` or `[`
 /// (falling back to YAML for the latter, which may be flow YAML), else a YAML stream.
 pub fn parse_bytes(file: &str, bytes: &[u8], json_name: bool) -> (Source, Vec<InputError>) {
-    let limits = Limits::default();
+    let format = if json_name { Format::Json } else { Format::Sniff };
+    let (docs, unreadable) = parse::documents(bytes, format, &Limits::default(), MAX_DOCUMENTS);
     let mut errors = Vec::new();
     let mut documents = Vec::new();
-    let (skip, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => (3, rest),
-        None => (0, bytes),
-    };
-    let looks_json = body
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|b| matches!(b, b'{' | b'['));
-    if json_name || looks_json {
-        match parse::check_text(body, skip, 1) {
-            Ok(text) => {
-                let doc = parse::json(text, skip, &limits);
-                let syntax = doc.errors.iter().any(|e| e.kind == ParseErrorKind::Syntax);
-                if json_name || !syntax {
-                    keep(file, doc, &mut documents, &mut errors);
-                    return (
-                        Source {
-                            file: file.to_owned(),
-                            documents,
-                        },
-                        errors,
-                    );
-                }
-            }
-            Err(e) => {
-                errors.push(InputError {
-                    file: file.to_owned(),
-                    document: None,
-                    line: None,
-                    message: e.to_string(),
-                });
-                return (
-                    Source {
-                        file: file.to_owned(),
-                        documents,
-                    },
-                    errors,
-                );
-            }
-        }
+    for doc in docs {
+        keep(file, doc, &mut documents, &mut errors);
     }
-    // The bytes were bounded when read: the stream needs no limit of its own.
-    for (index, chunk) in Stream::new(bytes, u64::MAX, MAX_DOCUMENTS).enumerate() {
-        match chunk {
-            Ok(chunk) => {
-                for mut doc in parse::yaml(&chunk, &limits) {
-                    doc.index = index;
-                    keep(file, doc, &mut documents, &mut errors);
-                }
-            }
-            Err(e) => errors.push(InputError {
-                file: file.to_owned(),
-                document: Some(index),
-                line: None,
-                message: e.to_string(),
-            }),
-        }
-    }
+    errors.extend(unreadable.into_iter().map(|e| InputError {
+        file: file.to_owned(),
+        document: e.document,
+        line: None,
+        message: e.to_string(),
+    }));
     (
         Source {
             file: file.to_owned(),

@@ -7,7 +7,7 @@ use crate::detect::{Detected, detect};
 use crate::discover::discover;
 use crate::finding::LineIndex;
 use crate::model::ecs::TaskDefinition;
-use crate::parse::{self, Document, Limits, ParseErrorKind, Stream};
+use crate::parse::{self, Document, Format, Limits};
 use std::path::PathBuf;
 
 const MAX_DOCUMENTS: usize = 100_000;
@@ -31,7 +31,8 @@ pub fn read(paths: &[PathBuf], d: &Defaults, bounds: &crate::input::Options) -> 
     let mut services = Vec::new();
     for input in &inputs {
         let name = input.display();
-        let bytes = match crate::convert::input::read_bytes(input, bounds) {
+        let opened = crate::input::open_or_stdin(input.path(), bounds);
+        let bytes = match opened.and_then(crate::input::Reader::read_all) {
             Ok(b) => b,
             Err(e) => {
                 out.errors.push(format!("{name}: {e}"));
@@ -64,42 +65,11 @@ fn finish(mut out: Inputs, tasks: Vec<TaskDef>, services: &[Service]) -> Inputs 
 /// errors (exit 2): the workloads they hold would otherwise be missing from the totals without a
 /// word (`k2e lint` reports the problem in full).
 fn documents(name: &str, bytes: &[u8], out: &mut Inputs) -> Vec<Document> {
-    let limits = Limits::default();
-    let (skip, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => (3, rest),
-        None => (0, bytes),
-    };
-    let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    let mut docs = Vec::new();
-    let json_name = name.to_ascii_lowercase().ends_with(".json");
-    // A YAML stream may hold JSON documents; a lone JSON value is parsed as JSON (strict, as
-    // the AWS CLI reads it), and anything that is not one JSON value as a YAML stream.
-    if json_name || matches!(first, Some(b'{' | b'[')) {
-        match parse::check_text(body, skip, 1) {
-            Ok(text) => {
-                let doc = parse::json(text, skip, &limits);
-                let syntax = doc.errors.iter().any(|e| e.kind == ParseErrorKind::Syntax);
-                if json_name || !syntax {
-                    docs.push(doc);
-                }
-            }
-            Err(e) => {
-                out.errors.push(format!("{name}: not estimated: {e}"));
-                return docs;
-            }
-        }
-    }
-    if docs.is_empty() && !json_name {
-        // The bytes were bounded when read: the stream needs no limit of its own.
-        for (index, chunk) in Stream::new(bytes, u64::MAX, MAX_DOCUMENTS).enumerate() {
-            match chunk {
-                Ok(chunk) => docs.extend(parse::yaml(&chunk, &limits).into_iter().map(|mut d| {
-                    d.index = index;
-                    d
-                })),
-                Err(e) => out.errors.push(format!("{name}: not estimated past this point: {e}")),
-            }
-        }
+    let format = Format::of(name, Format::Sniff);
+    let (mut docs, unreadable) = parse::documents(bytes, format, &Limits::default(), MAX_DOCUMENTS);
+    for e in unreadable {
+        let past = if e.document.is_some() { " past this point" } else { "" };
+        out.errors.push(format!("{name}: not estimated{past}: {e}"));
     }
     docs.retain(|doc| {
         if doc.root.is_some() {

@@ -3,14 +3,16 @@
 mod error;
 mod indent;
 mod json;
+mod read;
 mod resolve;
 mod stream;
 mod tree;
 mod yaml;
 
 pub use error::{Limits, ParseError, ParseErrorKind};
+pub use read::{Format, InputError, InputErrorKind, Piece, Pieces, documents, read, stream};
 pub use resolve::is_yaml11_ambiguous;
-pub use stream::{Chunk, Stream, StreamError, check_text};
+pub use stream::{Chunk, Stream, check_text};
 pub use tree::{Comment, Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Span, type_name};
 
 /// Parses one chunk of a YAML stream (see [`Stream`]) into its documents.

@@ -4,7 +4,8 @@
 //! YAML forbids `---` and `...` at the start of a line inside any scalar (c-forbidden), so a
 //! line starting with either marker always ends the previous document.
 
-use std::io::{self, BufRead};
+use super::read::InputErrorKind;
+use std::io::BufRead;
 
 /// One document's text and where it starts in the file.
 #[derive(Debug)]
@@ -13,49 +14,6 @@ pub struct Chunk {
     pub offset: usize,
     /// 1-based line of the chunk's first byte.
     pub line: usize,
-}
-
-#[derive(Debug)]
-pub enum StreamError {
-    Io(io::Error),
-    NotUtf8 {
-        offset: usize,
-        line: usize,
-        column: usize,
-    },
-    Binary {
-        offset: usize,
-        line: usize,
-        column: usize,
-    },
-    /// UTF-16 or UTF-32 text ("UTF-16LE"), told from binary content by its start.
-    Wide {
-        encoding: &'static str,
-    },
-    TooLarge {
-        limit: u64,
-    },
-    TooManyDocuments {
-        limit: usize,
-        offset: usize,
-        line: usize,
-    },
-}
-
-impl std::fmt::Display for StreamError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StreamError::Io(e) => write!(f, "could not read: {e}"),
-            StreamError::NotUtf8 { .. } => write!(f, "not UTF-8 text; save the file as UTF-8"),
-            StreamError::Binary { .. } => write!(f, "binary content (a NUL byte): not a manifest"),
-            StreamError::Wide { encoding } => write!(f, "{encoding} text; save the file as UTF-8"),
-            StreamError::TooLarge { limit } => write!(f, "{}", crate::input::too_large(*limit)),
-            StreamError::TooManyDocuments { limit, .. } => write!(
-                f,
-                "more than {limit} documents in one file; raise --max-documents if this is intended"
-            ),
-        }
-    }
 }
 
 pub struct Stream<R> {
@@ -89,11 +47,11 @@ impl<R: BufRead> Stream<R> {
         }
     }
 
-    fn finish(&mut self, bytes: Vec<u8>, offset: usize, line: usize) -> Option<Result<Chunk, StreamError>> {
+    fn finish(&mut self, bytes: Vec<u8>, offset: usize, line: usize) -> Option<Result<Chunk, InputErrorKind>> {
         self.documents += 1;
         if self.documents > self.max_documents {
             self.done = true;
-            return Some(Err(StreamError::TooManyDocuments {
+            return Some(Err(InputErrorKind::TooManyDocuments {
                 limit: self.max_documents,
                 offset,
                 line,
@@ -115,7 +73,7 @@ impl<R: BufRead> Stream<R> {
 }
 
 impl<R: BufRead> Iterator for Stream<R> {
-    type Item = Result<Chunk, StreamError>;
+    type Item = Result<Chunk, InputErrorKind>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
@@ -132,7 +90,7 @@ impl<R: BufRead> Iterator for Stream<R> {
                 Ok(n) => n,
                 Err(e) => {
                     self.done = true;
-                    return Some(Err(StreamError::Io(e)));
+                    return Some(Err(InputErrorKind::Io(e)));
                 }
             };
             if n == 0 {
@@ -153,7 +111,7 @@ impl<R: BufRead> Iterator for Stream<R> {
             }
             if self.offset as u64 + body.len() as u64 > self.max_bytes {
                 self.done = true;
-                return Some(Err(StreamError::TooLarge { limit: self.max_bytes }));
+                return Some(Err(InputErrorKind::TooLarge { limit: self.max_bytes }));
             }
             let line_offset = self.offset;
             let line_no = self.line;
@@ -206,7 +164,7 @@ fn is_blank_comment_or_directive(line: &[u8]) -> bool {
 
 /// Rejects what is not UTF-8 text (a NUL byte, an invalid sequence) with its position.
 /// `offset` and `line` place `bytes` in its file.
-pub fn check_text(bytes: &[u8], offset: usize, line: usize) -> Result<&str, StreamError> {
+pub fn check_text(bytes: &[u8], offset: usize, line: usize) -> Result<&str, InputErrorKind> {
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         return Err(encoding_error(bytes, pos, offset, line, true));
     }
@@ -215,18 +173,18 @@ pub fn check_text(bytes: &[u8], offset: usize, line: usize) -> Result<&str, Stre
 
 /// The error for a bad byte at `pos`, with its file offset, line and column; text in a wide
 /// encoding is named as such (its NUL bytes would otherwise make it "binary").
-fn encoding_error(bytes: &[u8], pos: usize, offset: usize, line: usize, binary: bool) -> StreamError {
+fn encoding_error(bytes: &[u8], pos: usize, offset: usize, line: usize, binary: bool) -> InputErrorKind {
     if let Some(encoding) = crate::input::wide_encoding(bytes).filter(|_| offset == 0) {
-        return StreamError::Wide { encoding };
+        return InputErrorKind::Wide { encoding };
     }
     let line_start = bytes[..pos].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let column = String::from_utf8_lossy(&bytes[line_start..pos]).chars().count() + 1;
     let line = line + bytes[..pos].iter().filter(|&&b| b == b'\n').count();
     let offset = offset + pos;
     if binary {
-        StreamError::Binary { offset, line, column }
+        InputErrorKind::Binary { offset, line, column }
     } else {
-        StreamError::NotUtf8 { offset, line, column }
+        InputErrorKind::NotUtf8 { offset, line, column }
     }
 }
 
@@ -284,14 +242,14 @@ mod tests {
         assert!(s.next().unwrap().is_ok());
         assert!(matches!(
             s.next(),
-            Some(Err(StreamError::TooManyDocuments { line: 4, .. }))
+            Some(Err(InputErrorKind::TooManyDocuments { line: 4, .. }))
         ));
         assert!(s.next().is_none());
 
         let mut s = Stream::new(&b"a: 1\nb: \xff\n"[..], u64::MAX, 10);
         assert!(matches!(
             s.next(),
-            Some(Err(StreamError::NotUtf8 {
+            Some(Err(InputErrorKind::NotUtf8 {
                 line: 2,
                 offset: 8,
                 column: 4
@@ -301,14 +259,14 @@ mod tests {
         let mut s = Stream::new(&b"\xFF\xFEa\0:\0 \x001\0\n\0"[..], u64::MAX, 10);
         assert!(matches!(
             s.next(),
-            Some(Err(StreamError::Wide { encoding: "UTF-16LE" }))
+            Some(Err(InputErrorKind::Wide { encoding: "UTF-16LE" }))
         ));
         assert!(matches!(
             check_text(b"\0a\0:", 0, 1),
-            Err(StreamError::Wide { encoding: "UTF-16BE" })
+            Err(InputErrorKind::Wide { encoding: "UTF-16BE" })
         ));
 
         let mut s = Stream::new(&b"a: 1\nb: 2\n"[..], 6, 10);
-        assert!(matches!(s.next(), Some(Err(StreamError::TooLarge { .. }))));
+        assert!(matches!(s.next(), Some(Err(InputErrorKind::TooLarge { .. }))));
     }
 }

@@ -11,7 +11,7 @@
 
 use super::{Meta, shown_path};
 use crate::finding::Finding;
-use crate::lint::Outcome;
+use crate::outcome::Outcome;
 use std::io::{self, Write};
 
 pub fn write(outcome: &Outcome, _meta: &Meta<'_>, out: &mut dyn Write) -> io::Result<()> {

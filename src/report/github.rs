@@ -18,7 +18,7 @@
 use super::template::{Place, Templates};
 use super::{Meta, shown_path};
 use crate::finding::{Finding, Severity};
-use crate::lint::Outcome;
+use crate::outcome::Outcome;
 use std::io::{self, Write};
 
 pub fn write(outcome: &Outcome, meta: &Meta<'_>, out: &mut dyn Write) -> io::Result<()> {

@@ -2,7 +2,7 @@
 
 use super::{Summary, shown_path};
 use crate::finding::{Finding, Severity, Snippet};
-use crate::lint::Outcome;
+use crate::outcome::Outcome;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
     SourceSpan, SpanContents,

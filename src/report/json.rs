@@ -4,7 +4,7 @@
 use super::Summary;
 use crate::discover::SkippedPath;
 use crate::finding::Finding;
-use crate::lint::Outcome;
+use crate::outcome::Outcome;
 use serde::Serialize;
 
 #[derive(Serialize)]

@@ -13,7 +13,7 @@
 
 use super::Meta;
 use crate::finding::{Finding, Severity};
-use crate::lint::{FileResult, Outcome};
+use crate::outcome::{FileResult, Outcome};
 use crate::rules;
 use std::io::{self, Write};
 

@@ -9,7 +9,7 @@ pub mod sarif;
 pub mod template;
 
 use crate::finding::Severity;
-use crate::lint::Outcome;
+use crate::outcome::Outcome;
 use serde::Serialize;
 
 /// What every report needs besides the outcome.

@@ -18,7 +18,7 @@
 use super::Meta;
 use super::template::{Place, Templates};
 use crate::finding::{Finding, Severity};
-use crate::lint::Outcome;
+use crate::outcome::Outcome;
 use crate::rules::{self, Rule};
 use serde::{Serialize, Serializer};
 use std::cell::RefCell;
@@ -830,7 +830,7 @@ mod tests {
     #[test]
     fn over_the_limits_nothing_is_written() {
         let mut outcome = Outcome::default();
-        outcome.files.push(crate::lint::FileResult {
+        outcome.files.push(crate::outcome::FileResult {
             file: "x.yaml".to_owned(),
             findings: vec![Finding::file("K8S002", Severity::Error, "x.yaml", "m".to_owned()); 31],
             ..Default::default()

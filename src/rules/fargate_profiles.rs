@@ -4,10 +4,10 @@
 
 use super::fargate_eks::pod_spec;
 use super::{Target, ids};
-use crate::config::Profile;
 use crate::detect::K8sObject;
 use crate::finding::Finding;
 use crate::parse::{Document, Node};
+use crate::rules::Profile;
 use std::collections::BTreeMap;
 
 /// The labels of the pods an object makes (a Pod's own, a workload's pod template's); None for

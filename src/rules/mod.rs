@@ -1,5 +1,6 @@
 //! The rule registry: one data file per rule in `rules/`, embedded at build time.
 
+pub mod cross;
 pub mod docs;
 mod ecs;
 mod ecs_service;
@@ -12,6 +13,7 @@ mod fargate_eks_storage;
 pub mod fargate_profiles;
 pub mod ids;
 mod k8s;
+mod profile;
 pub mod suppress;
 mod target;
 pub mod yaml;
@@ -22,6 +24,7 @@ pub use fargate_ecs::{Task as FargateTask, check as check_ecs_fargate};
 pub use fargate_eks::check as check_eks_fargate;
 pub use k8s::check as check_kubernetes;
 pub use k8s::service_selectors;
+pub use profile::{Profile, ProfileSelector};
 pub use target::{Selection, Target};
 
 use crate::finding::Severity;

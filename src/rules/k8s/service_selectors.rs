@@ -2,8 +2,9 @@
 //! same run. Such a Service has no endpoints: clients get connection refused or a 503 from the
 //! load balancer, and nothing in `kubectl apply` says why.
 //!
-//! It takes the whole run: each Service is reported as a candidate while its document is
-//! checked (so comment and annotation suppressions apply as usual), and `resolve` withdraws the
+//! It takes the whole run (see `rules::cross`): each Service is reported as a candidate while its
+//! document is checked (so comment and annotation suppressions apply as usual), and `resolve`
+//! withdraws the
 //! candidates whose selector matches a workload, or whose namespace has no workload in the run at
 //! all (pre-commit lints a few files; the workloads may be elsewhere), or has a custom resource
 //! whose controller may make the pods. Labels controllers add to pods (a StatefulSet pod's name,
@@ -12,7 +13,6 @@
 use super::super::fargate_profiles::{namespace, pod_labels};
 use crate::detect::K8sObject;
 use crate::finding::Finding;
-use crate::lint::FileResult;
 use crate::parse::{Document, Node};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -119,10 +119,40 @@ pub fn service(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Fi
     })
 }
 
+/// What the run decides about one candidate: withdrawn, or kept with the closest workload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub file: String,
+    document: usize,
+    pointer: String,
+    keep: bool,
+    help: Option<String>,
+}
+
+impl Verdict {
+    /// Withdraws the candidate's finding from its file's findings, or gives it its help.
+    pub fn apply(&self, findings: &mut Vec<Finding>, suppressed: &mut Vec<Finding>) {
+        let is_it = |f: &Finding| {
+            f.rule == RULE && f.document == Some(self.document) && f.pointer.as_deref() == Some(self.pointer.as_str())
+        };
+        if self.keep {
+            for f in findings.iter_mut().chain(suppressed.iter_mut()).filter(|f| is_it(f)) {
+                if let Some(help) = &self.help {
+                    f.help = Some(help.clone());
+                }
+            }
+        } else {
+            findings.retain(|f| !is_it(f));
+            suppressed.retain(|f| !is_it(f));
+        }
+    }
+}
+
 /// Withdraws the candidates that the run's workloads answer, and says for the others which
 /// workload comes closest.
-pub fn resolve(files: &mut [FileResult], workloads: &[Workload], candidates: &[Candidate]) {
+pub fn resolve(workloads: &[Workload], candidates: &[Candidate]) -> Vec<Verdict> {
     let namespaces: BTreeSet<&str> = workloads.iter().map(|w| w.namespace.as_str()).collect();
+    let mut verdicts = Vec::with_capacity(candidates.len());
     for c in candidates {
         let in_namespace: Vec<&Workload> = workloads.iter().filter(|w| w.namespace == c.namespace).collect();
         let matched = in_namespace.iter().any(|w| {
@@ -154,26 +184,13 @@ pub fn resolve(files: &mut [FileResult], workloads: &[Workload], candidates: &[C
                     }
                 )
             });
-        let Some(file) = files.iter_mut().find(|f| f.file == c.file) else {
-            continue;
-        };
-        let is_it = |f: &Finding| {
-            f.rule == RULE && f.document == Some(c.document) && f.pointer.as_deref() == Some(c.pointer.as_str())
-        };
-        if keep {
-            for f in file
-                .findings
-                .iter_mut()
-                .chain(file.suppressed.iter_mut())
-                .filter(|f| is_it(f))
-            {
-                if let Some(help) = &closest {
-                    f.help = Some(help.clone());
-                }
-            }
-        } else {
-            file.findings.retain(|f| !is_it(f));
-            file.suppressed.retain(|f| !is_it(f));
-        }
+        verdicts.push(Verdict {
+            file: c.file.clone(),
+            document: c.document,
+            pointer: c.pointer.clone(),
+            keep,
+            help: closest,
+        });
     }
+    verdicts
 }
