@@ -3,11 +3,12 @@
 use crate::config::{self, Config};
 use crate::detect::{Detected, detect};
 use crate::discover::{Input, SkippedPath, Walk, discover_with};
+use crate::finding::ids;
 use crate::finding::{Finding, Position, Severity};
 use crate::input;
 use crate::model::ecs::TaskDefinition;
 use crate::parse::{self, Chunk, Document, Limits, ParseErrorKind, Stream, StreamError};
-use crate::rules::{self, Selection, Target, ids, service_selectors};
+use crate::rules::{self, Selection, Target, service_selectors};
 use crate::validate::Validators;
 use rayon::prelude::*;
 use std::io::BufReader;

@@ -7,10 +7,11 @@
 //! awslogs options, ...) do not, and are listed as changes needed.
 
 use crate::detect::K8sObject;
+use crate::finding::ids;
 use crate::finding::{Finding, Severity};
 use crate::model::quantity::ecs_cpu;
 use crate::parse::{Document, Node};
-use crate::rules::{self, FargateTask, Target, ids};
+use crate::rules::{self, FargateTask, Target};
 
 /// ECS findings that an edit of the task definition or service fixes without losing anything:
 /// the task size (FG001, FG002, FG014: the estimate rounds up to a valid size anyway), the

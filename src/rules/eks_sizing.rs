@@ -6,9 +6,9 @@
 //! containerd, and rounds up to the smallest of its 74 sizes (rules/data/fargate-ecs-sizes.yaml).
 
 use super::fargate_eks::{Check, Container};
-use super::ids;
 use super::sizes::{Size, SizeTable};
 use crate::finding::Finding;
+use crate::finding::ids;
 use crate::model::quantity;
 use crate::parse::{Node, Span};
 use serde::Deserialize;

@@ -1,9 +1,9 @@
 //! ECS on Fargate: what `register-task-definition` or the Fargate scheduler rejects
 //! (../shared/reference/aws-facts.md section 1; sizes in rules/data/fargate-ecs-sizes.yaml).
 
-use super::ids;
 use super::sizes::{Size, SizeTable, gb, vcpu};
 use crate::finding::Finding;
+use crate::finding::ids;
 use crate::model::quantity::{ecs_cpu, ecs_memory};
 use crate::parse::{Document, Node, NodeKind, Scalar, Span};
 

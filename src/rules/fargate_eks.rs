@@ -5,9 +5,9 @@
 //! event text (`Pod not supported on Fargate: ...`) so users recognise it. Odd input (wrong types,
 //! missing fields) is skipped: the schema rules report it.
 
-use super::ids;
 use crate::detect::K8sObject;
 use crate::finding::Finding;
+use crate::finding::ids;
 use crate::model::quantity;
 use crate::parse::{Document, Entry, Node, NodeKind, Scalar, Span};
 

@@ -2,8 +2,8 @@
 //! Fargate pod has no such agent, so a pod that relies on it gets no AWS credentials.
 
 use super::fargate_eks::{Check, Container, as_of, pod_spec};
-use super::ids;
 use crate::finding::Finding;
+use crate::finding::ids;
 use crate::parse::{Node, Span};
 
 /// The token audience and agent addresses of EKS Pod Identity (EKS user guide, "How EKS Pod

@@ -2,8 +2,8 @@
 //! and load balancers that register instances, which Fargate pods do not have (FG119).
 
 use super::fargate_eks::{Check, NODE_GROUP, as_of, is_unset, pod_metadata};
-use super::ids;
 use crate::finding::Finding;
+use crate::finding::ids;
 use crate::parse::{Entry, Node, Span};
 
 /// Pod annotations that only an alternate CNI plugin acts on, and the plugin. As of 2026-11-21

@@ -2,8 +2,8 @@
 //! Mountpoint for S3 CSI drivers (FG114), none of which a Fargate pod can mount.
 
 use super::fargate_eks::{Check, NODE_GROUP, as_of, is_unset};
-use super::ids;
 use crate::finding::Finding;
+use crate::finding::ids;
 use crate::parse::{Document, Node, Span};
 
 /// The EFS CSI driver. Fargate mounts its volumes itself, statically provisioned only.

@@ -2,11 +2,12 @@
 //! fargate-scheduler does, by the pod's namespace and labels. FG116 reports a pod that no
 //! profile selects when everything is meant to run on Fargate.
 
+use super::Target;
 use super::fargate_eks::pod_spec;
-use super::{Target, ids};
 use crate::config::Profile;
 use crate::detect::K8sObject;
 use crate::finding::Finding;
+use crate::finding::ids;
 use crate::parse::{Document, Node};
 use std::collections::BTreeMap;
 

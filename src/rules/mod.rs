@@ -10,7 +10,6 @@ mod fargate_eks_identity;
 mod fargate_eks_network;
 mod fargate_eks_storage;
 pub mod fargate_profiles;
-pub mod ids;
 mod k8s;
 pub mod sizes;
 pub mod suppress;
@@ -30,7 +29,7 @@ use crate::parse::Limits;
 use serde::Deserialize;
 use std::sync::OnceLock;
 
-include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
+pub use crate::finding::ids::RULE_FILES;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -60,6 +59,8 @@ pub enum Category {
 pub struct Rule {
     pub id: String,
     pub name: String,
+    /// The name of the id's constant in `finding::ids` (build.rs generates it).
+    pub const_name: String,
     pub category: Category,
     pub severity: Severity,
     pub summary: String,

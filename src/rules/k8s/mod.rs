@@ -26,56 +26,6 @@ use crate::detect::K8sObject;
 use crate::finding::Finding;
 use crate::parse::{Document, Node, NodeKind, Scalar, Span};
 
-const MISSING_REQUESTS: &str = "K8S010";
-const MISSING_MEMORY_LIMIT: &str = "K8S011";
-const IMAGE_TAG: &str = "K8S012";
-const NO_READINESS_PROBE: &str = "K8S013";
-const NO_LIVENESS_PROBE: &str = "K8S014";
-const RUN_AS_ROOT: &str = "K8S015";
-const PRIVILEGE_ESCALATION: &str = "K8S016";
-const WRITABLE_ROOT_FS: &str = "K8S017";
-const SECRET_IN_ENV: &str = "K8S018";
-const SELECTOR_MISMATCH: &str = "K8S019";
-const UNSUPPORTED_VALUE: &str = "K8S020";
-const PORT_RANGE: &str = "K8S021";
-const NODE_PORT: &str = "K8S022";
-const PORT_NAME: &str = "K8S023";
-const DUPLICATE_PORT: &str = "K8S024";
-const INVALID_NAME: &str = "K8S025";
-const DUPLICATE_NAME: &str = "K8S026";
-const INVALID_QUANTITY: &str = "K8S027";
-const REQUEST_OVER_LIMIT: &str = "K8S028";
-const VOLUME_NOT_FOUND: &str = "K8S029";
-const CONFLICTING_SECURITY_CONTEXT: &str = "K8S031";
-const NEGATIVE_COUNT: &str = "K8S032";
-
-/// The rule ids of this pack (each has `rules/{ID}.yaml`).
-pub const IDS: &[&str] = &[
-    MISSING_REQUESTS,
-    MISSING_MEMORY_LIMIT,
-    IMAGE_TAG,
-    NO_READINESS_PROBE,
-    NO_LIVENESS_PROBE,
-    RUN_AS_ROOT,
-    PRIVILEGE_ESCALATION,
-    WRITABLE_ROOT_FS,
-    SECRET_IN_ENV,
-    SELECTOR_MISMATCH,
-    UNSUPPORTED_VALUE,
-    PORT_RANGE,
-    NODE_PORT,
-    PORT_NAME,
-    DUPLICATE_PORT,
-    INVALID_NAME,
-    DUPLICATE_NAME,
-    INVALID_QUANTITY,
-    REQUEST_OVER_LIMIT,
-    VOLUME_NOT_FOUND,
-    service_selectors::RULE,
-    CONFLICTING_SECURITY_CONTEXT,
-    NEGATIVE_COUNT,
-];
-
 /// What runs the pods: it decides which restart policies the API server accepts and whether
 /// probes matter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

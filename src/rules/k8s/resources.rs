@@ -1,7 +1,8 @@
 //! K8S010 / K8S011: containers without cpu/memory requests or without a memory limit.
 
-use super::{MISSING_MEMORY_LIMIT, MISSING_REQUESTS, Pod, container_name, container_span, map_or_absent};
+use super::{Pod, container_name, container_span, map_or_absent};
 use crate::finding::Finding;
+use crate::finding::ids::{MISSING_MEMORY_LIMIT, MISSING_REQUESTS};
 use crate::parse::{Node, NodeKind, Scalar, Span};
 use crate::rules::fargate_eks::{Check, Container};
 

@@ -2,11 +2,9 @@
 //! to their root filesystem; K8S031: the privilege settings the API server refuses together. Separate ids so a team can accept one (a legacy image that needs a
 //! writable root) and keep the others.
 
-use super::{
-    CONFLICTING_SECURITY_CONTEXT, PRIVILEGE_ESCALATION, Pod, RUN_AS_ROOT, WRITABLE_ROOT_FS, as_bool, as_int,
-    container_name, container_span, map_or_absent,
-};
+use super::{Pod, as_bool, as_int, container_name, container_span, map_or_absent};
 use crate::finding::Finding;
+use crate::finding::ids::{CONFLICTING_SECURITY_CONTEXT, PRIVILEGE_ESCALATION, RUN_AS_ROOT, WRITABLE_ROOT_FS};
 use crate::parse::{Entry, Node, Span};
 use crate::rules::fargate_eks::{Check, Container};
 
