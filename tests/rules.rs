@@ -55,6 +55,20 @@ fn every_rule_file_loads_and_matches_its_id() {
 }
 
 #[test]
+fn fargate_rules_and_only_they_say_whether_they_block() {
+    for rule in rules::all() {
+        let fargate = rule.category == rules::Category::Fargate;
+        assert_eq!(
+            rule.fargate.is_some(),
+            fargate,
+            "rules/{}.yaml: `fargate:` (blocks, needs-change, blocks-unless-cpu-too-small) is for Fargate rules only, and each has one",
+            rule.id
+        );
+        assert_eq!(rules::fargate_fit(&rule.id), rule.fargate);
+    }
+}
+
+#[test]
 fn every_example_reports_what_it_promises() {
     let mut checked = 0;
     for rule in rules::all() {

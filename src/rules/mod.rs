@@ -54,6 +54,22 @@ pub enum Category {
     Portability,
 }
 
+/// What an error finding of a Fargate rule means for running the workload on Fargate, as
+/// `k2e estimate` reports it (`fargate:` in the rule's data file).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FargateFit {
+    /// Fargate lacks the capability (a DaemonSet, privileged containers, GPUs, ...): the
+    /// workload stays on EC2.
+    Blocks,
+    /// An edit of the manifest fixes it without losing anything (a task size, the network
+    /// mode, logging options, ...): listed as a change needed.
+    NeedsChange,
+    /// Blocks, except a finding on a task cpu below the smallest size the rule allows, which the
+    /// estimate rounds up like any other size (FG016: Windows tasks under 1 vCPU).
+    BlocksUnlessCpuTooSmall,
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
@@ -63,6 +79,9 @@ pub struct Rule {
     pub const_name: String,
     pub category: Category,
     pub severity: Severity,
+    /// Fargate rules only: whether an error finding keeps the workload off Fargate.
+    #[serde(default)]
+    pub fargate: Option<FargateFit>,
     pub summary: String,
     pub rationale: String,
     pub fix: String,
@@ -126,6 +145,11 @@ pub fn get(id: &str) -> Option<&'static Rule> {
 /// Findings of input and syntax rules mean the file could not be checked: exit code 2.
 pub fn is_input_problem(id: &str) -> bool {
     get(id).is_some_and(|r| matches!(r.category, Category::Input | Category::Syntax))
+}
+
+/// The `fargate:` field of a rule's data file; `None` for a rule that is not about Fargate.
+pub fn fargate_fit(id: &str) -> Option<FargateFit> {
+    get(id)?.fargate
 }
 
 /// The default severity of a rule (error for an id without a rule file, which a test forbids).
