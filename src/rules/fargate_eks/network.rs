@@ -1,7 +1,7 @@
 //! EKS on Fargate networking: pods asking for a CNI plugin other than the Amazon VPC CNI (FG118),
 //! and load balancers that register instances, which Fargate pods do not have (FG119).
 
-use super::fargate_eks::{Check, NODE_GROUP, as_of, is_unset, pod_metadata};
+use super::{Check, NODE_GROUP, as_of, is_unset, pod_metadata};
 use crate::finding::Finding;
 use crate::finding::ids;
 use crate::parse::{Entry, Node, Span};
@@ -226,7 +226,7 @@ mod tests {
     use crate::finding::Finding;
 
     fn findings(text: &str) -> Vec<Finding> {
-        let mut out = super::super::fargate_eks::findings_in(text);
+        let mut out = super::super::findings_in(text);
         out.retain(|f| matches!(f.rule, "FG118" | "FG119"));
         out
     }

@@ -2,13 +2,13 @@
 //! fargate-scheduler does, by the pod's namespace and labels. FG116 reports a pod that no
 //! profile selects when everything is meant to run on Fargate.
 
-use super::Target;
-use super::fargate_eks::pod_spec;
+use super::pod_spec;
 use crate::config::Profile;
 use crate::detect::K8sObject;
 use crate::finding::Finding;
 use crate::finding::ids;
 use crate::parse::{Document, Node};
+use crate::rules::Target;
 use std::collections::BTreeMap;
 
 /// The labels of the pods an object makes (a Pod's own, a workload's pod template's); None for
@@ -75,7 +75,7 @@ pub fn applies(
         out.push(
             Finding::at(
                 ids::EKS_FG_NO_PROFILE,
-                super::severity(ids::EKS_FG_NO_PROFILE),
+                crate::rules::severity(ids::EKS_FG_NO_PROFILE),
                 file,
                 doc,
                 span,

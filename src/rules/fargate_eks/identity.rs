@@ -1,7 +1,7 @@
 //! FG117: EKS Pod Identity hands out credentials through an agent DaemonSet on each EC2 node; a
 //! Fargate pod has no such agent, so a pod that relies on it gets no AWS credentials.
 
-use super::fargate_eks::{Check, Container, as_of, pod_spec};
+use super::{Check, Container, as_of, pod_spec};
 use crate::finding::Finding;
 use crate::finding::ids;
 use crate::parse::{Node, Span};
@@ -114,7 +114,7 @@ mod tests {
     use crate::finding::Finding;
 
     fn findings(text: &str) -> Vec<Finding> {
-        let mut out = super::super::fargate_eks::findings_in(text);
+        let mut out = super::super::findings_in(text);
         out.retain(|f| f.rule == "FG117");
         out
     }
