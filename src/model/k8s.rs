@@ -6,7 +6,13 @@ use super::quantity;
 use crate::detect::K8sObject;
 use crate::parse::Node;
 
+mod archs;
+
+pub use archs::ArchSet;
+
+/// The node labels that name a node's operating system, and its CPU architecture.
 pub const OS_LABELS: &[&str] = &["kubernetes.io/os", "beta.kubernetes.io/os"];
+pub const ARCH_LABELS: &[&str] = &["kubernetes.io/arch", "beta.kubernetes.io/arch"];
 const REQUIRED_TERMS: &str = "/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms";
 
 /// The built-in kinds that run pods.
@@ -107,19 +113,27 @@ pub enum Phase {
     /// to the pod's end.
     Sidecar,
     App,
+    /// An ephemeral container (`spec.ephemeralContainers`), added by `kubectl debug` to a running
+    /// pod: it has no resources, probes or ports of its own, and the scheduler does not count it.
+    Ephemeral,
 }
 
-/// One container of a pod spec (init containers first, in order).
+/// One container of a pod spec (init containers first, then app and ephemeral containers, in order).
 pub struct ContainerRef<'a> {
     pub node: &'a Node,
     pub pointer: String,
     pub phase: Phase,
-    /// `containers` or `initContainers`, and the index in it.
+    /// `initContainers`, `containers` or `ephemeralContainers`, and the index in it.
     pub list: &'static str,
     pub index: usize,
 }
 
 impl<'a> ContainerRef<'a> {
+    /// `name`, when it is a string.
+    pub fn name(&self) -> Option<&'a str> {
+        self.node.get("name").and_then(Node::as_str)
+    }
+
     /// The request of a resource, or its limit when there is no request (as Kubernetes defaults it).
     pub fn request(&self, resource: &str) -> Option<Located<'a>> {
         requirement(
@@ -143,10 +157,24 @@ fn requirement<'a>(resources: Option<&'a Node>, at: &str, resource: &str) -> Opt
 }
 
 impl<'a> PodTemplate<'a> {
-    /// The containers that are maps, init containers first, each with its phase.
+    /// The pod template of a built-in workload (see `Workload::of`).
+    pub fn of(obj: &K8sObject<'a>) -> Option<PodTemplate<'a>> {
+        Workload::of(obj).map(|w| w.template)
+    }
+
+    /// The pod's metadata (where pod labels and annotations go): the object's own for a Pod, the
+    /// template's for a workload.
+    pub fn metadata(&self, obj: &K8sObject<'a>) -> Option<Located<'a>> {
+        let pointer = format!("{}/metadata", self.at.strip_suffix("/spec").unwrap_or(""));
+        let node = obj.node.pointer(&pointer)?.0;
+        node.as_map().map(|_| Located { node, pointer })
+    }
+
+    /// The containers that are maps, init containers first, then app and ephemeral containers,
+    /// each with its phase.
     pub fn containers(&self) -> Vec<ContainerRef<'a>> {
         let mut out = Vec::new();
-        for list in ["initContainers", "containers"] {
+        for list in ["initContainers", "containers", "ephemeralContainers"] {
             let items = self.spec.get(list).and_then(Node::as_seq).unwrap_or_default();
             for (index, node) in items.iter().enumerate() {
                 if node.as_map().is_none() {
@@ -157,6 +185,7 @@ impl<'a> PodTemplate<'a> {
                         Phase::Sidecar
                     }
                     "initContainers" => Phase::Init,
+                    "ephemeralContainers" => Phase::Ephemeral,
                     _ => Phase::App,
                 };
                 out.push(ContainerRef {
@@ -186,16 +215,22 @@ impl<'a> PodTemplate<'a> {
     /// The operating system the pod says it runs on: `spec.os.name`, else a `kubernetes.io/os`
     /// node selector, else a required node affinity whose every term asks for one OS.
     pub fn os(&self) -> Option<(String, Located<'a>)> {
-        if let Some(node) = self.spec.get("os").and_then(|o| o.get("name")) {
-            if let Some(name) = node.as_str() {
-                let pointer = format!("{}/os/name", self.at);
-                return Some((name.to_owned(), Located { node, pointer }));
+        if let Some(found) = self.os_name() {
+            if let Some(name) = found.node.as_str() {
+                return Some((name.to_owned(), found));
             }
         }
         if let Some(found) = self.os_selector() {
             return Some(found);
         }
         self.os_affinity()
+    }
+
+    /// `spec.os.name`, whatever its value.
+    pub fn os_name(&self) -> Option<Located<'a>> {
+        let node = self.spec.get("os")?.get("name")?;
+        let pointer = format!("{}/os/name", self.at);
+        Some(Located { node, pointer })
     }
 
     fn os_selector(&self) -> Option<(String, Located<'a>)> {
@@ -260,6 +295,7 @@ impl Sums {
                 self.running = plus(self.running);
             }
             Phase::App => self.running = plus(self.running),
+            Phase::Ephemeral => {}
         }
     }
 

@@ -5,10 +5,11 @@
 //! long-running containers (sidecars included), adds 256 MiB of memory for kubelet, kube-proxy and
 //! containerd, and rounds up to the smallest of its 74 sizes (rules/data/fargate-ecs-sizes.yaml).
 
-use super::fargate_eks::{Check, Container};
+use super::fargate_eks::Check;
 use super::sizes::{Size, SizeTable};
 use crate::finding::Finding;
 use crate::finding::ids;
+use crate::model::k8s::ContainerRef as Container;
 use crate::model::quantity;
 use crate::parse::{Node, Span};
 use serde::Deserialize;

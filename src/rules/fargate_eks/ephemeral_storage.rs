@@ -2,10 +2,11 @@
 //! pod by its requests (a container without a request gets its limit as request); init containers
 //! run one at a time, regular containers and sidecars together.
 
-use super::{Check, Container};
+use super::Check;
 use crate::finding::{Finding, ids};
+use crate::model::k8s::{ContainerRef, Phase};
 use crate::model::quantity;
-use crate::parse::{Node, Span};
+use crate::parse::Span;
 
 /// Ephemeral storage a Fargate pod can have (20 GiB included, up to 175 GiB on request).
 const MAX_EPHEMERAL_GIB: f64 = 175.0;
@@ -17,7 +18,7 @@ fn gib(bytes: f64) -> String {
     format!("{} GiB", s.trim_end_matches('0').trim_end_matches('.'))
 }
 
-pub(super) fn check(check: &Check<'_>, containers: &[Container<'_>], out: &mut Vec<Finding>) {
+pub(super) fn check(check: &Check<'_>, containers: &[ContainerRef<'_>], out: &mut Vec<Finding>) {
     let max = MAX_EPHEMERAL_GIB * GIB;
     let mut total = 0.0;
     let mut over = false;
@@ -58,15 +59,13 @@ pub(super) fn check(check: &Check<'_>, containers: &[Container<'_>], out: &mut V
                         "ephemeral-storage {kind} {} ({}) of container \"{}\" is above the {MAX_EPHEMERAL_GIB} GiB a Fargate pod can have",
                         value.scalar_text().unwrap_or_default(),
                         gib(bytes),
-                        c.name()
+                        c.name().unwrap_or("?")
                     ),
                 );
             }
         }
         // Sidecars (init containers with restartPolicy Always) keep running beside the others.
-        let sidecar =
-            c.list == "initContainers" && c.node.get("restartPolicy").and_then(Node::as_str) == Some("Always");
-        if !(c.list == "containers" || sidecar) || over {
+        if !matches!(c.phase, Phase::App | Phase::Sidecar) || over {
             continue;
         }
         let Some((bytes, span, pointer, section)) = effective else {
@@ -88,7 +87,7 @@ pub(super) fn check(check: &Check<'_>, containers: &[Container<'_>], out: &mut V
                 format!(
                     "ephemeral-storage {kind} of the pod's containers add up to {} with container \"{}\", above the {MAX_EPHEMERAL_GIB} GiB a Fargate pod can have",
                     gib(total),
-                    c.name()
+                    c.name().unwrap_or("?")
                 ),
             );
         }

@@ -1,10 +1,11 @@
 //! FG104: hostPort / hostIP in a container port.
 
-use super::{Check, Container, is_bool, is_unset};
+use super::{Check, is_bool, is_unset};
 use crate::finding::{Finding, ids};
+use crate::model::k8s::ContainerRef;
 use crate::parse::Node;
 
-pub(super) fn check(check: &Check<'_>, containers: &[Container<'_>], out: &mut Vec<Finding>) {
+pub(super) fn check(check: &Check<'_>, containers: &[ContainerRef<'_>], out: &mut Vec<Finding>) {
     for c in containers {
         let ports = c.node.get("ports").and_then(Node::as_seq).unwrap_or_default();
         for (j, port) in ports.iter().enumerate() {
@@ -25,7 +26,7 @@ pub(super) fn check(check: &Check<'_>, containers: &[Container<'_>], out: &mut V
                             &format!("{}/ports/{j}/{field}", c.pointer),
                             format!(
                                 "Pod not supported on Fargate: port contains HostIP or HostPort ({field} {value} in container \"{}\")",
-                                c.name()
+                                c.name().unwrap_or("?")
                             ),
                         )
                         .with_label("not on Fargate")

@@ -23,11 +23,8 @@ mod volumes;
 
 use crate::detect::K8sObject;
 use crate::finding::Finding;
+use crate::model::k8s::PodTemplate;
 use crate::parse::{Document, Node, NodeKind, Scalar, Span};
-
-/// The containers of a pod spec: init containers run first, ephemeral containers are added to a
-/// running pod (`kubectl debug`).
-const CONTAINER_LISTS: &[&str] = &["initContainers", "containers", "ephemeralContainers"];
 
 /// The way out for anything Fargate cannot run.
 pub(super) const NODE_GROUP: &str =
@@ -45,20 +42,6 @@ impl Check<'_> {
         Finding::at(rule, super::severity(rule), self.file, self.doc, span, message)
             .with_pointer(format!("{}{pointer}", self.obj.pointer))
             .with_object(Some(self.obj.label()))
-    }
-}
-
-/// One container of a pod spec, with its pointer relative to the object.
-pub(super) struct Container<'a> {
-    pub(super) node: &'a Node,
-    pub(super) pointer: String,
-    /// `initContainers`, `containers` or `ephemeralContainers`.
-    pub(super) list: &'static str,
-}
-
-impl Container<'_> {
-    fn name(&self) -> &str {
-        self.node.get("name").and_then(Node::as_str).unwrap_or("?")
     }
 }
 
@@ -83,64 +66,20 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     ebs::check(&check, out);
     storage::check(&check, out);
     network::check(&check, out);
-    let Some((spec, at)) = pod_spec(obj) else {
+    let Some(pod) = PodTemplate::of(obj) else {
         identity::check(&check, &[], out);
         return;
     };
-    let containers = containers(spec, at);
+    let (spec, at) = (pod.spec, pod.at);
+    let containers = pod.containers();
     host_fields::check(&check, spec, at, out);
     privileged::check(&check, &containers, out);
     host_ports::check(&check, &containers, out);
     volumes::check(&check, spec, at, out);
-    node_selection::check(&check, spec, at, &containers, out);
+    node_selection::check(&check, &pod, &containers, out);
     ephemeral_storage::check(&check, &containers, out);
     identity::check(&check, &containers, out);
     super::eks_sizing::check(&check, spec, at, &containers, out);
-}
-
-/// The pod spec of a Pod or of a workload's pod template, and its pointer in the object.
-/// Only the built-in API groups: a custom resource named `Deployment` is something else.
-pub(super) fn pod_spec<'n>(obj: &K8sObject<'n>) -> Option<(&'n Node, &'static str)> {
-    let (group, _) = obj.group_version();
-    let pointer = match (group, obj.kind) {
-        ("", "Pod") => "/spec",
-        ("", "ReplicationController")
-        | ("apps" | "extensions", "Deployment" | "ReplicaSet" | "DaemonSet")
-        | ("apps", "StatefulSet")
-        | ("batch", "Job") => "/spec/template/spec",
-        ("batch", "CronJob") => "/spec/jobTemplate/spec/template/spec",
-        _ => return None,
-    };
-    let node: &'n Node = obj.node;
-    let (spec, _) = node.pointer(pointer)?;
-    spec.as_map().map(|_| (spec, pointer))
-}
-
-/// The metadata of a Pod or of a workload's pod template (where pod annotations go), and its
-/// pointer in the object.
-pub(super) fn pod_metadata<'n>(obj: &K8sObject<'n>) -> Option<(&'n Node, String)> {
-    let (_, spec_at) = pod_spec(obj)?;
-    let at = format!("{}/metadata", spec_at.strip_suffix("/spec").unwrap_or(""));
-    let node: &'n Node = obj.node;
-    let (metadata, _) = node.pointer(&at)?;
-    metadata.as_map().map(|_| (metadata, at))
-}
-
-pub(super) fn containers<'a>(spec: &'a Node, at: &str) -> Vec<Container<'a>> {
-    let mut out = Vec::new();
-    for list in CONTAINER_LISTS {
-        let items = spec.get(list).and_then(Node::as_seq).unwrap_or_default();
-        for (i, node) in items.iter().enumerate() {
-            if node.as_map().is_some() {
-                out.push(Container {
-                    node,
-                    pointer: format!("{at}/{list}/{i}"),
-                    list,
-                });
-            }
-        }
-    }
-    out
 }
 
 fn is_true(node: &Node) -> bool {
@@ -202,7 +141,7 @@ mod tests {
             return None;
         };
         let obj = objs.first()?;
-        pod_spec(obj).map(|(spec, at)| (spec.to_json().to_string(), at))
+        PodTemplate::of(obj).map(|p| (p.spec.to_json().to_string(), p.at))
     }
 
     fn findings(text: &str) -> Vec<Finding> {

@@ -1,14 +1,11 @@
 //! FG108 (and FG115 for Spot): node selectors, required node affinity, `os.name` and extended resources that no Fargate
 //! node satisfies.
 
-use super::{Check, Container, NODE_GROUP};
+use super::{Check, NODE_GROUP};
 use crate::finding::{Finding, ids};
+use crate::model::k8s::{ARCH_LABELS, ContainerRef, Located, OS_LABELS, PodTemplate};
 use crate::model::quantity;
 use crate::parse::{Node, Span};
-
-const ARCH_LABELS: &[&str] = &["kubernetes.io/arch", "beta.kubernetes.io/arch"];
-
-const OS_LABELS: &[&str] = &["kubernetes.io/os", "beta.kubernetes.io/os"];
 
 /// What a node label or selector asks for that Fargate does not offer.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -85,7 +82,8 @@ fn is_gpu_resource(name: &str) -> bool {
     n.contains("gpu") || n.starts_with("aws.amazon.com/neuron")
 }
 
-pub(super) fn check(check: &Check<'_>, spec: &Node, at: &str, containers: &[Container<'_>], out: &mut Vec<Finding>) {
+pub(super) fn check(check: &Check<'_>, pod: &PodTemplate<'_>, containers: &[ContainerRef<'_>], out: &mut Vec<Finding>) {
+    let (spec, at) = (pod.spec, pod.at);
     let push = |out: &mut Vec<Finding>, span: Span, pointer: String, message: String, what: Unavailable| {
         out.push(
             check
@@ -117,14 +115,14 @@ pub(super) fn check(check: &Check<'_>, spec: &Node, at: &str, containers: &[Cont
             push(out, span, pointer, message, what);
         }
     }
-    if let Some(os) = spec.get("os").and_then(|o| o.get("name")) {
+    if let Some(Located { node: os, pointer }) = pod.os_name() {
         if os.as_str().is_some_and(|n| n != "linux") {
             let message = format!(
                 "os.name {} matches no Fargate node: {}",
                 os.scalar_text().unwrap_or_default(),
                 Unavailable::Windows.reason()
             );
-            push(out, os.span, format!("{at}/os/name"), message, Unavailable::Windows);
+            push(out, os.span, pointer, message, Unavailable::Windows);
         }
     }
     required_affinity(spec, at, |span, pointer, message, what| {
@@ -149,7 +147,7 @@ pub(super) fn check(check: &Check<'_>, spec: &Node, at: &str, containers: &[Cont
                 }
                 let message = format!(
                     "container \"{}\" asks for {} {} ({section}): {}",
-                    c.name(),
+                    c.name().unwrap_or("?"),
                     &entry.value.scalar_text().unwrap_or_default(),
                     entry.key,
                     Unavailable::Gpu.reason()

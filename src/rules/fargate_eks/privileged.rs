@@ -1,9 +1,10 @@
 //! FG102: privileged containers.
 
-use super::{Check, Container, NODE_GROUP, is_true};
+use super::{Check, NODE_GROUP, is_true};
 use crate::finding::{Finding, ids};
+use crate::model::k8s::ContainerRef;
 
-pub(super) fn check(check: &Check<'_>, containers: &[Container<'_>], out: &mut Vec<Finding>) {
+pub(super) fn check(check: &Check<'_>, containers: &[ContainerRef<'_>], out: &mut Vec<Finding>) {
     for c in containers {
         let Some(entry) = c.node.get("securityContext").and_then(|s| s.entry("privileged")) else {
             continue;
@@ -19,7 +20,7 @@ pub(super) fn check(check: &Check<'_>, containers: &[Container<'_>], out: &mut V
                     &format!("{}/securityContext/privileged", c.pointer),
                     format!(
                         "Pod not supported on Fargate: invalid SecurityContext fields: Privileged (container \"{}\")",
-                        c.name()
+                        c.name().unwrap_or("?")
                     ),
                 )
                 .with_label("not on Fargate")

@@ -2,11 +2,11 @@
 //! fargate-scheduler does, by the pod's namespace and labels. FG116 reports a pod that no
 //! profile selects when everything is meant to run on Fargate.
 
-use super::pod_spec;
 use crate::config::Profile;
 use crate::detect::K8sObject;
 use crate::finding::Finding;
 use crate::finding::ids;
+use crate::model::k8s::PodTemplate;
 use crate::parse::{Document, Node};
 use crate::rules::Target;
 use std::collections::BTreeMap;
@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 /// The labels of the pods an object makes (a Pod's own, a workload's pod template's); None for
 /// objects that make no pods.
 pub fn pod_labels(obj: &K8sObject<'_>) -> Option<BTreeMap<String, String>> {
-    let (_, spec_at) = pod_spec(obj)?;
+    let spec_at = PodTemplate::of(obj)?.at;
     let meta_at = format!("{}/metadata", spec_at.strip_suffix("/spec").unwrap_or(""));
     let meta = obj.node.pointer(&meta_at).map(|(n, _)| n);
     Some(

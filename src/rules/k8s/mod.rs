@@ -21,9 +21,10 @@ mod selectors;
 pub mod service_selectors;
 mod volumes;
 
-use super::fargate_eks::{Check, Container, containers, pod_spec};
+use super::fargate_eks::Check;
 use crate::detect::K8sObject;
 use crate::finding::Finding;
+use crate::model::k8s::{ContainerRef, OS_LABELS, Phase, PodTemplate};
 use crate::parse::{Document, Node, NodeKind, Scalar, Span};
 
 /// What runs the pods: it decides which restart policies the API server accepts and whether
@@ -43,25 +44,24 @@ struct Pod<'a> {
     spec: &'a Node,
     /// Pointer of `spec` in the object.
     at: &'static str,
-    containers: Vec<Container<'a>>,
+    containers: Vec<ContainerRef<'a>>,
     workload: Workload,
 }
 
 impl Pod<'_> {
     /// Init and regular containers: ephemeral containers are added by `kubectl debug` to a
     /// running pod and have no resources, probes or ports of their own.
-    fn main_and_init(&self) -> impl Iterator<Item = &Container<'_>> {
-        self.containers.iter().filter(|c| c.list != "ephemeralContainers")
+    fn main_and_init(&self) -> impl Iterator<Item = &ContainerRef<'_>> {
+        self.containers.iter().filter(|c| c.phase != Phase::Ephemeral)
     }
 
     /// Windows pods: the API server refuses the Linux security context fields there.
     fn is_windows(&self) -> bool {
         let os = self.spec.get("os").and_then(|o| o.get("name")).and_then(Node::as_str);
-        let selector = self.spec.get("nodeSelector").and_then(|s| {
-            ["kubernetes.io/os", "beta.kubernetes.io/os"]
-                .iter()
-                .find_map(|k| s.get(k).and_then(Node::as_str))
-        });
+        let selector = self
+            .spec
+            .get("nodeSelector")
+            .and_then(|s| OS_LABELS.iter().find_map(|k| s.get(k).and_then(Node::as_str)));
         os == Some("windows") || selector == Some("windows")
     }
 }
@@ -74,11 +74,13 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     enums::object(&check, out);
     quantities::object(&check, out);
     counts::object(&check, out);
-    let Some((spec, at)) = pod_spec(obj) else {
+    let Some(template) = PodTemplate::of(obj) else {
         return;
     };
+    let (spec, at) = (template.spec, template.at);
     // A container whose name is not a string is the schema rules' to report.
-    let containers = containers(spec, at)
+    let containers = template
+        .containers()
         .into_iter()
         .filter(|c| c.node.get("name").is_none_or(|n| n.as_str().is_some()))
         .collect();
@@ -101,7 +103,7 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     counts::pod(&check, &pod, out);
 }
 
-/// The kind of an object `pod_spec` found a pod spec in.
+/// The kind of an object `PodTemplate::of` found a pod spec in.
 fn workload(kind: &str) -> Workload {
     match kind {
         "Pod" => Workload::Pod,
@@ -110,12 +112,12 @@ fn workload(kind: &str) -> Workload {
     }
 }
 
-fn container_name<'a>(c: &'a Container<'_>) -> &'a str {
+fn container_name<'a>(c: &'a ContainerRef<'_>) -> &'a str {
     c.node.get("name").and_then(Node::as_str).unwrap_or("?")
 }
 
 /// Where to underline a finding about a whole container: its `name` value, or its first key.
-fn container_span(c: &Container<'_>) -> Option<Span> {
+fn container_span(c: &ContainerRef<'_>) -> Option<Span> {
     if let Some(name) = c.node.entry("name") {
         return Some(name.value.span);
     }

@@ -5,8 +5,9 @@ use super::names::label_problem;
 use super::{Pod, as_int, container_name, is_placeholder};
 use crate::finding::Finding;
 use crate::finding::ids::{K8S_DUPLICATE_NAME, K8S_DUPLICATE_PORT, NODE_PORT, PORT_NAME, PORT_RANGE};
+use crate::model::k8s::ContainerRef;
 use crate::parse::{Entry, Node, Span};
-use crate::rules::fargate_eks::{Check, Container};
+use crate::rules::fargate_eks::Check;
 
 /// The default `--service-node-port-range` of kube-apiserver (EKS does not let it be changed).
 const NODE_PORTS: std::ops::RangeInclusive<i64> = 30000..=32767;
@@ -76,7 +77,7 @@ pub(super) fn pod(check: &Check<'_>, pod: &Pod<'_>, out: &mut Vec<Finding>) {
 /// container (K8S024).
 fn port_name<'a>(
     check: &Check<'_>,
-    c: &Container<'_>,
+    c: &ContainerRef<'_>,
     j: usize,
     e: &'a Entry,
     own_names: &mut Vec<(&'a str, Span)>,
