@@ -1,10 +1,11 @@
 //! What keeps a workload off Fargate, decided by the lint rules themselves (FG0xx for ECS,
 //! FG1xx for EKS) so `k2e estimate` and `k2e lint` never disagree.
 //!
-//! Every error finding is a reason, split in two: capabilities Fargate does not have (a
-//! DaemonSet, privileged containers, host networking, GPUs, EBS volumes, ...) block the workload
-//! and force it onto EC2; findings a manifest change fixes (no task size, bridge network mode,
-//! awslogs options, ...) do not, and are listed as changes needed.
+//! Every error finding is a reason, split in two by its rule's data file (`fargate:`, read
+//! through `rules::fargate_fit`): capabilities Fargate does not have (a DaemonSet, privileged
+//! containers, host networking, GPUs, EBS volumes, ...) block the workload and force it onto EC2;
+//! findings a manifest change fixes (no task size, bridge network mode, awslogs options, ...) do
+//! not, and are listed as changes needed.
 
 use crate::detect::K8sObject;
 use crate::finding::{Finding, Severity};
