@@ -298,5 +298,5 @@ fn describe(err: &ignore::Error) -> (Option<PathBuf>, String) {
 }
 
 pub fn unreadable(file: &str, message: String) -> Finding {
-    Finding::file(crate::rules::ids::UNREADABLE, Severity::Error, file, message)
+    Finding::file(crate::finding::ids::UNREADABLE, Severity::Error, file, message)
 }

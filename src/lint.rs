@@ -3,13 +3,14 @@
 use crate::config::{self, Config};
 use crate::detect::{Detected, detect};
 use crate::discover::{Input, Walk, discover_with};
+use crate::finding::ids;
 use crate::finding::{Finding, Position, Severity};
 use crate::input;
 use crate::model::ecs::TaskDefinition;
 pub use crate::outcome::{Checked, FileResult, Outcome, Skipped};
 use crate::parse::{self, Document, Format, InputError, InputErrorKind, Limits, ParseErrorKind, Piece, Pieces};
 use crate::rules::cross::{self, FileFindings, Run};
-use crate::rules::{self, Selection, Target, ids, service_selectors};
+use crate::rules::{self, Selection, Target, service_selectors};
 use crate::validate::Validators;
 use rayon::prelude::*;
 use std::io::BufReader;

@@ -5,8 +5,9 @@
 
 use super::{Config, Suppression};
 use crate::finding::Finding;
+use crate::finding::ids;
 use crate::outcome::FileResult;
-use crate::rules::{self, ids};
+use crate::rules;
 
 pub fn apply(config: &Config, files: &mut Vec<FileResult>, today: &str, whole_project: bool) {
     let (Some(shown), Some(doc)) = (&config.file, &config.doc) else {

@@ -1,42 +1,36 @@
 //! What keeps a workload off Fargate, decided by the lint rules themselves (FG0xx for ECS,
 //! FG1xx for EKS) so `k2e estimate` and `k2e lint` never disagree.
 //!
-//! Every error finding is a reason, split in two: capabilities Fargate does not have (a
-//! DaemonSet, privileged containers, host networking, GPUs, EBS volumes, ...) block the workload
-//! and force it onto EC2; findings a manifest change fixes (no task size, bridge network mode,
-//! awslogs options, ...) do not, and are listed as changes needed.
+//! Every error finding is a reason, split in two by its rule's data file (`fargate:`, read
+//! through `rules::fargate_fit`): capabilities Fargate does not have (a DaemonSet, privileged
+//! containers, host networking, GPUs, EBS volumes, ...) block the workload and force it onto EC2;
+//! findings a manifest change fixes (no task size, bridge network mode, awslogs options, ...) do
+//! not, and are listed as changes needed.
 
 use crate::detect::K8sObject;
 use crate::finding::{Finding, Severity};
 use crate::model::quantity::ecs_cpu;
 use crate::parse::{Document, Node};
-use crate::rules::{self, FargateTask, Target, ids};
+use crate::rules::{self, FargateFit, FargateTask, Target};
 
-/// ECS findings that an edit of the task definition or service fixes without losing anything:
-/// the task size (FG001, FG002, FG014: the estimate rounds up to a valid size anyway), the
-/// network mode and host ports (FG003, FG004: awsvpc), logging options (FG010), timeouts
-/// (FG011), and service settings (FG019-FG021).
-const ECS_FIXABLE: &[&str] = &[
-    "FG001", "FG002", "FG003", "FG004", "FG010", "FG011", "FG014", "FG019", "FG020", "FG021",
-];
-
-/// Whether a finding on an ECS task (`task`, when the finding is about one) needs only an edit.
-/// FG016 covers several Windows limits; of those, a task cpu under 1 vCPU is a size the estimate
-/// rounds up, like FG001, while the others (Arm, EFS, FireLens, above 4 vCPU) block.
-fn ecs_fixable(f: &Finding, task: Option<&Node>) -> bool {
-    let small_windows = || {
-        task.and_then(|t| t.get("cpu"))
-            .and_then(Node::scalar_text)
-            .and_then(|cpu| ecs_cpu(&cpu))
-            .is_some_and(|units| units < 1024)
+/// Whether a finding needs only an edit, as its rule's data file says (`fargate:`). `task` is the
+/// ECS task the finding is about, when there is one: a Windows task cpu under 1 vCPU (FG016) is a
+/// size the estimate rounds up, like FG001, while FG016's other limits (Arm, EFS, FireLens, above
+/// 4 vCPU) block.
+fn fixable(f: &Finding, task: Option<&Node>) -> bool {
+    let cpu_too_small = || {
+        f.pointer.as_deref().is_some_and(|p| p.ends_with("/cpu"))
+            && task
+                .and_then(|t| t.get("cpu"))
+                .and_then(Node::scalar_text)
+                .and_then(|cpu| ecs_cpu(&cpu))
+                .is_some_and(|units| units < 1024)
     };
-    ECS_FIXABLE.contains(&f.rule)
-        || (f.rule == ids::FG_WINDOWS && f.pointer.as_deref().is_some_and(|p| p.ends_with("/cpu")) && small_windows())
-}
-
-/// EKS findings fixed by an edit: EKS Pod Identity -> IAM roles for service accounts (FG117).
-fn eks_fixable(f: &Finding) -> bool {
-    f.rule == ids::EKS_FG_POD_IDENTITY
+    match rules::fargate_fit(f.rule) {
+        Some(FargateFit::NeedsChange) => true,
+        Some(FargateFit::BlocksUnlessCpuTooSmall) => cpu_too_small(),
+        Some(FargateFit::Blocks) | None => false,
+    }
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -79,7 +73,7 @@ pub fn kubernetes(file: &str, doc: &Document, obj: &K8sObject<'_>) -> Reasons {
     let mut findings = Vec::new();
     rules::check_eks_fargate(file, doc, obj, &mut findings);
     let mut reasons = Reasons::default();
-    reasons.add(findings, eks_fixable);
+    reasons.add(findings, |f| fixable(f, None));
     reasons
 }
 
@@ -95,7 +89,7 @@ pub fn ecs_task(file: &str, doc: &Document, node: &Node, prefix: &str, label: &s
     let mut findings = Vec::new();
     rules::check_ecs_fargate(&task, &mut findings);
     let mut reasons = Reasons::default();
-    reasons.add(findings, |f| ecs_fixable(f, Some(node)));
+    reasons.add(findings, |f| fixable(f, Some(node)));
     reasons
 }
 
@@ -104,6 +98,50 @@ pub fn ecs_service(file: &str, doc: &Document, root: &Node, name: Option<&str>) 
     let mut findings = Vec::new();
     rules::check_ecs_service(file, doc, root, name, Target::EcsFargate, &mut findings);
     let mut reasons = Reasons::default();
-    reasons.add(findings, |f| ecs_fixable(f, None));
+    reasons.add(findings, |f| fixable(f, None));
     reasons
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::{Detected, detect};
+    use crate::parse::{Limits, yaml_text};
+
+    fn reasons(text: &str) -> Reasons {
+        let doc = yaml_text(text, &Limits::default()).remove(0);
+        let root = doc.root.as_ref().expect("a document");
+        let Detected::Kubernetes(objects) = detect(root) else {
+            panic!("not Kubernetes")
+        };
+        kubernetes("x.yaml", &doc, &objects[0])
+    }
+
+    /// The data files decide: a DaemonSet (FG101, `fargate: blocks`) keeps the workload off
+    /// Fargate, the Pod Identity agent's variable (FG117, `fargate: needs-change`) is a change.
+    #[test]
+    fn the_rule_data_splits_blockers_from_changes() {
+        let pod = "  template:
+    spec:
+      containers:
+        - name: app
+          image: example.com/app:1
+          env:
+            - name: AWS_CONTAINER_CREDENTIALS_FULL_URI
+              value: http://169.254.170.23/v1/credentials
+";
+        let daemons = reasons(&format!(
+            "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {{name: d}}\nspec:\n{pod}"
+        ));
+        assert!(daemons.blocked.iter().any(|b| b.starts_with("FG101")), "{daemons:?}");
+        assert!(daemons.changes.iter().all(|c| c.starts_with("FG117")), "{daemons:?}");
+        let deployment = reasons(&format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d}}\nspec:\n{pod}"
+        ));
+        assert!(deployment.blocked.is_empty(), "{deployment:?}");
+        assert!(
+            deployment.changes.iter().any(|c| c.starts_with("FG117")),
+            "{deployment:?}"
+        );
+    }
 }

@@ -19,7 +19,6 @@ pub struct Defaults {
 }
 
 const HOSTNAME: &str = "kubernetes.io/hostname";
-const ARCH_LABELS: &[&str] = &["kubernetes.io/arch", "beta.kubernetes.io/arch"];
 const GPU_RESOURCE: &str = "nvidia.com/gpu";
 
 /// How the copies of a workload are counted.
@@ -52,7 +51,13 @@ pub fn workload(file: &str, doc: &Document, obj: &K8sObject<'_>, line: usize, d:
         }
     };
     let pod = pod_request(template, d, &mut notes);
-    let pinned = archs(spec);
+    let pinned = template.archs().map(|(a, from)| {
+        let archs = Archs {
+            x86: a.amd64,
+            arm: a.arm64,
+        };
+        (archs, from)
+    });
     let arch_pinned = pinned.is_some();
     let (archs, arch_from) = pinned.unwrap_or_else(|| (d.archs, d.arch_from.clone()));
     let os = if template.os().is_some_and(|(name, _)| name == "windows") {
@@ -142,7 +147,12 @@ fn pod_request(template: &PodTemplate<'_>, d: &Defaults, notes: &mut Vec<String>
             .pod_request_value("memory")
             .map(|bytes| (bytes / 1_048_576.0).ceil() as u64),
     ];
-    for c in template.containers() {
+    // Ephemeral containers have no resources and the scheduler does not count them.
+    for c in template
+        .containers()
+        .into_iter()
+        .filter(|c| c.phase != Phase::Ephemeral)
+    {
         if c.phase == Phase::App {
             seen += 1;
         }
@@ -214,84 +224,6 @@ fn pod_request(template: &PodTemplate<'_>, d: &Defaults, notes: &mut Vec<String>
         fargate_memory,
         gpus: init_gpus.max(gpus),
         ephemeral_gib: init_eph.max(eph),
-    }
-}
-
-/// The architectures a pod may run on, from its node selector and required node affinity, with
-/// where that came from; None when the pod does not say.
-fn archs(spec: &Node) -> Option<(Archs, String)> {
-    let mut allowed = None;
-    if let Some(selector) = spec.get("nodeSelector") {
-        for label in ARCH_LABELS {
-            if let Some(value) = selector.get(label).and_then(Node::as_str) {
-                allowed = Some((arch_set(&[value]), format!("nodeSelector {label}={value}")));
-            }
-        }
-    }
-    let terms = spec
-        .pointer("/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms")
-        .and_then(|(n, _)| n.as_seq());
-    if let Some(terms) = terms {
-        // Terms are ORed, expressions within a term ANDed.
-        let mut union: Option<Archs> = None;
-        for term in terms {
-            let mut set = Archs::ANY;
-            let mut constrained = false;
-            for expr in term.get("matchExpressions").and_then(Node::as_seq).unwrap_or_default() {
-                let key = expr.get("key").and_then(Node::as_str).unwrap_or("");
-                if !ARCH_LABELS.contains(&key) {
-                    continue;
-                }
-                let values = expr.scalar_texts("values");
-                let named = arch_set(&values);
-                match expr.get("operator").and_then(Node::as_str) {
-                    Some("In") => {
-                        set = Archs {
-                            x86: set.x86 && named.x86,
-                            arm: set.arm && named.arm,
-                        };
-                        constrained = true;
-                    }
-                    Some("NotIn") => {
-                        set = Archs {
-                            x86: set.x86 && !named.x86,
-                            arm: set.arm && !named.arm,
-                        };
-                        constrained = true;
-                    }
-                    _ => {}
-                }
-            }
-            if !constrained {
-                set = Archs::ANY;
-            }
-            union = Some(match union {
-                None => set,
-                Some(u) => Archs {
-                    x86: u.x86 || set.x86,
-                    arm: u.arm || set.arm,
-                },
-            });
-        }
-        if let Some(u) = union.filter(|u| *u != Archs::ANY) {
-            let combined = match allowed {
-                Some((a, _)) => Archs {
-                    x86: a.x86 && u.x86,
-                    arm: a.arm && u.arm,
-                },
-                None => u,
-            };
-            allowed = Some((combined, "required node affinity on kubernetes.io/arch".to_owned()));
-        }
-    }
-    allowed
-}
-
-fn arch_set<S: AsRef<str>>(values: &[S]) -> Archs {
-    let has = |name: &str| values.iter().any(|v| v.as_ref() == name);
-    Archs {
-        x86: has("amd64"),
-        arm: has("arm64"),
     }
 }
 

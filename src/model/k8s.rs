@@ -5,8 +5,15 @@
 use super::quantity;
 use crate::detect::K8sObject;
 use crate::parse::Node;
+use std::collections::BTreeMap;
 
+mod archs;
+
+pub use archs::ArchSet;
+
+/// The node labels that name a node's operating system, and its CPU architecture.
 pub const OS_LABELS: &[&str] = &["kubernetes.io/os", "beta.kubernetes.io/os"];
+pub const ARCH_LABELS: &[&str] = &["kubernetes.io/arch", "beta.kubernetes.io/arch"];
 const REQUIRED_TERMS: &str = "/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms";
 
 /// The built-in kinds that run pods.
@@ -93,6 +100,28 @@ impl<'a> Workload<'a> {
     }
 }
 
+/// The labels of the pods an object makes (a Pod's own, a workload's pod template's); None for
+/// objects that make no pods.
+pub fn pod_labels(obj: &K8sObject<'_>) -> Option<BTreeMap<String, String>> {
+    let meta = PodTemplate::of(obj)?.metadata(obj).map(|m| m.node);
+    Some(
+        meta.and_then(|m| m.get("labels"))
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| e.value.scalar_text().map(|v| (e.key.clone(), v)))
+            .collect(),
+    )
+}
+
+/// The object's namespace; `default` when the manifest leaves it to kubectl's context.
+pub fn namespace<'a>(obj: &K8sObject<'a>) -> &'a str {
+    obj.node
+        .pointer("/metadata/namespace")
+        .and_then(|(n, _)| n.as_str())
+        .unwrap_or("default")
+}
+
 /// A pod spec and its pointer in the object.
 pub struct PodTemplate<'a> {
     pub spec: &'a Node,
@@ -107,19 +136,27 @@ pub enum Phase {
     /// to the pod's end.
     Sidecar,
     App,
+    /// An ephemeral container (`spec.ephemeralContainers`), added by `kubectl debug` to a running
+    /// pod: it has no resources, probes or ports of its own, and the scheduler does not count it.
+    Ephemeral,
 }
 
-/// One container of a pod spec (init containers first, in order).
+/// One container of a pod spec (init containers first, then app and ephemeral containers, in order).
 pub struct ContainerRef<'a> {
     pub node: &'a Node,
     pub pointer: String,
     pub phase: Phase,
-    /// `containers` or `initContainers`, and the index in it.
+    /// `initContainers`, `containers` or `ephemeralContainers`, and the index in it.
     pub list: &'static str,
     pub index: usize,
 }
 
 impl<'a> ContainerRef<'a> {
+    /// `name`, when it is a string.
+    pub fn name(&self) -> Option<&'a str> {
+        self.node.get("name").and_then(Node::as_str)
+    }
+
     /// The request of a resource, or its limit when there is no request (as Kubernetes defaults it).
     pub fn request(&self, resource: &str) -> Option<Located<'a>> {
         requirement(
@@ -143,10 +180,24 @@ fn requirement<'a>(resources: Option<&'a Node>, at: &str, resource: &str) -> Opt
 }
 
 impl<'a> PodTemplate<'a> {
-    /// The containers that are maps, init containers first, each with its phase.
+    /// The pod template of a built-in workload (see `Workload::of`).
+    pub fn of(obj: &K8sObject<'a>) -> Option<PodTemplate<'a>> {
+        Workload::of(obj).map(|w| w.template)
+    }
+
+    /// The pod's metadata (where pod labels and annotations go): the object's own for a Pod, the
+    /// template's for a workload.
+    pub fn metadata(&self, obj: &K8sObject<'a>) -> Option<Located<'a>> {
+        let pointer = format!("{}/metadata", self.at.strip_suffix("/spec").unwrap_or(""));
+        let node = obj.node.pointer(&pointer)?.0;
+        node.as_map().map(|_| Located { node, pointer })
+    }
+
+    /// The containers that are maps, init containers first, then app and ephemeral containers,
+    /// each with its phase.
     pub fn containers(&self) -> Vec<ContainerRef<'a>> {
         let mut out = Vec::new();
-        for list in ["initContainers", "containers"] {
+        for list in ["initContainers", "containers", "ephemeralContainers"] {
             let items = self.spec.get(list).and_then(Node::as_seq).unwrap_or_default();
             for (index, node) in items.iter().enumerate() {
                 if node.as_map().is_none() {
@@ -157,6 +208,7 @@ impl<'a> PodTemplate<'a> {
                         Phase::Sidecar
                     }
                     "initContainers" => Phase::Init,
+                    "ephemeralContainers" => Phase::Ephemeral,
                     _ => Phase::App,
                 };
                 out.push(ContainerRef {
@@ -186,16 +238,22 @@ impl<'a> PodTemplate<'a> {
     /// The operating system the pod says it runs on: `spec.os.name`, else a `kubernetes.io/os`
     /// node selector, else a required node affinity whose every term asks for one OS.
     pub fn os(&self) -> Option<(String, Located<'a>)> {
-        if let Some(node) = self.spec.get("os").and_then(|o| o.get("name")) {
-            if let Some(name) = node.as_str() {
-                let pointer = format!("{}/os/name", self.at);
-                return Some((name.to_owned(), Located { node, pointer }));
+        if let Some(found) = self.os_name() {
+            if let Some(name) = found.node.as_str() {
+                return Some((name.to_owned(), found));
             }
         }
         if let Some(found) = self.os_selector() {
             return Some(found);
         }
         self.os_affinity()
+    }
+
+    /// `spec.os.name`, whatever its value.
+    pub fn os_name(&self) -> Option<Located<'a>> {
+        let node = self.spec.get("os")?.get("name")?;
+        let pointer = format!("{}/os/name", self.at);
+        Some(Located { node, pointer })
     }
 
     fn os_selector(&self) -> Option<(String, Located<'a>)> {
@@ -240,33 +298,61 @@ impl<'a> PodTemplate<'a> {
 /// container runs beside the sidecars started before it; the app containers run beside all of
 /// them.
 #[derive(Default)]
-pub struct Sums {
-    init: [u64; 2],
-    sidecars: [u64; 2],
-    running: [u64; 2],
+pub struct Sums<T = u64> {
+    init: [T; 2],
+    sidecars: [T; 2],
+    running: [T; 2],
 }
 
-impl Sums {
-    pub fn add(&mut self, phase: Phase, cpu: u64, memory: u64) {
-        // Saturating: an absurd request must price as "too large", not wrap to nothing.
-        let plus = |a: [u64; 2]| [a[0].saturating_add(cpu), a[1].saturating_add(memory)];
+/// An amount of one resource: whole units where k2e packs pods (an absurd request saturates and
+/// prices as "too large" rather than wrapping to nothing), or f64 where a finding quotes it.
+pub trait Amount: Copy + Default {
+    fn plus(self, other: Self) -> Self;
+    fn larger(self, other: Self) -> Self;
+}
+
+impl Amount for u64 {
+    fn plus(self, other: u64) -> u64 {
+        self.saturating_add(other)
+    }
+    fn larger(self, other: u64) -> u64 {
+        self.max(other)
+    }
+}
+
+impl Amount for f64 {
+    fn plus(self, other: f64) -> f64 {
+        self + other
+    }
+    fn larger(self, other: f64) -> f64 {
+        self.max(other)
+    }
+}
+
+impl<T: Amount> Sums<T> {
+    pub fn add(&mut self, phase: Phase, cpu: T, memory: T) {
+        let plus = |a: [T; 2]| [a[0].plus(cpu), a[1].plus(memory)];
         match phase {
             Phase::Init => {
                 let with = plus(self.sidecars);
-                self.init = [self.init[0].max(with[0]), self.init[1].max(with[1])];
+                self.init = [self.init[0].larger(with[0]), self.init[1].larger(with[1])];
             }
             Phase::Sidecar => {
                 self.sidecars = plus(self.sidecars);
                 self.running = plus(self.running);
             }
             Phase::App => self.running = plus(self.running),
+            Phase::Ephemeral => {}
         }
     }
 
     /// [cpu, memory]: the larger of the biggest init container (with its sidecars) and the sum of
     /// the long-running containers.
-    pub fn effective(&self) -> [u64; 2] {
-        [self.init[0].max(self.running[0]), self.init[1].max(self.running[1])]
+    pub fn effective(&self) -> [T; 2] {
+        [
+            self.init[0].larger(self.running[0]),
+            self.init[1].larger(self.running[1]),
+        ]
     }
 }
 

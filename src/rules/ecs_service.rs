@@ -3,22 +3,10 @@
 //! depends on both (a pinned platform version lower than the task needs, Fargate Spot with a
 //! Windows task) is left to the rules' documentation.
 
-use super::{Target, ids};
+use super::Target;
 use crate::finding::Finding;
+use crate::finding::ids::{self, FG_SERVICE_DAEMON, FG_SERVICE_NETWORK, FG_SERVICE_PLACEMENT, FG_SERVICE_PLATFORM};
 use crate::parse::{Document, Entry, Node, NodeKind, Scalar, Span};
-
-pub const FG_SERVICE_DAEMON: &str = "FG018";
-pub const FG_SERVICE_PLACEMENT: &str = "FG019";
-pub const FG_SERVICE_NETWORK: &str = "FG020";
-pub const FG_SERVICE_PLATFORM: &str = "FG021";
-
-/// The rule ids of this module (each has `rules/{ID}.yaml`).
-pub const IDS: &[&str] = &[
-    FG_SERVICE_DAEMON,
-    FG_SERVICE_PLACEMENT,
-    FG_SERVICE_NETWORK,
-    FG_SERVICE_PLATFORM,
-];
 
 /// The capacity providers that are Fargate in every cluster.
 const FARGATE_PROVIDERS: &[&str] = &["FARGATE", "FARGATE_SPOT"];

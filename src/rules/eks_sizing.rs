@@ -6,12 +6,13 @@
 //! containerd, and rounds up to the smallest of its 74 sizes: the sizing itself is
 //! `model::facts::eks_fargate`; this module reads the pod and words the findings.
 
-use super::fargate_eks::{Check, Container};
-use super::ids;
+use super::fargate_eks::Check;
 use crate::finding::Finding;
+use crate::finding::ids;
 use crate::model::facts::Size;
 use crate::model::facts::eks_fargate::{JumpCause, Request, jump_cause, provisioned};
 use crate::model::facts::rates::{FargateTable, Rate};
+use crate::model::k8s::{ContainerRef as Container, Sums};
 use crate::model::quantity;
 use crate::parse::{Node, Span};
 
@@ -34,42 +35,17 @@ fn hourly(size: Size) -> f64 {
 /// long-running containers (sidecars included). A container without a request gets its limit as
 /// request, as Kubernetes does.
 pub(super) fn pod_request(containers: &[Container<'_>]) -> Request {
-    let mut init = Request::default();
-    let mut sidecars = Request::default();
-    let mut running = Request::default();
+    let mut sums = Sums::<f64>::default();
     for c in containers {
-        let get = |resource: &str| -> f64 {
-            let resources = c.node.get("resources");
-            let from = |section: &str| resources.and_then(|r| r.get(section)).and_then(|s| s.get(resource));
-            from("requests")
-                .or_else(|| from("limits"))
-                .and_then(quantity::value_of)
+        let get = |resource: &str| {
+            c.request(resource)
+                .and_then(|r| quantity::value_of(r.node))
                 .unwrap_or(0.0)
         };
-        let cpu = get("cpu") * 1024.0;
-        let memory = get("memory") / (1024.0 * 1024.0);
-        let sidecar =
-            c.list == "initContainers" && c.node.get("restartPolicy").and_then(Node::as_str) == Some("Always");
-        match c.list {
-            "initContainers" if !sidecar => {
-                init.cpu = init.cpu.max(cpu + sidecars.cpu);
-                init.memory_mib = init.memory_mib.max(memory + sidecars.memory_mib);
-            }
-            "ephemeralContainers" => {}
-            _ => {
-                if sidecar {
-                    sidecars.cpu += cpu;
-                    sidecars.memory_mib += memory;
-                }
-                running.cpu += cpu;
-                running.memory_mib += memory;
-            }
-        }
+        sums.add(c.phase, get("cpu") * 1024.0, get("memory") / (1024.0 * 1024.0));
     }
-    Request {
-        cpu: init.cpu.max(running.cpu),
-        memory_mib: init.memory_mib.max(running.memory_mib),
-    }
+    let [cpu, memory_mib] = sums.effective();
+    Request { cpu, memory_mib }
 }
 
 pub(super) fn check(check: &Check<'_>, spec: &Node, at: &str, containers: &[Container<'_>], out: &mut Vec<Finding>) {

@@ -7,11 +7,6 @@ mod ecs_service;
 mod eks_sizing;
 mod fargate_ecs;
 mod fargate_eks;
-mod fargate_eks_identity;
-mod fargate_eks_network;
-mod fargate_eks_storage;
-pub mod fargate_profiles;
-pub mod ids;
 mod k8s;
 mod profile;
 pub mod suppress;
@@ -22,6 +17,7 @@ pub use ecs::check as check_ecs;
 pub use ecs_service::check as check_ecs_service;
 pub use fargate_ecs::{Task as FargateTask, check as check_ecs_fargate};
 pub use fargate_eks::check as check_eks_fargate;
+pub use fargate_eks::profiles as fargate_profiles;
 pub use k8s::check as check_kubernetes;
 pub use k8s::service_selectors;
 pub use profile::{Profile, ProfileSelector};
@@ -31,7 +27,7 @@ use crate::finding::Severity;
 use serde::Deserialize;
 use std::sync::OnceLock;
 
-include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
+pub use crate::finding::ids::RULE_FILES;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -56,13 +52,34 @@ pub enum Category {
     Portability,
 }
 
+/// What an error finding of a Fargate rule means for running the workload on Fargate, as
+/// `k2e estimate` reports it (`fargate:` in the rule's data file).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FargateFit {
+    /// Fargate lacks the capability (a DaemonSet, privileged containers, GPUs, ...): the
+    /// workload stays on EC2.
+    Blocks,
+    /// An edit of the manifest fixes it without losing anything (a task size, the network
+    /// mode, logging options, ...): listed as a change needed.
+    NeedsChange,
+    /// Blocks, except a finding on a task cpu below the smallest size the rule allows, which the
+    /// estimate rounds up like any other size (FG016: Windows tasks under 1 vCPU).
+    BlocksUnlessCpuTooSmall,
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub id: String,
     pub name: String,
+    /// The name of the id's constant in `finding::ids` (build.rs generates it).
+    pub const_name: String,
     pub category: Category,
     pub severity: Severity,
+    /// Fargate rules only: whether an error finding keeps the workload off Fargate.
+    #[serde(default)]
+    pub fargate: Option<FargateFit>,
     pub summary: String,
     pub rationale: String,
     pub fix: String,
@@ -126,6 +143,11 @@ pub fn get(id: &str) -> Option<&'static Rule> {
 /// Findings of input and syntax rules mean the file could not be checked: exit code 2.
 pub fn is_input_problem(id: &str) -> bool {
     get(id).is_some_and(|r| matches!(r.category, Category::Input | Category::Syntax))
+}
+
+/// The `fargate:` field of a rule's data file; `None` for a rule that is not about Fargate.
+pub fn fargate_fit(id: &str) -> Option<FargateFit> {
+    get(id)?.fargate
 }
 
 /// The default severity of a rule (error for an id without a rule file, which a test forbids).

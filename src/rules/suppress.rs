@@ -3,8 +3,8 @@
 //! A reason is required; a suppression that is invalid, expired, unused or in a place k2e does
 //! not read is itself a finding, so suppressions cannot silently rot.
 
-use super::ids;
 use crate::detect::{Detected, detect};
+use crate::finding::ids;
 use crate::finding::{Finding, LineIndex};
 use crate::parse::{Document, Node, NodeKind, Span};
 

@@ -2,8 +2,8 @@
 //! without a schema (YML008), and anchors, aliases and merge keys (YML007). YAML 1.1 scalars in
 //! string fields (YML006) are found by schema validation, which knows the field types.
 
-use super::ids;
 use crate::finding::Finding;
+use crate::finding::ids;
 use crate::parse::{Document, Node, NodeKind, Scalar, ScalarStyle, Span};
 
 /// The YAML 1.1 booleans that YAML 1.2 reads as strings (`true`/`false` are the same in both).

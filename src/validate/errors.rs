@@ -1,9 +1,10 @@
 //! Schema errors -> findings that point at the offending key or value and say how to fix it.
 
 use super::numbers;
+use crate::finding::ids;
 use crate::finding::{Finding, Severity};
 use crate::parse::{Document, Node, NodeKind, Scalar, ScalarStyle, Span, type_name};
-use crate::rules::{ids, yaml};
+use crate::rules::yaml;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 

@@ -6,10 +6,10 @@ pub mod schemas;
 mod user_schema;
 
 use crate::detect::{EcsShape, K8sObject};
+use crate::finding::ids;
 use crate::finding::{Finding, Severity};
 use crate::model::ecs::TaskDefinition;
 use crate::parse::{Document, Node};
-use crate::rules::ids;
 use errors::{Context, Ids};
 use schemas::{EcsSchemas, KubernetesSchemas, SchemaDirs};
 use serde_json::Value;

@@ -3,9 +3,9 @@
 //! manifests that wanted it.
 
 use crate::discover::Input;
+use crate::finding::ids;
 use crate::finding::{Finding, Severity};
 use crate::parse::{Document, Limits, Span};
-use crate::rules::ids;
 use jsonschema::Validator;
 use serde_json::Value;
 use std::path::Path;

@@ -65,7 +65,7 @@ fn os_from_each_hint() {
 
 #[test]
 fn pod_level_resources_and_phases() {
-    let text = "apiVersion: v1\nkind: Pod\nspec:\n  resources: {limits: {cpu: '2'}, requests: {memory: 4Gi}}\n  initContainers:\n  - {name: i}\n  - {name: s, restartPolicy: Always}\n  containers:\n  - {name: a, resources: {limits: {cpu: 250m}}}\n";
+    let text = "apiVersion: v1\nkind: Pod\nspec:\n  resources: {limits: {cpu: '2'}, requests: {memory: 4Gi}}\n  initContainers:\n  - {name: i}\n  - {name: s, restartPolicy: Always}\n  containers:\n  - {name: a, resources: {limits: {cpu: 250m}}}\n  ephemeralContainers:\n  - {name: debug}\n";
     with_workload(text, |w| {
         let t = w.expect("a pod").template;
         assert_eq!(t.pod_request_value("cpu"), Some(2.0));
@@ -81,8 +81,11 @@ fn pod_level_resources_and_phases() {
                 (Phase::Init, "/spec/initContainers/0".to_owned()),
                 (Phase::Sidecar, "/spec/initContainers/1".to_owned()),
                 (Phase::App, "/spec/containers/0".to_owned()),
+                (Phase::Ephemeral, "/spec/ephemeralContainers/0".to_owned()),
             ]
         );
+        let names: Vec<_> = t.containers().iter().map(|c| c.name()).collect();
+        assert_eq!(names, [Some("i"), Some("s"), Some("a"), Some("debug")]);
         let app = &t.containers()[2];
         assert_eq!(
             app.request("cpu").map(|l| l.pointer),
@@ -97,6 +100,88 @@ fn init_and_sidecar_rule() {
     sums.add(Phase::Sidecar, 100, 10);
     sums.add(Phase::Init, 500, 5);
     sums.add(Phase::App, 200, 20);
+    // An ephemeral container is not scheduled with the pod: it counts for nothing.
+    sums.add(Phase::Ephemeral, 10_000, 10_000);
     // The init container runs beside the sidecar (600), above sidecar + app (300).
     assert_eq!(sums.effective(), [600, 30]);
+}
+
+#[test]
+fn metadata_and_os_name_of_the_pod() {
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    metadata: {labels: {app: a}}\n    spec: {os: {name: 3}, containers: []}\n";
+    let docs = yaml_text(deployment, &Limits::default());
+    let Detected::Kubernetes(objects) = detect(docs[0].root.as_ref().expect("a document")) else {
+        panic!("not Kubernetes")
+    };
+    let t = PodTemplate::of(&objects[0]).expect("a template");
+    assert_eq!(
+        t.metadata(&objects[0]).map(|m| m.pointer),
+        Some("/spec/template/metadata".into())
+    );
+    // os.name whatever its value; os() takes only a string.
+    assert_eq!(
+        t.os_name().map(|l| l.pointer),
+        Some("/spec/template/spec/os/name".into())
+    );
+    assert!(t.os().is_none());
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: []}\n";
+    with_workload(pod, |w| {
+        assert!(w.as_ref().is_some_and(|w| w.template.os_name().is_none()));
+    });
+    let docs = yaml_text(pod, &Limits::default());
+    let Detected::Kubernetes(objects) = detect(docs[0].root.as_ref().expect("a document")) else {
+        panic!("not Kubernetes")
+    };
+    let t = PodTemplate::of(&objects[0]).expect("a pod");
+    assert_eq!(t.metadata(&objects[0]).map(|m| m.pointer), Some("/metadata".into()));
+}
+
+#[test]
+fn archs_from_selector_and_affinity() {
+    let pod = |spec: &str| format!("apiVersion: v1\nkind: Pod\nspec:\n{spec}  containers: []\n");
+    let archs = |text: &str| with_workload(text, |w| w.and_then(|w| w.template.archs()));
+    let only = |amd64, arm64| ArchSet { amd64, arm64 };
+    assert_eq!(archs(&pod("")), None);
+    assert_eq!(
+        archs(&pod("  nodeSelector: {kubernetes.io/arch: arm64}\n")),
+        Some((only(false, true), "nodeSelector kubernetes.io/arch=arm64".into()))
+    );
+    let terms = |exprs: &[&str]| {
+        let mut text = "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n".to_owned();
+        for e in exprs {
+            text.push_str(&format!("        - matchExpressions:\n          - {e}\n"));
+        }
+        pod(&text)
+    };
+    let from = "required node affinity on kubernetes.io/arch".to_owned();
+    assert_eq!(
+        archs(&terms(&["{key: kubernetes.io/arch, operator: NotIn, values: [arm64]}"])),
+        Some((only(true, false), from.clone()))
+    );
+    // Terms are ORed: amd64 or arm64 is any, which pins nothing.
+    let either = [
+        "{key: kubernetes.io/arch, operator: In, values: [amd64]}",
+        "{key: kubernetes.io/arch, operator: In, values: [arm64]}",
+    ];
+    assert_eq!(archs(&terms(&either)), None);
+    // A term that does not name the arch allows any.
+    let other = [
+        "{key: kubernetes.io/arch, operator: In, values: [arm64]}",
+        "{key: zone, operator: In, values: [a]}",
+    ];
+    assert_eq!(archs(&terms(&other)), None);
+    // Selector and affinity together: both must hold; an affinity allowing both adds nothing.
+    let both = terms(&["{key: beta.kubernetes.io/arch, operator: In, values: [amd64, arm64]}"]).replace(
+        "  affinity:",
+        "  nodeSelector: {kubernetes.io/arch: amd64}\n  affinity:",
+    );
+    assert_eq!(
+        archs(&both),
+        Some((only(true, false), "nodeSelector kubernetes.io/arch=amd64".into()))
+    );
+    let clash = terms(&["{key: kubernetes.io/arch, operator: In, values: [arm64]}"]).replace(
+        "  affinity:",
+        "  nodeSelector: {kubernetes.io/arch: amd64}\n  affinity:",
+    );
+    assert_eq!(archs(&clash), Some((only(false, false), from)));
 }

@@ -1,8 +1,9 @@
 //! ECS013: the awslogs log driver needs a log group and a region. (The stream prefix, required
 //! on Fargate only, is FG010's.)
 
-use super::{AWSLOGS_OPTIONS, Task, containers, describe, finding};
+use super::{Task, containers, describe, finding};
 use crate::finding::Finding;
+use crate::finding::ids::AWSLOGS_OPTIONS;
 
 const REQUIRED: &[&str] = &["awslogs-group", "awslogs-region"];
 

@@ -2,8 +2,9 @@
 //! itself or for a cycle, COMPLETE/SUCCESS on an essential container, HEALTHY on a container
 //! without a health check.
 
-use super::{DEPENDS_ON, Task, containers, describe, finding, is_bool, items, known_hint, name, names};
+use super::{Task, containers, describe, finding, is_bool, items, known_hint, name, names};
 use crate::finding::Finding;
+use crate::finding::ids::DEPENDS_ON;
 use crate::parse::{Node, Span};
 
 /// One `dependsOn` entry whose target exists: (dependent, target, where the name is, pointer).

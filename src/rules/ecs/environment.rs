@@ -3,8 +3,9 @@
 //! The value is never echoed: not in the message, and the finding carries no source snippet, so
 //! CI logs do not repeat what the task definition leaks.
 
-use super::{PLAINTEXT_SECRET, Task, containers, describe, finding, items};
+use super::{Task, containers, describe, finding, items};
 use crate::finding::Finding;
+use crate::finding::ids::PLAINTEXT_SECRET;
 
 /// What secret-bearing variable names contain, once upper-cased and stripped of `_`, `-` and `.`.
 const SECRET_WORDS: &[&str] = &[

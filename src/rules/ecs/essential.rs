@@ -1,7 +1,8 @@
 //! ECS010: a task needs at least one essential container; `essential` defaults to true.
 
-use super::{NO_ESSENTIAL, Task, containers, finding, is_bool};
+use super::{Task, containers, finding, is_bool};
 use crate::finding::Finding;
+use crate::finding::ids::NO_ESSENTIAL;
 
 pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {
     let Some(entry) = task.node.entry("containerDefinitions") else {

@@ -2,8 +2,9 @@
 //! behalf (secrets, private registry credentials, environment files; on Fargate, external and
 //! Managed Instances also ECR pulls and awslogs, which on EC2 use the instance role).
 
-use super::{EXECUTION_ROLE, Task, containers, describe, finding, items, requires};
+use super::{Task, containers, describe, finding, items, requires};
 use crate::finding::Finding;
+use crate::finding::ids::EXECUTION_ROLE;
 use crate::parse::Span;
 
 /// Something in the task definition that needs the execution role.

@@ -1,8 +1,9 @@
 //! ECS019: a container health check ECS refuses (values out of range) or that cannot pass as
 //! written (a command that is not in `CMD`/`CMD-SHELL` form, a `CMD-SHELL` split into words).
 
-use super::{HEALTH_CHECK, Task, containers, describe, finding, int};
+use super::{Task, containers, describe, finding, int};
 use crate::finding::Finding;
+use crate::finding::ids::HEALTH_CHECK;
 use crate::parse::Node;
 
 /// (field, min, max, default) in seconds or attempts, from the HealthCheck API reference.

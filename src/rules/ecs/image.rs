@@ -1,8 +1,9 @@
 //! ECS011: an image without a tag, or tagged `latest`, runs whatever the tag points to when a task
 //! starts.
 
-use super::{IMAGE_TAG, Task, containers, finding};
+use super::{Task, containers, finding};
 use crate::finding::Finding;
+use crate::finding::ids::ECS_IMAGE_TAG;
 
 pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {
     for (i, container) in containers(task) {
@@ -17,7 +18,7 @@ pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {
         out.push(
             finding(
                 task,
-                IMAGE_TAG,
+                ECS_IMAGE_TAG,
                 image.span,
                 &format!("/containerDefinitions/{i}/image"),
                 message,

@@ -1,8 +1,9 @@
 //! ECS014: container memory the API refuses: neither a hard nor a soft limit while the task has no
 //! task-level memory, or a soft limit above the hard one.
 
-use super::{CONTAINER_MEMORY, Task, container_anchor, containers, describe, finding, int, requires};
+use super::{Task, container_anchor, containers, describe, finding, int, requires};
 use crate::finding::Finding;
+use crate::finding::ids::CONTAINER_MEMORY;
 use crate::parse::Node;
 
 pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {

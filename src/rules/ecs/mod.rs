@@ -21,33 +21,6 @@ use super::FargateTask as Task;
 use crate::finding::Finding;
 use crate::parse::{Node, NodeKind, Scalar, Span};
 
-pub const NO_ESSENTIAL: &str = "ECS010";
-pub const IMAGE_TAG: &str = "ECS011";
-pub const PLAINTEXT_SECRET: &str = "ECS012";
-pub const AWSLOGS_OPTIONS: &str = "ECS013";
-pub const CONTAINER_MEMORY: &str = "ECS014";
-pub const DEPENDS_ON: &str = "ECS015";
-pub const DUPLICATE_NAME: &str = "ECS016";
-pub const DUPLICATE_PORT: &str = "ECS017";
-pub const EXECUTION_ROLE: &str = "ECS018";
-pub const HEALTH_CHECK: &str = "ECS019";
-pub const UNKNOWN_REFERENCE: &str = "ECS020";
-
-/// The rule ids of this pack (each has `rules/{ID}.yaml`).
-pub const IDS: &[&str] = &[
-    NO_ESSENTIAL,
-    IMAGE_TAG,
-    PLAINTEXT_SECRET,
-    AWSLOGS_OPTIONS,
-    CONTAINER_MEMORY,
-    DEPENDS_ON,
-    DUPLICATE_NAME,
-    DUPLICATE_PORT,
-    EXECUTION_ROLE,
-    HEALTH_CHECK,
-    UNKNOWN_REFERENCE,
-];
-
 /// Runs for every task definition (register input or describe output).
 pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {
     essential::check(task, out);

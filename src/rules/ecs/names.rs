@@ -1,7 +1,8 @@
 //! ECS016: two containers with the same name.
 
-use super::{DUPLICATE_NAME, Task, containers, finding, name};
+use super::{Task, containers, finding, name};
 use crate::finding::Finding;
+use crate::finding::ids::ECS_DUPLICATE_NAME;
 use crate::parse::Node;
 
 pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {
@@ -14,7 +15,7 @@ pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {
             out.push(
                 finding(
                     task,
-                    DUPLICATE_NAME,
+                    ECS_DUPLICATE_NAME,
                     value.span,
                     &format!("/containerDefinitions/{i}/name"),
                     format!(

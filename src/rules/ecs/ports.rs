@@ -4,8 +4,9 @@
 //! interface or on the instance, so the whole task shares one port space; with bridge only static
 //! hostPorts do (0 or none asks Docker for a free one).
 
-use super::{DUPLICATE_PORT, Task, containers, describe, finding, int, items};
+use super::{Task, containers, describe, finding, int, items};
 use crate::finding::Finding;
+use crate::finding::ids::ECS_DUPLICATE_PORT;
 use crate::parse::Node;
 
 pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {
@@ -48,7 +49,7 @@ fn host_ports(task: &Task<'_>, out: &mut Vec<Finding>) {
                 out.push(
                     finding(
                         task,
-                        DUPLICATE_PORT,
+                        ECS_DUPLICATE_PORT,
                         value.span,
                         &format!("/containerDefinitions/{i}/portMappings/{j}/{field}"),
                         format!("{protocol} host port '{port}' is mapped multiple times in task: {whom}"),
@@ -79,7 +80,7 @@ fn mapping_names(task: &Task<'_>, out: &mut Vec<Finding>) {
                 out.push(
                     finding(
                         task,
-                        DUPLICATE_PORT,
+                        ECS_DUPLICATE_PORT,
                         value.span,
                         &format!("/containerDefinitions/{i}/portMappings/{j}/name"),
                         format!(

@@ -1,8 +1,9 @@
 //! ECS020: `links`, `volumesFrom` and `mountPoints` naming a container or volume the task
 //! definition does not have.
 
-use super::{Task, UNKNOWN_REFERENCE, containers, describe, finding, items, known_hint, names};
+use super::{Task, containers, describe, finding, items, known_hint, names};
 use crate::finding::Finding;
+use crate::finding::ids::UNKNOWN_REFERENCE;
 use crate::parse::Node;
 
 pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {

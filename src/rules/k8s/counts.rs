@@ -3,8 +3,9 @@
 //! `backoffLimit: -1` with "must be greater than or equal to 0".
 
 use super::ports::field_path;
-use super::{NEGATIVE_COUNT, Pod, as_int};
+use super::{Pod, as_int};
 use crate::finding::Finding;
+use crate::finding::ids::NEGATIVE_COUNT;
 use crate::model::k8s::WorkloadKind;
 use crate::parse::Node;
 use crate::rules::fargate_eks::Check;

@@ -2,8 +2,9 @@
 //! declares no enum (so the schema rules let `ifNotPresent` or `loadbalancer` through), and the
 //! restart policies each workload kind allows.
 
-use super::{Pod, UNSUPPORTED_VALUE, Workload, closest, quoted_list};
+use super::{Pod, Workload, closest, quoted_list};
 use crate::finding::Finding;
+use crate::finding::ids::UNSUPPORTED_VALUE;
 use crate::parse::Node;
 use crate::rules::fargate_eks::Check;
 

@@ -1,7 +1,8 @@
 //! K8S012: images without a tag or with `:latest`, and no digest.
 
-use super::{IMAGE_TAG, Pod, container_name, is_placeholder};
+use super::{Pod, container_name, is_placeholder};
 use crate::finding::Finding;
+use crate::finding::ids::K8S_IMAGE_TAG;
 use crate::rules::fargate_eks::Check;
 
 #[derive(Debug, PartialEq, Eq)]
@@ -34,7 +35,7 @@ pub(super) fn check(check: &Check<'_>, pod: &Pod<'_>, out: &mut Vec<Finding>) {
         };
         out.push(
             check
-                .finding(IMAGE_TAG, entry.value.span, &format!("{}/image", c.pointer), message)
+                .finding(K8S_IMAGE_TAG, entry.value.span, &format!("{}/image", c.pointer), message)
                 .with_label("mutable tag")
                 .with_help(format!(
                     "pin a version tag ({repository}:1.2.3) or a digest ({repository}@sha256:...) so every node and every rollback runs the same build"
@@ -101,10 +102,10 @@ mod tests {
     fn reports_on_the_image_value() {
         let text = deployment("name: app\nimage: localhost:5000/app");
         assert_eq!(
-            only(&text, IMAGE_TAG),
+            only(&text, K8S_IMAGE_TAG),
             ["16:18 image \"localhost:5000/app\" of container \"app\" has no tag (so \"latest\")"]
         );
         let text = deployment("name: app\nimage: 42");
-        assert!(only(&text, IMAGE_TAG).is_empty());
+        assert!(only(&text, K8S_IMAGE_TAG).is_empty());
     }
 }

@@ -21,60 +21,11 @@ mod selectors;
 pub mod service_selectors;
 mod volumes;
 
-use super::fargate_eks::{Check, Container, containers, pod_spec};
+use super::fargate_eks::Check;
 use crate::detect::K8sObject;
 use crate::finding::Finding;
+use crate::model::k8s::{ContainerRef, OS_LABELS, Phase, PodTemplate};
 use crate::parse::{Document, Node, NodeKind, Scalar, Span};
-
-const MISSING_REQUESTS: &str = "K8S010";
-const MISSING_MEMORY_LIMIT: &str = "K8S011";
-const IMAGE_TAG: &str = "K8S012";
-const NO_READINESS_PROBE: &str = "K8S013";
-const NO_LIVENESS_PROBE: &str = "K8S014";
-const RUN_AS_ROOT: &str = "K8S015";
-const PRIVILEGE_ESCALATION: &str = "K8S016";
-const WRITABLE_ROOT_FS: &str = "K8S017";
-const SECRET_IN_ENV: &str = "K8S018";
-const SELECTOR_MISMATCH: &str = "K8S019";
-const UNSUPPORTED_VALUE: &str = "K8S020";
-const PORT_RANGE: &str = "K8S021";
-const NODE_PORT: &str = "K8S022";
-const PORT_NAME: &str = "K8S023";
-const DUPLICATE_PORT: &str = "K8S024";
-const INVALID_NAME: &str = "K8S025";
-const DUPLICATE_NAME: &str = "K8S026";
-const INVALID_QUANTITY: &str = "K8S027";
-const REQUEST_OVER_LIMIT: &str = "K8S028";
-const VOLUME_NOT_FOUND: &str = "K8S029";
-const CONFLICTING_SECURITY_CONTEXT: &str = "K8S031";
-const NEGATIVE_COUNT: &str = "K8S032";
-
-/// The rule ids of this pack (each has `rules/{ID}.yaml`).
-pub const IDS: &[&str] = &[
-    MISSING_REQUESTS,
-    MISSING_MEMORY_LIMIT,
-    IMAGE_TAG,
-    NO_READINESS_PROBE,
-    NO_LIVENESS_PROBE,
-    RUN_AS_ROOT,
-    PRIVILEGE_ESCALATION,
-    WRITABLE_ROOT_FS,
-    SECRET_IN_ENV,
-    SELECTOR_MISMATCH,
-    UNSUPPORTED_VALUE,
-    PORT_RANGE,
-    NODE_PORT,
-    PORT_NAME,
-    DUPLICATE_PORT,
-    INVALID_NAME,
-    DUPLICATE_NAME,
-    INVALID_QUANTITY,
-    REQUEST_OVER_LIMIT,
-    VOLUME_NOT_FOUND,
-    service_selectors::RULE,
-    CONFLICTING_SECURITY_CONTEXT,
-    NEGATIVE_COUNT,
-];
 
 /// What runs the pods: it decides which restart policies the API server accepts and whether
 /// probes matter.
@@ -93,25 +44,24 @@ struct Pod<'a> {
     spec: &'a Node,
     /// Pointer of `spec` in the object.
     at: &'static str,
-    containers: Vec<Container<'a>>,
+    containers: Vec<ContainerRef<'a>>,
     workload: Workload,
 }
 
 impl Pod<'_> {
     /// Init and regular containers: ephemeral containers are added by `kubectl debug` to a
     /// running pod and have no resources, probes or ports of their own.
-    fn main_and_init(&self) -> impl Iterator<Item = &Container<'_>> {
-        self.containers.iter().filter(|c| c.list != "ephemeralContainers")
+    fn main_and_init(&self) -> impl Iterator<Item = &ContainerRef<'_>> {
+        self.containers.iter().filter(|c| c.phase != Phase::Ephemeral)
     }
 
     /// Windows pods: the API server refuses the Linux security context fields there.
     fn is_windows(&self) -> bool {
         let os = self.spec.get("os").and_then(|o| o.get("name")).and_then(Node::as_str);
-        let selector = self.spec.get("nodeSelector").and_then(|s| {
-            ["kubernetes.io/os", "beta.kubernetes.io/os"]
-                .iter()
-                .find_map(|k| s.get(k).and_then(Node::as_str))
-        });
+        let selector = self
+            .spec
+            .get("nodeSelector")
+            .and_then(|s| OS_LABELS.iter().find_map(|k| s.get(k).and_then(Node::as_str)));
         os == Some("windows") || selector == Some("windows")
     }
 }
@@ -124,11 +74,13 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     enums::object(&check, out);
     quantities::object(&check, out);
     counts::object(&check, out);
-    let Some((spec, at)) = pod_spec(obj) else {
+    let Some(template) = PodTemplate::of(obj) else {
         return;
     };
+    let (spec, at) = (template.spec, template.at);
     // A container whose name is not a string is the schema rules' to report.
-    let containers = containers(spec, at)
+    let containers = template
+        .containers()
         .into_iter()
         .filter(|c| c.node.get("name").is_none_or(|n| n.as_str().is_some()))
         .collect();
@@ -151,7 +103,7 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     counts::pod(&check, &pod, out);
 }
 
-/// The kind of an object `pod_spec` found a pod spec in.
+/// The kind of an object `PodTemplate::of` found a pod spec in.
 fn workload(kind: &str) -> Workload {
     match kind {
         "Pod" => Workload::Pod,
@@ -160,12 +112,12 @@ fn workload(kind: &str) -> Workload {
     }
 }
 
-fn container_name<'a>(c: &'a Container<'_>) -> &'a str {
+fn container_name<'a>(c: &'a ContainerRef<'_>) -> &'a str {
     c.node.get("name").and_then(Node::as_str).unwrap_or("?")
 }
 
 /// Where to underline a finding about a whole container: its `name` value, or its first key.
-fn container_span(c: &Container<'_>) -> Option<Span> {
+fn container_span(c: &ContainerRef<'_>) -> Option<Span> {
     if let Some(name) = c.node.entry("name") {
         return Some(name.value.span);
     }

@@ -2,8 +2,9 @@
 //! DNS-1123 label or DNS-1035 label, depending on the kind), and K8S026 for duplicate container
 //! and volume names in a pod.
 
-use super::{DUPLICATE_NAME, INVALID_NAME, Pod, is_placeholder};
+use super::{Pod, is_placeholder};
 use crate::finding::Finding;
+use crate::finding::ids::{INVALID_NAME, K8S_DUPLICATE_NAME};
 use crate::parse::{Entry, Node, Span};
 use crate::rules::fargate_eks::Check;
 
@@ -208,7 +209,7 @@ fn duplicate<'a>(
         out.push(
             check
                 .finding(
-                    DUPLICATE_NAME,
+                    K8S_DUPLICATE_NAME,
                     entry.value.span,
                     pointer,
                     format!("{what} name: Duplicate value: \"{name}\""),
@@ -458,7 +459,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            only(text, DUPLICATE_NAME),
+            only(text, K8S_DUPLICATE_NAME),
             [
                 "9:14 container name: Duplicate value: \"app\"",
                 "14:14 volume name: Duplicate value: \"cache\""

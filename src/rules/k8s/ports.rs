@@ -2,12 +2,12 @@
 //! duplicate port definitions in a pod, and the duplicates the API server rejects (K8S026).
 
 use super::names::label_problem;
-use super::{
-    DUPLICATE_NAME, DUPLICATE_PORT, NODE_PORT, PORT_NAME, PORT_RANGE, Pod, as_int, container_name, is_placeholder,
-};
+use super::{Pod, as_int, container_name, is_placeholder};
 use crate::finding::Finding;
+use crate::finding::ids::{K8S_DUPLICATE_NAME, K8S_DUPLICATE_PORT, NODE_PORT, PORT_NAME, PORT_RANGE};
+use crate::model::k8s::ContainerRef;
 use crate::parse::{Entry, Node, Span};
-use crate::rules::fargate_eks::{Check, Container};
+use crate::rules::fargate_eks::Check;
 
 /// The default `--service-node-port-range` of kube-apiserver (EKS does not let it be changed).
 const NODE_PORTS: std::ops::RangeInclusive<i64> = 30000..=32767;
@@ -42,7 +42,7 @@ pub(super) fn pod(check: &Check<'_>, pod: &Pod<'_>, out: &mut Vec<Finding>) {
                     out.push(
                         check
                             .finding(
-                                DUPLICATE_PORT,
+                                K8S_DUPLICATE_PORT,
                                 anchor,
                                 &format!("{at}/containerPort"),
                                 format!("{}: duplicate port definition with {first_at}", field_path(&at)),
@@ -77,7 +77,7 @@ pub(super) fn pod(check: &Check<'_>, pod: &Pod<'_>, out: &mut Vec<Finding>) {
 /// container (K8S024).
 fn port_name<'a>(
     check: &Check<'_>,
-    c: &Container<'_>,
+    c: &ContainerRef<'_>,
     j: usize,
     e: &'a Entry,
     own_names: &mut Vec<(&'a str, Span)>,
@@ -95,7 +95,7 @@ fn port_name<'a>(
         out.push(
             check
                 .finding(
-                    DUPLICATE_NAME,
+                    K8S_DUPLICATE_NAME,
                     e.value.span,
                     &pointer,
                     format!(
@@ -116,7 +116,7 @@ fn port_name<'a>(
         Some((_, first, other)) => out.push(
             check
                 .finding(
-                    DUPLICATE_PORT,
+                    K8S_DUPLICATE_PORT,
                     e.value.span,
                     &pointer,
                     format!("port name \"{name}\" of container \"{this}\" is also used by container \"{other}\""),
@@ -313,7 +313,7 @@ pub(super) fn service(check: &Check<'_>, out: &mut Vec<Finding>) {
                     out.push(
                         check
                             .finding(
-                                DUPLICATE_NAME,
+                                K8S_DUPLICATE_NAME,
                                 e.value.span,
                                 &format!("{at}/port"),
                                 format!("spec.ports[{i}]: Duplicate value: port {n}/{protocol}"),
@@ -341,7 +341,7 @@ pub(super) fn service(check: &Check<'_>, out: &mut Vec<Finding>) {
                     out.push(
                         check
                             .finding(
-                                DUPLICATE_NAME,
+                                K8S_DUPLICATE_NAME,
                                 e.value.span,
                                 &format!("{at}/name"),
                                 format!("spec.ports[{i}].name: Duplicate value: \"{name}\""),
@@ -495,11 +495,11 @@ mod tests {
     fn duplicates_in_a_pod() {
         let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: a:1\n      ports:\n        - {containerPort: 80, name: http}\n        - {containerPort: 80, protocol: TCP, name: http}\n    - name: b\n      image: b:1\n      ports:\n        - {containerPort: 80, protocol: UDP, name: http}\n";
         assert_eq!(
-            only(text, DUPLICATE_NAME),
+            only(text, K8S_DUPLICATE_NAME),
             ["11:52 ports[1].name: Duplicate value: \"http\" (container \"a\")"]
         );
         assert_eq!(
-            only(text, DUPLICATE_PORT),
+            only(text, K8S_DUPLICATE_PORT),
             [
                 "11:27 spec.containers[0].ports[1]: duplicate port definition with spec.containers[0].ports[0]",
                 "15:52 port name \"http\" of container \"b\" is also used by container \"a\""
@@ -549,7 +549,7 @@ mod tests {
         );
         assert_eq!(only(&text, NODE_PORT).len(), 1);
         assert_eq!(
-            only(&text, DUPLICATE_NAME),
+            only(&text, K8S_DUPLICATE_NAME),
             ["10:14 spec.ports[2].name: Duplicate value: \"http\""]
         );
     }

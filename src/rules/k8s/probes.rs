@@ -5,8 +5,9 @@
 //! probe is a judgement call (a badly tuned one restarts healthy containers under load), so
 //! teams often keep one rule and turn the other off.
 
-use super::{NO_LIVENESS_PROBE, NO_READINESS_PROBE, Pod, Workload, container_name, container_span};
+use super::{Pod, Workload, container_name, container_span};
 use crate::finding::Finding;
+use crate::finding::ids::{NO_LIVENESS_PROBE, NO_READINESS_PROBE};
 use crate::parse::{NodeKind, Scalar};
 use crate::rules::fargate_eks::Check;
 

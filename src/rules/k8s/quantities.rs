@@ -2,8 +2,9 @@
 //! memory given in thousandths of a byte (`memory: 512m`). K8S028: a request above its limit, and
 //! the extended resources whose request must equal the limit.
 
-use super::{INVALID_QUANTITY, Pod, REQUEST_OVER_LIMIT};
+use super::Pod;
 use crate::finding::Finding;
+use crate::finding::ids::{INVALID_QUANTITY, REQUEST_OVER_LIMIT};
 use crate::model::{Quantity, QuantityError};
 use crate::parse::{Entry, Node, NodeKind, Scalar};
 use crate::rules::fargate_eks::Check;

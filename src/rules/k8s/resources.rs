@@ -1,9 +1,11 @@
 //! K8S010 / K8S011: containers without cpu/memory requests or without a memory limit.
 
-use super::{MISSING_MEMORY_LIMIT, MISSING_REQUESTS, Pod, container_name, container_span, map_or_absent};
+use super::{Pod, container_name, container_span, map_or_absent};
 use crate::finding::Finding;
+use crate::finding::ids::{MISSING_MEMORY_LIMIT, MISSING_REQUESTS};
+use crate::model::k8s::ContainerRef;
 use crate::parse::{Node, NodeKind, Scalar, Span};
-use crate::rules::fargate_eks::{Check, Container};
+use crate::rules::fargate_eks::Check;
 
 pub(super) fn check(check: &Check<'_>, pod: &Pod<'_>, out: &mut Vec<Finding>) {
     // Pod-level resources (spec.resources) cover every container when set.
@@ -84,7 +86,7 @@ fn has(resources: Option<&Node>, section: &str, name: &str) -> bool {
 }
 
 /// The `resources.{section}` key, else the `resources` key, else the container's name.
-fn anchor(c: &Container<'_>, section: &str) -> Option<Span> {
+fn anchor(c: &ContainerRef<'_>, section: &str) -> Option<Span> {
     if let Some(resources) = c.node.entry("resources") {
         if let Some(entry) = resources.value.entry(section) {
             return Some(entry.key_span);

@@ -1,8 +1,9 @@
 //! K8S018: secret-looking environment variables given a literal value. The value itself is never
 //! repeated in the message.
 
-use super::{Pod, SECRET_IN_ENV, container_name};
+use super::{Pod, container_name};
 use crate::finding::Finding;
+use crate::finding::ids::SECRET_IN_ENV;
 use crate::rules::fargate_eks::Check;
 
 /// Words of a variable name that mean it holds a credential.

@@ -2,13 +2,12 @@
 //! to their root filesystem; K8S031: the privilege settings the API server refuses together. Separate ids so a team can accept one (a legacy image that needs a
 //! writable root) and keep the others.
 
-use super::{
-    CONFLICTING_SECURITY_CONTEXT, PRIVILEGE_ESCALATION, Pod, RUN_AS_ROOT, WRITABLE_ROOT_FS, as_bool, as_int,
-    container_name, container_span, map_or_absent,
-};
+use super::{Pod, as_bool, as_int, container_name, container_span, map_or_absent};
 use crate::finding::Finding;
+use crate::finding::ids::{CONFLICTING_SECURITY_CONTEXT, PRIVILEGE_ESCALATION, RUN_AS_ROOT, WRITABLE_ROOT_FS};
+use crate::model::k8s::ContainerRef;
 use crate::parse::{Entry, Node, Span};
-use crate::rules::fargate_eks::{Check, Container};
+use crate::rules::fargate_eks::Check;
 
 pub(super) fn check(check: &Check<'_>, pod: &Pod<'_>, out: &mut Vec<Finding>) {
     // Windows pods have no Linux user, no setuid and the API server refuses these fields there.
@@ -98,7 +97,7 @@ pub(super) fn check(check: &Check<'_>, pod: &Pod<'_>, out: &mut Vec<Finding>) {
 }
 
 /// K8S016: only the container-level field exists; unset means allowed.
-fn escalation(check: &Check<'_>, c: &Container<'_>, sc: Option<&Node>, anchor: Span, out: &mut Vec<Finding>) {
+fn escalation(check: &Check<'_>, c: &ContainerRef<'_>, sc: Option<&Node>, anchor: Span, out: &mut Vec<Finding>) {
     let entry = sc.and_then(|s| s.entry("allowPrivilegeEscalation"));
     let value = entry.and_then(|e| as_bool(&e.value));
     let name = container_name(c);
@@ -167,7 +166,7 @@ fn escalation(check: &Check<'_>, c: &Container<'_>, sc: Option<&Node>, anchor: S
 }
 
 /// K8S017: container-level only; unset means writable.
-fn read_only_root(check: &Check<'_>, c: &Container<'_>, sc: Option<&Node>, anchor: Span, out: &mut Vec<Finding>) {
+fn read_only_root(check: &Check<'_>, c: &ContainerRef<'_>, sc: Option<&Node>, anchor: Span, out: &mut Vec<Finding>) {
     let entry = sc.and_then(|s| s.entry("readOnlyRootFilesystem"));
     let value = entry.and_then(|e| as_bool(&e.value));
     if value == Some(true) {

@@ -1,8 +1,9 @@
 //! K8S019: a workload's selector that its own pod template does not satisfy, an empty selector,
 //! and a Job selector without `manualSelector: true`. The API server rejects all three.
 
-use super::{SELECTOR_MISMATCH, as_bool};
+use super::as_bool;
 use crate::finding::Finding;
+use crate::finding::ids::SELECTOR_MISMATCH;
 use crate::parse::{Entry, Node, Span};
 use crate::rules::fargate_eks::Check;
 

@@ -10,13 +10,12 @@
 //! whose controller may make the pods. Labels controllers add to pods (a StatefulSet pod's name,
 //! a Job's name) match any workload.
 
-use super::super::fargate_profiles::{namespace, pod_labels};
 use crate::detect::K8sObject;
 use crate::finding::Finding;
+use crate::finding::ids;
+use crate::model::k8s::{namespace, pod_labels};
 use crate::parse::{Document, Node};
 use std::collections::{BTreeMap, BTreeSet};
-
-pub const RULE: &str = "K8S030";
 
 /// The pods one workload makes: its namespace and pod template labels. A custom resource has
 /// no labels here: its controller may make pods with any labels (a Prometheus resource becomes a
@@ -96,8 +95,8 @@ pub fn service(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Fi
     let pointer = format!("{}/spec/selector", obj.pointer);
     out.push(
         Finding::at(
-            RULE,
-            super::super::severity(RULE),
+            ids::SERVICE_SELECTS_NOTHING,
+            super::super::severity(ids::SERVICE_SELECTS_NOTHING),
             file,
             doc,
             entry.key_span,
@@ -133,7 +132,9 @@ impl Verdict {
     /// Withdraws the candidate's finding from its file's findings, or gives it its help.
     pub fn apply(&self, findings: &mut Vec<Finding>, suppressed: &mut Vec<Finding>) {
         let is_it = |f: &Finding| {
-            f.rule == RULE && f.document == Some(self.document) && f.pointer.as_deref() == Some(self.pointer.as_str())
+            f.rule == ids::SERVICE_SELECTS_NOTHING
+                && f.document == Some(self.document)
+                && f.pointer.as_deref() == Some(self.pointer.as_str())
         };
         if self.keep {
             for f in findings.iter_mut().chain(suppressed.iter_mut()).filter(|f| is_it(f)) {

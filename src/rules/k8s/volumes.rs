@@ -1,7 +1,8 @@
 //! K8S029: a volumeMount or volumeDevice naming a volume the pod does not define.
 
-use super::{Pod, VOLUME_NOT_FOUND, container_name, is_placeholder};
+use super::{Pod, container_name, is_placeholder};
 use crate::finding::Finding;
+use crate::finding::ids::VOLUME_NOT_FOUND;
 use crate::parse::Node;
 use crate::rules::fargate_eks::Check;
 

@@ -2,37 +2,12 @@
 //! fargate-scheduler does, by the pod's namespace and labels. FG116 reports a pod that no
 //! profile selects when everything is meant to run on Fargate.
 
-use super::fargate_eks::pod_spec;
-use super::{Target, ids};
 use crate::detect::K8sObject;
 use crate::finding::Finding;
-use crate::parse::{Document, Node};
-use crate::rules::Profile;
-use std::collections::BTreeMap;
-
-/// The labels of the pods an object makes (a Pod's own, a workload's pod template's); None for
-/// objects that make no pods.
-pub fn pod_labels(obj: &K8sObject<'_>) -> Option<BTreeMap<String, String>> {
-    let (_, spec_at) = pod_spec(obj)?;
-    let meta_at = format!("{}/metadata", spec_at.strip_suffix("/spec").unwrap_or(""));
-    let meta = obj.node.pointer(&meta_at).map(|(n, _)| n);
-    Some(
-        meta.and_then(|m| m.get("labels"))
-            .and_then(Node::as_map)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|e| e.value.scalar_text().map(|v| (e.key.clone(), v)))
-            .collect(),
-    )
-}
-
-/// The object's namespace; `default` when the manifest leaves it to kubectl's context.
-pub fn namespace<'a>(obj: &K8sObject<'a>) -> &'a str {
-    obj.node
-        .pointer("/metadata/namespace")
-        .and_then(|(n, _)| n.as_str())
-        .unwrap_or("default")
-}
+use crate::finding::ids;
+use crate::model::k8s::{namespace, pod_labels};
+use crate::parse::Document;
+use crate::rules::{Profile, Target};
 
 /// Whether the EKS-on-Fargate rules apply to this object; reports FG116 on the way.
 ///
@@ -74,7 +49,7 @@ pub fn applies(
         out.push(
             Finding::at(
                 ids::EKS_FG_NO_PROFILE,
-                super::severity(ids::EKS_FG_NO_PROFILE),
+                crate::rules::severity(ids::EKS_FG_NO_PROFILE),
                 file,
                 doc,
                 span,

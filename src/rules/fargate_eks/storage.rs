@@ -1,9 +1,9 @@
 //! EKS on Fargate storage beyond EBS (FG107): dynamically provisioned EFS (FG113) and the FSx and
 //! Mountpoint for S3 CSI drivers (FG114), none of which a Fargate pod can mount.
 
-use super::fargate_eks::{Check, NODE_GROUP, as_of, is_unset};
-use super::ids;
+use super::{Check, NODE_GROUP, as_of, is_unset};
 use crate::finding::Finding;
+use crate::finding::ids;
 use crate::parse::{Document, Node, Span};
 
 /// The EFS CSI driver. Fargate mounts its volumes itself, statically provisioned only.
@@ -183,7 +183,7 @@ mod tests {
     use crate::finding::Finding;
 
     fn findings(text: &str) -> Vec<Finding> {
-        let mut out = super::super::fargate_eks::findings_in(text);
+        let mut out = super::super::findings_in(text);
         out.retain(|f| matches!(f.rule, "FG113" | "FG114"));
         out
     }

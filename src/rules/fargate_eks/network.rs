@@ -1,9 +1,10 @@
 //! EKS on Fargate networking: pods asking for a CNI plugin other than the Amazon VPC CNI (FG118),
 //! and load balancers that register instances, which Fargate pods do not have (FG119).
 
-use super::fargate_eks::{Check, NODE_GROUP, as_of, is_unset, pod_metadata};
-use super::ids;
+use super::{Check, NODE_GROUP, as_of, is_unset};
 use crate::finding::Finding;
+use crate::finding::ids;
+use crate::model::k8s::{Located, PodTemplate};
 use crate::parse::{Entry, Node, Span};
 
 /// Pod annotations that only an alternate CNI plugin acts on, and the plugin. As of 2026-11-21
@@ -60,7 +61,11 @@ fn annotation<'n>(metadata: Option<&'n Node>, key: &str) -> Option<&'n Node> {
 
 /// FG118: CNI annotations on a pod or a pod template.
 fn alternate_cni(check: &Check<'_>, out: &mut Vec<Finding>) {
-    let Some((metadata, at)) = pod_metadata(check.obj) else {
+    let Some(Located {
+        node: metadata,
+        pointer: at,
+    }) = PodTemplate::of(check.obj).and_then(|pod| pod.metadata(check.obj))
+    else {
         return;
     };
     for entry in annotations(Some(metadata)) {
@@ -226,7 +231,7 @@ mod tests {
     use crate::finding::Finding;
 
     fn findings(text: &str) -> Vec<Finding> {
-        let mut out = super::super::fargate_eks::findings_in(text);
+        let mut out = super::super::findings_in(text);
         out.retain(|f| matches!(f.rule, "FG118" | "FG119"));
         out
     }

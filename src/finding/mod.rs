@@ -1,5 +1,7 @@
 //! The one thing every check produces and every report consumes.
 
+pub mod ids;
+
 use crate::parse::{Document, Span};
 use serde::Serialize;
 

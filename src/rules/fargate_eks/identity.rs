@@ -1,9 +1,10 @@
 //! FG117: EKS Pod Identity hands out credentials through an agent DaemonSet on each EC2 node; a
 //! Fargate pod has no such agent, so a pod that relies on it gets no AWS credentials.
 
-use super::fargate_eks::{Check, Container, as_of, pod_spec};
-use super::ids;
+use super::{Check, as_of};
 use crate::finding::Finding;
+use crate::finding::ids;
+use crate::model::k8s::{ContainerRef, PodTemplate};
 use crate::parse::{Node, Span};
 
 /// The token audience and agent addresses of EKS Pod Identity (EKS user guide, "How EKS Pod
@@ -18,12 +19,12 @@ const ASSOCIATION_GROUPS: &[&str] = &["eks.services.k8s.aws", "eks.aws.upbound.i
 
 const HELP: &str = "use IAM roles for service accounts (IRSA) on Fargate: annotate the pod's ServiceAccount with eks.amazonaws.com/role-arn: arn:aws:iam::<account>:role/<role> and let the role trust the cluster's OIDC provider";
 
-pub(super) fn check(check: &Check<'_>, containers: &[Container<'_>], out: &mut Vec<Finding>) {
+pub(super) fn check(check: &Check<'_>, containers: &[ContainerRef<'_>], out: &mut Vec<Finding>) {
     association(check, out);
-    let Some((spec, at)) = pod_spec(check.obj) else {
+    let Some(pod) = PodTemplate::of(check.obj) else {
         return;
     };
-    token_volumes(check, spec, at, out);
+    token_volumes(check, pod.spec, pod.at, out);
     for c in containers {
         let env = c.node.get("env").and_then(Node::as_seq).unwrap_or_default();
         for (j, var) in env.iter().enumerate() {
@@ -114,7 +115,7 @@ mod tests {
     use crate::finding::Finding;
 
     fn findings(text: &str) -> Vec<Finding> {
-        let mut out = super::super::fargate_eks::findings_in(text);
+        let mut out = super::super::findings_in(text);
         out.retain(|f| f.rule == "FG117");
         out
     }
