@@ -6,8 +6,11 @@ use super::cursor::{escape, leaves};
 use super::input::Source;
 use super::loss::{EMPTY, Fate, Note, covers};
 use super::outcome::Conversion;
+use crate::detect::{Detected, EcsShape, detect};
+use crate::model::ecs::TaskDefinition;
 use crate::model::quantity::Quantity;
 use crate::model::quantity::{ecs_cpu, ecs_memory};
+use crate::parse::Node;
 use serde_json::Value;
 
 /// The most specific note covering `path`.
@@ -258,13 +261,22 @@ fn kind_of(label: &str) -> &str {
     label.split('/').next().unwrap_or(label)
 }
 
-fn object_json(sources: &[Source], file: &str, document: usize, pointer: &str) -> Option<Value> {
+fn object_node<'s>(sources: &'s [Source], file: &str, document: usize, pointer: &str) -> Option<&'s Node> {
     let doc = sources
         .iter()
         .filter(|s| s.file == file)
         .flat_map(|s| &s.documents)
         .find(|d| d.index == document)?;
-    Some(doc.root.as_ref()?.pointer(pointer)?.0.to_json())
+    Some(doc.root.as_ref()?.pointer(pointer)?.0)
+}
+
+/// The ECS shape of an input object, and its task definition as JSON (describe output unwrapped
+/// by the model).
+fn task_definition(node: &Node) -> Option<(EcsShape, Value)> {
+    let Detected::Ecs { shape, .. } = detect(node) else {
+        return None;
+    };
+    TaskDefinition::of(node, shape).map(|t| (shape, t.node.to_json()))
 }
 
 /// Kubernetes workloads -> ECS (task definition and service) -> Kubernetes (the same kind).
@@ -300,7 +312,7 @@ pub fn k8s_round_trip(texts: &[(&str, &str)], opts: &super::Options) -> Vec<Roun
                 .filter_map(|d| d.root.map(|r| r.to_json()))
                 .find(|v| v.get("kind").and_then(Value::as_str) == Some(kind))
         });
-        let input = object_json(&sources, &report.file, report.document, &report.pointer);
+        let input = object_node(&sources, &report.file, report.document, &report.pointer).map(Node::to_json);
         if let (Some(input), Some(workload), None) = (input, workload, &report.error) {
             trip.converted = true;
             trip.mismatches = mapped_mismatches(&input, &report.pointer, &report.fields, &workload);
@@ -332,22 +344,24 @@ pub fn ecs_round_trip(texts: &[(&str, &str)], opts: &super::Options) -> Vec<Roun
             out.push(trip);
             continue;
         };
-        let Some(input) = object_json(&sources, &report.file, report.document, &report.pointer) else {
+        let Some(input_node) = object_node(&sources, &report.file, report.document, &report.pointer) else {
             out.push(trip);
             continue;
         };
-        let task = if kind == "EcsService" {
+        let input = input_node.to_json();
+        let task_node = if kind == "EcsService" {
             // The task definition converted with this service: the first in the same output.
             there
                 .objects
                 .iter()
                 .find(|o| o.outputs == report.outputs && kind_of(&o.object) != "EcsService")
-                .and_then(|o| object_json(&sources, &o.file, o.document, &o.pointer))
+                .and_then(|o| object_node(&sources, &o.file, o.document, &o.pointer))
         } else {
-            Some(input.clone())
+            Some(input_node)
         };
-        let td = task.as_ref().map(|t| t.get("taskDefinition").unwrap_or(t));
+        let td = task_node.and_then(task_definition).map(|(_, td)| td);
         let fargate = td
+            .as_ref()
             .and_then(|t| t.get("requiresCompatibilities"))
             .and_then(Value::as_array)
             .is_some_and(|c| c.iter().any(|v| v == "FARGATE"));
@@ -374,7 +388,7 @@ pub fn ecs_round_trip(texts: &[(&str, &str)], opts: &super::Options) -> Vec<Roun
             .unwrap_or(Value::Null);
         let shaped = if kind == "EcsService" {
             written
-        } else if input.get("taskDefinition").is_some() {
+        } else if task_definition(input_node).is_some_and(|(shape, _)| shape == EcsShape::Describe) {
             serde_json::json!({"taskDefinition": written, "tags": written.get("tags").cloned().unwrap_or(Value::Null)})
         } else if input.is_array() {
             written.get("containerDefinitions").cloned().unwrap_or(Value::Null)
