@@ -242,15 +242,15 @@ pub fn main() -> i32 {
     let cli = Cli::parse();
     match cli.command {
         Command::Lint(args) => {
-            crate::threads::start(args.threads);
+            start_threads(args.threads);
             lint_command(args)
         }
         Command::Convert(args) => {
-            crate::threads::start(None);
+            start_threads(None);
             convert::run(args)
         }
         Command::Estimate(args) => {
-            crate::threads::start(None);
+            start_threads(None);
             estimate::run(args)
         }
         Command::Rules => print(&crate::rules::docs::table()),
@@ -295,6 +295,29 @@ pub fn main() -> i32 {
     }
 }
 
+/// Starts the worker threads; when the system refuses them, says so (the work runs on this thread).
+fn start_threads(requested: Option<usize>) {
+    for warning in crate::threads::start(requested) {
+        eprintln!("k2e: {warning}");
+    }
+}
+
+/// `k2e: 1200/5000 files` on one stderr line, rewritten in place and erased at the end.
+fn show_progress(done: &std::sync::atomic::AtomicUsize, finished: &std::sync::atomic::AtomicBool, total: usize) {
+    use std::io::Write;
+    let mut stderr = std::io::stderr();
+    while !finished.load(std::sync::atomic::Ordering::Relaxed) {
+        let _ = write!(
+            stderr,
+            "\rk2e: {}/{total} files",
+            done.load(std::sync::atomic::Ordering::Relaxed)
+        );
+        let _ = stderr.flush();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let _ = write!(stderr, "\r\x1b[K");
+}
+
 fn print(text: &str) -> i32 {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()) {
@@ -316,7 +339,13 @@ fn lint_command(args: LintArgs) -> i32 {
     let config_path = match (&args.config, args.no_config) {
         (Some(path), _) => Some(path.clone()),
         (None, true) => None,
-        (None, false) => std::env::current_dir().ok().and_then(|dir| crate::config::find(&dir)),
+        (None, false) => std::env::current_dir().ok().and_then(|dir| {
+            let found = crate::config::find(&dir);
+            for warning in &found.warnings {
+                eprintln!("k2e: warning: {warning}");
+            }
+            found.path
+        }),
     };
     let config = match config_path.map(|p| Config::load(&p)).transpose() {
         Ok(config) => config.unwrap_or_default(),
@@ -380,7 +409,8 @@ fn lint_command(args: LintArgs) -> i32 {
         target: args.target.map(Target::from).or(config.target).unwrap_or_default(),
         selection,
         today: crate::rules::suppress::today(),
-        progress: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
+        progress: (std::io::stderr().is_terminal() && std::env::var_os("CI").is_none())
+            .then_some(show_progress as lint::Progress),
         config,
     };
     let outcome = lint::run(&opts, &validators);

@@ -37,9 +37,13 @@ pub struct Options {
     pub today: String,
     /// `.k2e.yaml` (the default config when there is none).
     pub config: Config,
-    /// Show progress on stderr for long runs (set only when stderr is a terminal, never in CI).
-    pub progress: bool,
+    /// Shows progress during long runs, on a thread of its own, until `finished` is set: given
+    /// by the CLI only when stderr is a terminal, never in CI.
+    pub progress: Option<Progress>,
 }
+
+/// A progress display: files done so far, whether the run has finished, files in all.
+pub type Progress = fn(done: &AtomicUsize, finished: &std::sync::atomic::AtomicBool, total: usize);
 
 /// Runs this long show progress: below it, k2e finishes before a counter could be read.
 const PROGRESS_MIN_FILES: usize = 2000;
@@ -62,9 +66,10 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
     let done = AtomicUsize::new(0);
     let finished = std::sync::atomic::AtomicBool::new(false);
     let (mut files, runs): (Vec<FileResult>, Vec<Run>) = std::thread::scope(|scope| {
-        if opts.progress && inputs.len() >= PROGRESS_MIN_FILES {
+        if let Some(show_progress) = opts.progress.filter(|_| inputs.len() >= PROGRESS_MIN_FILES) {
             // Progress is a nicety: when no thread can be had for it, go on without.
-            let _ = std::thread::Builder::new().spawn_scoped(scope, || show_progress(&done, &finished, inputs.len()));
+            let (done, finished, total) = (&done, &finished, inputs.len());
+            let _ = std::thread::Builder::new().spawn_scoped(scope, move || show_progress(done, finished, total));
         }
         let results = inputs
             .par_iter()
@@ -132,18 +137,6 @@ fn check_across(run: &Run, files: &mut [FileResult]) {
             suppressed: &mut f.suppressed,
         }),
     );
-}
-
-/// `k2e: 1200/5000 files` on one stderr line, rewritten in place and erased at the end.
-fn show_progress(done: &AtomicUsize, finished: &std::sync::atomic::AtomicBool, total: usize) {
-    use std::io::Write;
-    let mut stderr = std::io::stderr();
-    while !finished.load(Ordering::Relaxed) {
-        let _ = write!(stderr, "\rk2e: {}/{total} files", done.load(Ordering::Relaxed));
-        let _ = stderr.flush();
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
-    let _ = write!(stderr, "\r\x1b[K");
 }
 
 /// Whether the run covers the config's whole folder (a path given is that folder or above it),

@@ -12,15 +12,17 @@ static ONE_THREAD: AtomicBool = AtomicBool::new(false);
 static FALLBACK: OnceLock<rayon::ThreadPool> = OnceLock::new();
 
 /// Starts the global pool with `requested` threads (default: rayon's, one per core). When the
-/// threads cannot be created, warns on stderr and makes the calling thread the one worker, so
-/// every later parallel iterator runs on it and no thread is needed at all. Call it before
-/// anything parallel; later calls do nothing.
-pub fn start(requested: Option<usize>) {
+/// threads cannot be created, makes the calling thread the one worker, so every later parallel
+/// iterator runs on it and no thread is needed at all, and returns the warnings to print. Call
+/// it before anything parallel; later calls do nothing.
+pub fn start(requested: Option<usize>) -> Vec<String> {
     static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| start_once(requested));
+    let mut warnings = Vec::new();
+    STARTED.call_once(|| start_once(requested, &mut warnings));
+    warnings
 }
 
-fn start_once(requested: Option<usize>) {
+fn start_once(requested: Option<usize>, warnings: &mut Vec<String>) {
     let wanted = requested.map_or(0, |n| n.max(1));
     // rayon allows one attempt at the global pool, failed or not, so the fallback is a pool of
     // its own that adopts this thread: rayon then finds it as the current thread's pool.
@@ -28,7 +30,9 @@ fn start_once(requested: Option<usize>) {
         return;
     };
     let shown = if wanted == 0 { default_count() } else { wanted };
-    eprintln!("k2e: cannot start {shown} worker threads ({e}); running on one thread");
+    warnings.push(format!(
+        "cannot start {shown} worker threads ({e}); running on one thread"
+    ));
     match rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .use_current_thread()
@@ -39,7 +43,7 @@ fn start_once(requested: Option<usize>) {
             ONE_THREAD.store(true, Ordering::Relaxed);
         }
         // Only when this thread is already a pool's worker, which the first call is not.
-        Err(e) => eprintln!("k2e: cannot run on this thread either ({e})"),
+        Err(e) => warnings.push(format!("cannot run on this thread either ({e})")),
     }
 }
 

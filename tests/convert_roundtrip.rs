@@ -588,7 +588,7 @@ fn lint_errors(dir: &Path, target: Target) -> Vec<String> {
         target,
         selection: Selection::default(),
         today: "2026-11-21".to_owned(),
-        progress: false,
+        progress: None,
         config: Default::default(),
     };
     let outcome = lint::run(&opts, &Validators::new("1.37", Vec::new()).unwrap());

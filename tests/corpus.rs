@@ -35,7 +35,7 @@ fn lint_dir_for(dir: &Path, target: Target, selection: Selection) -> Outcome {
         target,
         selection,
         today: "2026-11-21".to_owned(),
-        progress: false,
+        progress: None,
         config: Default::default(),
     };
     lint::run(&opts, &Validators::new("1.37", Vec::new()).unwrap())

@@ -139,6 +139,43 @@ fn every_module_has_its_layer_and_uses_only_earlier_ones() {
     }
 }
 
+/// Only the CLI parses arguments, prints and exits: lint, convert and estimate are libraries that
+/// return what the CLI shows.
+#[test]
+fn only_the_cli_parses_arguments_prints_and_exits() {
+    const CLI_ONLY: &[&str] = &[
+        "clap",
+        "println!",
+        "print!(",
+        "eprintln!",
+        "eprint!(",
+        "process::exit",
+        "io::stdout",
+        "io::stderr",
+    ];
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut broken = Vec::new();
+    let mut stack = vec![src.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let module = module_of(path.strip_prefix(&src).unwrap()).unwrap();
+            if module == "cli" || module == "main" {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for what in CLI_ONLY.iter().filter(|w| text.contains(*w)) {
+                    broken.push(format!("{} uses {what}", path.strip_prefix(&src).unwrap().display()));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "only src/cli may do this:\n{}", broken.join("\n"));
+}
+
 #[test]
 fn the_layer_check_sees_uses() {
     let text = "use crate::parse::Node;\nfn f() { crate::model::quantity::request(\"1\"); }\n// not_crate::x";

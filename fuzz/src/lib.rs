@@ -96,7 +96,7 @@ fn lint_options() -> lint::Options {
         selection: Selection::default(),
         today: "2026-11-21".to_owned(),
         config: Default::default(),
-        progress: false,
+        progress: None,
         allow_special_files: false,
         follow: false,
     }

@@ -15,18 +15,14 @@ pub struct Found {
 
 /// The nearest `.k2e.yaml` in `start` or one of its parents, up to the repository root (the
 /// first folder holding `.git`, a folder or a file) or the filesystem root. A config owned by
-/// another user than the current one or root is ignored, with a warning.
-pub fn find(start: &Path) -> Option<PathBuf> {
+/// another user than the current one or root is passed over, with a warning.
+pub fn find(start: &Path) -> Found {
     // SAFETY: geteuid has no preconditions and cannot fail.
     let uid = unsafe { libc::geteuid() };
-    let found = search(start, uid);
-    for warning in &found.warnings {
-        eprintln!("k2e: warning: {warning}");
-    }
-    found.path
+    search(start, uid)
 }
 
-/// [`find`] for the user `uid`, without printing.
+/// [`find`] for the user `uid`.
 pub fn search(start: &Path, uid: u32) -> Found {
     let mut found = Found::default();
     for dir in start.ancestors() {

@@ -140,7 +140,7 @@ fn paths_are_relative_to_the_config_folder() {
     assert!(c.relative(&outside.display().to_string()).is_none());
     assert!(c.relative("-").is_none());
     std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
-    assert_eq!(find(&dir.path().join("a/b")), Some(path));
+    assert_eq!(find(&dir.path().join("a/b")).path, Some(path));
 }
 
 #[test]
