@@ -196,13 +196,8 @@ pub fn task(
 
 /// An ECS service (`aws ecs create-service --cli-input-json` input).
 pub fn service(file: &str, doc: &Document, root: &Node, name: Option<&str>, line: usize) -> Option<Service> {
-    let reference = root.get("taskDefinition").and_then(Node::as_str)?;
-    // arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REV, FAMILY:REV or FAMILY.
-    let tail = reference.rsplit_once('/').map_or(reference, |(_, t)| t);
-    let (family, revision) = match tail.split_once(':') {
-        Some((f, r)) => (f.to_owned(), r.parse().ok()),
-        None => (tail.to_owned(), None),
-    };
+    let (family, revision) = crate::model::ecs::Service::of(root)?.family_and_revision()?;
+    let (family, revision) = (family.to_owned(), revision.and_then(|r| r.parse().ok()));
     let daemon = root.get("schedulingStrategy").and_then(Node::as_str) == Some("DAEMON");
     let distinct_instance = root
         .get("placementConstraints")

@@ -1,6 +1,7 @@
 //! ECS task definitions as k2e reads them, whatever shape they arrive in: the one place that
 //! unwraps `describe-task-definition` output.
 
+use super::Located;
 use crate::detect::EcsShape;
 use crate::parse::Node;
 
@@ -32,6 +33,44 @@ impl<'a> TaskDefinition<'a> {
     }
 }
 
+/// An ECS service (`create-service --cli-input-json` input) and the task definition it runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Service<'a> {
+    pub node: &'a Node,
+}
+
+impl<'a> Service<'a> {
+    /// The service of a document `detect` found to be one.
+    pub fn of(root: &'a Node) -> Option<Self> {
+        root.get("taskDefinition").and_then(Node::as_str)?;
+        Some(Service { node: root })
+    }
+
+    /// `taskDefinition` as written: `arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REV`,
+    /// `FAMILY:REV` or `FAMILY`.
+    pub fn task_definition(&self) -> Option<Located<'a>> {
+        let node = self.node.get("taskDefinition")?;
+        Some(Located {
+            node,
+            pointer: "/taskDefinition".to_owned(),
+        })
+    }
+
+    /// The family and revision `taskDefinition` names (no revision: the latest).
+    pub fn family_and_revision(&self) -> Option<(&'a str, Option<&'a str>)> {
+        self.task_definition()?.node.as_str().map(family_and_revision)
+    }
+}
+
+/// The family and revision of a task definition reference (an ARN, `FAMILY:REV` or `FAMILY`).
+pub fn family_and_revision(reference: &str) -> (&str, Option<&str>) {
+    let tail = reference.rsplit_once('/').map_or(reference, |(_, t)| t);
+    match tail.split_once(':') {
+        Some((family, revision)) => (family, Some(revision)),
+        None => (tail, None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +96,26 @@ mod tests {
         assert_eq!(task_of(describe), Some(("web".into(), "/taskDefinition", false)));
         let containers = r#"[{"name": "a", "image": "x", "essential": true}]"#;
         assert_eq!(task_of(containers), Some((String::new(), "", true)));
+    }
+
+    #[test]
+    fn a_service_names_its_task_definition_by_family_and_revision() {
+        for (reference, family, revision) in [
+            (
+                "arn:aws:ecs:us-east-1:123456789012:task-definition/web:7",
+                "web",
+                Some("7"),
+            ),
+            ("web:7", "web", Some("7")),
+            ("web", "web", None),
+        ] {
+            let text = format!(r#"{{"serviceName": "s", "taskDefinition": "{reference}"}}"#);
+            let doc = json(&text, 0, &Limits::default());
+            let service = Service::of(doc.root.as_ref().unwrap()).unwrap();
+            assert_eq!(service.family_and_revision(), Some((family, revision)), "{reference}");
+            assert_eq!(service.task_definition().unwrap().pointer, "/taskDefinition");
+        }
+        let doc = json(r#"{"serviceName": "s"}"#, 0, &Limits::default());
+        assert!(Service::of(doc.root.as_ref().unwrap()).is_none());
     }
 }

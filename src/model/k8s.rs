@@ -2,6 +2,7 @@
 //! resource named `Deployment` is not one), their pod template, its OS, and what the pod asks for.
 //! Every accessor returns the node it read and its JSON pointer.
 
+pub use super::Located;
 use super::quantity;
 use crate::detect::K8sObject;
 use crate::parse::Node;
@@ -71,13 +72,6 @@ impl WorkloadKind {
             _ => "/spec/template/spec",
         }
     }
-}
-
-/// A value read from the tree, with where it was.
-#[derive(Clone, Debug)]
-pub struct Located<'a> {
-    pub node: &'a Node,
-    pub pointer: String,
 }
 
 /// A built-in workload and its pod template.

@@ -10,3 +10,12 @@ pub mod k8s;
 pub mod quantity;
 
 pub use quantity::{Quantity, QuantityError};
+
+use crate::parse::Node;
+
+/// A value read from the tree, with where it was.
+#[derive(Clone, Debug)]
+pub struct Located<'a> {
+    pub node: &'a Node,
+    pub pointer: String,
+}

@@ -21,6 +21,7 @@ use super::names::{dns_subdomain, file_stem};
 use super::options::{Kind, Options};
 use super::outcome::{Conversion, ObjectReport, Output, Role};
 use crate::detect::EcsShape;
+use crate::model::ecs::Service;
 use crate::parse::Node;
 use std::collections::BTreeMap;
 
@@ -65,9 +66,11 @@ impl Cx<'_> {
 }
 
 /// The family a CreateService `taskDefinition` names: `family`, `family:3` or an ARN.
-fn family_of(task_definition: &str) -> &str {
-    let tail = task_definition.rsplit('/').next().unwrap_or(task_definition);
-    tail.split(':').next().unwrap_or(tail)
+/// The family a service's `taskDefinition` names.
+fn family_of<'a>(service: &EcsItem<'a>) -> Option<&'a str> {
+    Service::of(service.node)?
+        .family_and_revision()
+        .map(|(family, _)| family)
 }
 
 pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
@@ -85,7 +88,7 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
         let service = catalog
             .ecs_services
             .iter()
-            .position(|s| s.node.get("taskDefinition").and_then(Node::as_str).map(family_of) == Some(family.as_str()));
+            .position(|s| family_of(s) == Some(family.as_str()));
         if let Some(i) = service {
             used_services[i] = true;
         }
@@ -103,10 +106,10 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
             continue;
         }
         let mut ledger = Ledger::default();
-        let named = service.node.get("taskDefinition").and_then(Node::as_str).unwrap_or("?");
+        let named = family_of(service).unwrap_or("?");
         ledger.dropped(
             &At::new(service.node, ""),
-            format!("no task definition of family {:?} among the inputs", family_of(named)),
+            format!("no task definition of family {named:?} among the inputs"),
             "convert the service together with its task definition",
         );
         run.objects
