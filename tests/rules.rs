@@ -106,6 +106,49 @@ fn every_example_reports_what_it_promises() {
     assert!(checked >= 20, "only {checked} examples ran");
 }
 
+/// Rules whose findings no example text can show, and why.
+const WITHOUT_EXAMPLES: &[(&str, &str)] = &[
+    ("K2E000", "an internal error: no input is meant to cause one"),
+    ("K2E001", "a path that cannot be read, not a text"),
+    (
+        "K2E002",
+        "bytes that are not UTF-8, which a YAML example cannot hold (tests/input_safety.rs)",
+    ),
+    ("K2E003", "a file over the size limit (tests/input_safety.rs)"),
+    (
+        "K2E004",
+        "more documents than the limit allows (src/parse/stream.rs tests)",
+    ),
+    ("K2E020", "a broken --schema-dir file, not a manifest (tests/cli.rs)"),
+    (
+        "YML003",
+        "nesting deeper than the limit (src/parse/yaml.rs and json.rs tests)",
+    ),
+    (
+        "YML004",
+        "more alias expansions than the limit (src/parse/yaml.rs tests)",
+    ),
+];
+
+/// A rule's examples are its documentation (`k2e explain`) and its first test: each rule has a
+/// fail and a pass example, unless its finding cannot come from a text.
+#[test]
+fn every_rule_has_a_fail_and_a_pass_example() {
+    let missing: Vec<&str> = rules::all()
+        .iter()
+        .filter(|r| !WITHOUT_EXAMPLES.iter().any(|(id, _)| *id == r.id))
+        .filter(|r| r.examples.fail.is_empty() || r.examples.pass.is_empty())
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules without a fail and a pass example: {missing:?}"
+    );
+    for (id, _) in WITHOUT_EXAMPLES {
+        assert!(rules::get(id).is_some(), "{id} is listed but has no rules/{id}.yaml");
+    }
+}
+
 /// The README table is generated from `rules/`: `K2E_BLESS=1 cargo test --test rules` rewrites it.
 #[test]
 fn readme_rules_table_is_generated_from_the_rule_files() {
