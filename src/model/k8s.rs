@@ -94,6 +94,23 @@ impl<'a> Workload<'a> {
     }
 }
 
+/// A StatefulSet's `volumeClaimTemplates`, each with its pointer; none for any other object.
+pub fn claim_templates<'a>(obj: &K8sObject<'a>) -> Vec<Located<'a>> {
+    if obj.group_version().0 != "apps" || obj.kind != "StatefulSet" {
+        return Vec::new();
+    }
+    let templates = obj
+        .node
+        .pointer("/spec/volumeClaimTemplates")
+        .and_then(|(n, _)| n.as_seq());
+    (templates.unwrap_or_default().iter().enumerate())
+        .map(|(i, node)| Located {
+            node,
+            pointer: format!("/spec/volumeClaimTemplates/{i}"),
+        })
+        .collect()
+}
+
 /// The labels of the pods an object makes (a Pod's own, a workload's pod template's); None for
 /// objects that make no pods.
 pub fn pod_labels(obj: &K8sObject<'_>) -> Option<BTreeMap<String, String>> {

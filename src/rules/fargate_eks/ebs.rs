@@ -3,6 +3,7 @@
 use super::{Check, NODE_GROUP, as_of, is_unset};
 
 use crate::finding::{Finding, ids};
+use crate::model::k8s::claim_templates;
 use crate::parse::{Node, Span};
 
 /// Storage class names that mean EBS on EKS: `gp2` is the in-tree EBS class EKS clusters have long
@@ -103,16 +104,12 @@ pub(super) fn check(check: &Check<'_>, out: &mut Vec<Finding>) {
             }
         }
         ("apps", "StatefulSet") => {
-            let templates = node
-                .pointer("/spec/volumeClaimTemplates")
-                .and_then(|(n, _)| n.as_seq())
-                .unwrap_or_default();
-            for (i, template) in templates.iter().enumerate() {
-                if let Some((class, _)) = template.pointer("/spec/storageClassName") {
+            for template in claim_templates(check.obj) {
+                if let Some((class, _)) = template.node.pointer("/spec/storageClassName") {
                     ebs_class(
                         check,
                         class,
-                        &format!("/spec/volumeClaimTemplates/{i}/spec/storageClassName"),
+                        &format!("{}/spec/storageClassName", template.pointer),
                         out,
                     );
                 }

@@ -5,6 +5,7 @@
 use super::Pod;
 use crate::finding::Finding;
 use crate::finding::ids::{INVALID_QUANTITY, REQUEST_OVER_LIMIT};
+use crate::model::k8s::claim_templates;
 use crate::model::{Quantity, QuantityError};
 use crate::parse::{Entry, Node, NodeKind, Scalar};
 use crate::rules::fargate_eks::Check;
@@ -303,13 +304,15 @@ pub(super) fn object(check: &Check<'_>, out: &mut Vec<Finding>) {
             }
         }
         ("apps", "StatefulSet") => {
-            let templates = node
-                .pointer("/spec/volumeClaimTemplates")
-                .and_then(|(n, _)| n.as_seq())
-                .unwrap_or_default();
-            for (i, t) in templates.iter().enumerate() {
-                let at = format!("/spec/volumeClaimTemplates/{i}/spec/resources");
-                requirements(check, t.pointer("/spec/resources").map(|(n, _)| n), &at, false, out);
+            for t in claim_templates(check.obj) {
+                let at = format!("{}/spec/resources", t.pointer);
+                requirements(
+                    check,
+                    t.node.pointer("/spec/resources").map(|(n, _)| n),
+                    &at,
+                    false,
+                    out,
+                );
             }
         }
         _ => {}
