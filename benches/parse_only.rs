@@ -154,8 +154,9 @@ fn scan_input(input: &Input, max_file_size: u64) -> Counts {
     Counts { files: 1, ..counts }
 }
 
-/// Mirrors k2e's stdin path: buffered whole (bounded), JSON if it looks like JSON and parses,
-/// else a YAML stream.
+/// k2e's stdin path, roughly: buffered whole (bounded), JSON if it looks like JSON and parses,
+/// else a YAML stream (k2e's own reader, `parse::read`, also strips a byte-order mark and checks
+/// the encoding first; a floor for timing does not need to).
 fn scan_stdin(reader: input::Reader) -> Counts {
     let limit = reader.limit();
     let Ok(bytes) = reader.read_all() else {

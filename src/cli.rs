@@ -143,7 +143,7 @@ struct LintArgs {
     allow_special_files: bool,
 
     /// Stop reading a stream after this many documents.
-    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    #[arg(long, value_name = "N", default_value_t = crate::parse::MAX_DOCUMENTS)]
     max_documents: usize,
 
     /// Also name the config in use and list the symbolic links not followed, the documents

@@ -9,8 +9,6 @@ use crate::parse::{self, Document, Format, Limits};
 use serde::Serialize;
 use std::path::PathBuf;
 
-const MAX_DOCUMENTS: usize = 100_000;
-
 /// One input file (or stdin) and its documents.
 #[derive(Debug)]
 pub struct Source {
@@ -74,7 +72,7 @@ fn read_bytes(input: &Input, bounds: &input::Options) -> Result<Vec<u8>, input::
 /// (falling back to YAML for the latter, which may be flow YAML), else a YAML stream.
 pub fn parse_bytes(file: &str, bytes: &[u8], json_name: bool) -> (Source, Vec<InputError>) {
     let format = if json_name { Format::Json } else { Format::Sniff };
-    let (docs, unreadable) = parse::documents(bytes, format, &Limits::default(), MAX_DOCUMENTS);
+    let (docs, unreadable) = parse::documents(bytes, format, &Limits::default(), parse::MAX_DOCUMENTS);
     let mut errors = Vec::new();
     let mut documents = Vec::new();
     for doc in docs {

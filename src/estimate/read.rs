@@ -10,8 +10,6 @@ use crate::model::ecs::TaskDefinition;
 use crate::parse::{self, Document, Format, Limits};
 use std::path::PathBuf;
 
-const MAX_DOCUMENTS: usize = 100_000;
-
 #[derive(Debug, Default)]
 pub struct Inputs {
     pub workloads: Vec<Workload>,
@@ -66,7 +64,7 @@ fn finish(mut out: Inputs, tasks: Vec<TaskDef>, services: &[Service]) -> Inputs 
 /// word (`k2e lint` reports the problem in full).
 fn documents(name: &str, bytes: &[u8], out: &mut Inputs) -> Vec<Document> {
     let format = Format::of(name, Format::Sniff);
-    let (mut docs, unreadable) = parse::documents(bytes, format, &Limits::default(), MAX_DOCUMENTS);
+    let (mut docs, unreadable) = parse::documents(bytes, format, &Limits::default(), parse::MAX_DOCUMENTS);
     for e in unreadable {
         let past = if e.document.is_some() { " past this point" } else { "" };
         out.errors.push(format!("{name}: not estimated{past}: {e}"));

@@ -10,7 +10,7 @@ mod tree;
 mod yaml;
 
 pub use error::{Limits, ParseError, ParseErrorKind};
-pub use read::{Format, InputError, InputErrorKind, Piece, Pieces, documents, read, stream};
+pub use read::{Format, InputError, InputErrorKind, MAX_DOCUMENTS, Piece, Pieces, documents, read, stream};
 pub use resolve::is_yaml11_ambiguous;
 pub use stream::{Chunk, Stream, check_text};
 pub use tree::{Comment, Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Span, type_name};

@@ -162,6 +162,10 @@ pub fn stream<R: BufRead>(reader: R, max_bytes: u64, max_documents: usize) -> Pi
     Pieces::Stream(Stream::new(reader, max_bytes, max_documents).enumerate())
 }
 
+/// The default limit on documents in one input (`k2e lint --max-documents`); convert and
+/// estimate use it as it is.
+pub const MAX_DOCUMENTS: usize = 100_000;
+
 /// An input held whole in memory (already bounded when read), read as `format` says.
 pub fn read<'a>(bytes: &'a [u8], format: Format, limits: &Limits, max_documents: usize) -> Pieces<&'a [u8]> {
     if format == Format::Yaml {
@@ -184,7 +188,10 @@ pub fn read<'a>(bytes: &'a [u8], format: Format, limits: &Limits, max_documents:
                     return Pieces::Whole(Some(Ok(Piece::Json(doc))));
                 }
             }
-            Err(kind) => return Pieces::Whole(Some(Err(InputError::whole(kind)))),
+            Err(kind) if format == Format::Json => return Pieces::Whole(Some(Err(InputError::whole(kind)))),
+            // Not text as a whole: read it as a stream, so the documents before the bad bytes
+            // are still checked and the error is placed in its own document.
+            Err(_) => {}
         }
     }
     stream(bytes, u64::MAX, max_documents)
@@ -240,10 +247,15 @@ mod tests {
         assert_eq!(docs.len(), 1);
         assert_eq!(errors[0].document, Some(1));
         assert!(matches!(errors[0].kind, InputErrorKind::NotUtf8 { line: 3, .. }));
-        let (docs, errors) = read_all(b"{\"a\": \"\0\"}", Format::Sniff);
+        let (docs, errors) = read_all(b"{\"a\": \"\0\"}", Format::Json);
         assert!(docs.is_empty());
         assert_eq!(errors[0].document, None);
         assert_eq!(errors[0].to_string(), "binary content (a NUL byte): not a manifest");
+        // Text that looks like JSON but has a bad byte further on is read as a stream: the
+        // documents before it are still read.
+        let (docs, errors) = read_all(b"{a: 1}\n---\nb: \xff\n", Format::Sniff);
+        assert_eq!(docs.len(), 1);
+        assert_eq!(errors[0].document, Some(1));
         let opened = InputError::from(input::Error::TooLarge { limit: 1 << 20 });
         assert_eq!(
             opened.to_string(),

@@ -132,6 +132,17 @@ impl Document {
 }
 
 impl Node {
+    /// A boolean `true` (not the string "true").
+    pub fn is_true(&self) -> bool {
+        matches!(
+            self.kind,
+            NodeKind::Scalar {
+                value: Scalar::Bool(true),
+                ..
+            }
+        )
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::Scalar {

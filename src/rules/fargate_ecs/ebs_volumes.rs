@@ -1,7 +1,7 @@
 //! FG017: an EBS volume reaches a Fargate task only as the one volume `configuredAtLaunch`, whose
 //! size and type the service or run-task call supplies.
 
-use super::{Task, is_empty, is_true};
+use super::{Task, is_empty};
 use crate::finding::{Finding, ids};
 use crate::parse::Node;
 
@@ -17,7 +17,7 @@ pub(super) fn check(task: &Task<'_>, out: &mut Vec<Finding>) {
     let volumes = task.node.get("volumes").and_then(Node::as_seq).unwrap_or_default();
     let mut first: Option<String> = None;
     for (i, volume) in volumes.iter().enumerate() {
-        let Some(at_launch) = volume.get("configuredAtLaunch").filter(|v| is_true(v)) else {
+        let Some(at_launch) = volume.get("configuredAtLaunch").filter(|v| v.is_true()) else {
             continue;
         };
         let name = volume.get("name").and_then(Node::as_str).unwrap_or("?");

@@ -85,16 +85,6 @@ fn shown(node: &Node) -> String {
     node.to_json().to_string()
 }
 
-fn is_true(node: &Node) -> bool {
-    matches!(
-        node.kind,
-        NodeKind::Scalar {
-            value: Scalar::Bool(true),
-            ..
-        }
-    )
-}
-
 #[cfg(test)]
 mod test_support {
     use super::*;

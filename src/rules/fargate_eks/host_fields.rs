@@ -1,6 +1,6 @@
 //! FG103 / FG105: pod-level host namespaces.
 
-use super::{Check, NODE_GROUP, is_true};
+use super::{Check, NODE_GROUP};
 use crate::finding::{Finding, ids};
 use crate::parse::Node;
 
@@ -29,7 +29,7 @@ pub(super) fn check(check: &Check<'_>, spec: &Node, at: &str, out: &mut Vec<Find
         let Some(entry) = spec.entry(field) else {
             continue;
         };
-        if !is_true(&entry.value) {
+        if !entry.value.is_true() {
             continue;
         }
         out.push(

@@ -82,16 +82,6 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     super::eks_sizing::check(&check, spec, at, &containers, out);
 }
 
-fn is_true(node: &Node) -> bool {
-    matches!(
-        node.kind,
-        NodeKind::Scalar {
-            value: Scalar::Bool(true),
-            ..
-        }
-    )
-}
-
 fn is_bool(node: &Node) -> bool {
     matches!(
         node.kind,

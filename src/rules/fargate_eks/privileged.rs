@@ -1,6 +1,6 @@
 //! FG102: privileged containers.
 
-use super::{Check, NODE_GROUP, is_true};
+use super::{Check, NODE_GROUP};
 use crate::finding::{Finding, ids};
 use crate::model::k8s::ContainerRef;
 
@@ -9,7 +9,7 @@ pub(super) fn check(check: &Check<'_>, containers: &[ContainerRef<'_>], out: &mu
         let Some(entry) = c.node.get("securityContext").and_then(|s| s.entry("privileged")) else {
             continue;
         };
-        if !is_true(&entry.value) {
+        if !entry.value.is_true() {
             continue;
         }
         out.push(

@@ -4,9 +4,9 @@
 //!
 //! It takes the whole run (see `rules::cross`): each Service is reported as a candidate while its
 //! document is checked (so comment and annotation suppressions apply as usual), and `resolve`
-//! withdraws the
-//! candidates whose selector matches a workload, or whose namespace has no workload in the run at
-//! all (pre-commit lints a few files; the workloads may be elsewhere), or has a custom resource
+//! withdraws the candidates whose selector matches a workload, or whose namespace has no
+//! workload in the run at all (pre-commit lints a few files; the workloads may be elsewhere), or
+//! has a custom resource
 //! whose controller may make the pods. Labels controllers add to pods (a StatefulSet pod's name,
 //! a Job's name) match any workload.
 
