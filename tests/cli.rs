@@ -900,3 +900,18 @@ fn help_gives_every_exit_code() {
         }
     }
 }
+
+/// An empty List item at the very end of the input (no newline after it) is reported at the
+/// item, inside the input: the mutation test found a span one byte past the end.
+#[test]
+fn an_empty_list_item_at_the_end_is_reported_inside_the_input() {
+    let text = b"apiVersion: v1\nkind: List\nitems:\n  - #apiVersion";
+    let run = k2e_in(&fixtures(), &["lint", "--format", "json", "-"], Some(text));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let finding = &report["findings"][0];
+    assert_eq!(finding["rule"], "K8S003");
+    assert_eq!(finding["line"], 4);
+    let end = finding["offset"].as_u64().unwrap() + finding["length"].as_u64().unwrap();
+    assert!(end <= text.len() as u64, "{finding}");
+}

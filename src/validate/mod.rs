@@ -335,6 +335,9 @@ fn api_version_span(obj: &K8sObject<'_>) -> Option<crate::parse::Span> {
     obj.node.entry("apiVersion").map(|e| e.value.span)
 }
 
+/// The node's first character, or its empty span (an empty List item at the end of a file has
+/// no character to point at).
 fn first_line(node: &Node) -> crate::parse::Span {
-    crate::parse::Span::new(node.span.start, node.span.start + 1)
+    let end = (node.span.start + 1).min(node.span.end.max(node.span.start));
+    crate::parse::Span::new(node.span.start, end)
 }
