@@ -349,13 +349,11 @@ mod tests {
     /// The flags' defaults are the library's (`Options::new`), which tests and tools use.
     #[test]
     fn defaults_match_the_library() {
-        #[derive(clap::Parser)]
-        struct Command {
-            #[command(flatten)]
-            args: ConvertArgs,
-        }
         for (flag, to) in [("ecs", To::Ecs), ("k8s", To::K8s)] {
-            let args = <Command as clap::Parser>::parse_from(["convert", "--to", flag, "in.yaml"]).args;
+            let cli = <super::super::Cli as clap::Parser>::parse_from(["k2e", "convert", "--to", flag, "in.yaml"]);
+            let super::super::Command::Convert(args) = cli.command else {
+                panic!("not the convert command")
+            };
             let flags = options(&args).unwrap();
             assert_eq!(format!("{flags:?}"), format!("{:?}", Options::new(to)));
         }

@@ -241,12 +241,10 @@ mod tests {
     /// The flags' defaults are the library's (`Options::default`), which tests and tools use.
     #[test]
     fn defaults_match_the_library() {
-        #[derive(clap::Parser)]
-        struct Command {
-            #[command(flatten)]
-            args: EstimateArgs,
-        }
-        let args = <Command as clap::Parser>::parse_from(["estimate"]).args;
+        let cli = <super::super::Cli as clap::Parser>::parse_from(["k2e", "estimate"]);
+        let super::super::Command::Estimate(args) = cli.command else {
+            panic!("not the estimate command")
+        };
         assert_eq!(format!("{:?}", args.options()), format!("{:?}", Options::default()));
     }
 

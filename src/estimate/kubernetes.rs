@@ -157,9 +157,7 @@ fn pod_request(template: &PodTemplate<'_>, d: &Defaults, notes: &mut Vec<String>
             seen += 1;
         }
         let cname = c
-            .node
-            .get("name")
-            .and_then(Node::as_str)
+            .name()
             .map_or_else(|| format!("{}[{}]", c.list, c.index), str::to_owned);
         let value = |resource: &str| {
             c.request(resource)

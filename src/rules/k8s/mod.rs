@@ -113,7 +113,7 @@ fn workload(kind: &str) -> Workload {
 }
 
 fn container_name<'a>(c: &'a ContainerRef<'_>) -> &'a str {
-    c.node.get("name").and_then(Node::as_str).unwrap_or("?")
+    c.name().unwrap_or("?")
 }
 
 /// Where to underline a finding about a whole container: its `name` value, or its first key.
