@@ -10,6 +10,7 @@ pub mod detect;
 pub mod discover;
 pub mod estimate;
 pub mod finding;
+pub mod frontend;
 pub mod globs;
 pub mod input;
 pub mod lint;

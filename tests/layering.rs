@@ -14,9 +14,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("parse", &["input"]),
     ("finding", &["parse"]),
     ("detect", &["parse"]),
+    ("frontend", &["input", "parse"]),
     ("discover", &["finding", "threads"]),
     ("outcome", &["discover", "finding"]),
-    ("model", &["parse", "detect"]),
+    ("model", &["parse", "detect", "frontend"]),
     ("rules", &["parse", "detect", "finding", "model", "globs"]),
     (
         "validate",
