@@ -69,6 +69,19 @@ pub struct Comment {
     pub text: String,
 }
 
+/// A local tag written on a node (`!Ref Cpu`, `!If [...]`). The parse layer gives it no
+/// meaning and leaves the node's value as if untagged; CloudFormation reads its short-form
+/// intrinsic functions from these.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tag {
+    /// The tag as written (`!Ref`).
+    pub span: Span,
+    /// The tagged node's span (`Node::span`).
+    pub node: Span,
+    /// The tag without its `!` (`Ref`).
+    pub name: String,
+}
+
 /// One document of a stream, with the text it came from so spans can be turned into
 /// snippets after the rest of the file has been dropped.
 #[derive(Clone, Debug)]
@@ -86,6 +99,8 @@ pub struct Document {
     pub anchors: Vec<Span>,
     pub aliases: Vec<Span>,
     pub merge_keys: Vec<Span>,
+    /// Local tags (`!Ref`), in the order they are written.
+    pub tags: Vec<Tag>,
     /// Problems found while parsing. A fatal one leaves `root` empty; duplicate keys do not.
     pub errors: Vec<ParseError>,
     /// Where each line of `text` starts, built on first use: a document with thousands of
@@ -105,6 +120,7 @@ impl Document {
             anchors: Vec::new(),
             aliases: Vec::new(),
             merge_keys: Vec::new(),
+            tags: Vec::new(),
             errors: Vec::new(),
             line_starts: std::sync::OnceLock::new(),
         }
@@ -128,6 +144,15 @@ impl Document {
 
     pub fn span(&self) -> Span {
         Span::new(self.offset, self.offset + self.text.len())
+    }
+
+    /// The local tag written on the node at `node` (`tags` is in source order, and nothing but
+    /// an anchor lies between a tag and its node, so the nearest tag before the node is the only
+    /// candidate).
+    pub fn tag(&self, node: Span) -> Option<&Tag> {
+        let before = self.tags.partition_point(|t| t.span.start < node.start);
+        let tag = self.tags.get(before.checked_sub(1)?)?;
+        (tag.node == node).then_some(tag)
     }
 }
 

@@ -3,7 +3,7 @@
 use super::error::{Limits, ParseError, ParseErrorKind, template_hint};
 use super::indent;
 use super::resolve;
-use super::tree::{Comment, Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Span};
+use super::tree::{Comment, Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Span, Tag};
 use granit_parser::{ErrorKind, Event, Parser, ScalarStyle as YamlStyle, ScanError, options};
 use std::collections::HashMap;
 
@@ -24,10 +24,12 @@ pub fn parse(text: &str, offset: usize, line: usize, limits: &Limits) -> Vec<Doc
         let mut retry = None;
         for item in Parser::new_from_str_with_options(src, opts.clone()) {
             match item {
-                Ok((event, span)) => {
-                    let range = span.byte_range().unwrap_or(0..0);
+                Ok((event, raw)) => {
+                    let range = raw.byte_range().unwrap_or(0..0);
                     let span = Span::new(offset + builder.map(range.start), offset + builder.map(range.end));
-                    if let Err(e) = builder.event(event, span) {
+                    let tag = raw.tag_span().and_then(|t| t.byte_range());
+                    let tag = tag.map(|t| Span::new(offset + builder.map(t.start), offset + builder.map(t.end)));
+                    if let Err(e) = builder.event(event, span, tag) {
                         builder.fail(e);
                         break;
                     }
@@ -94,11 +96,13 @@ enum Frame {
     Seq {
         start: usize,
         anchor: usize,
+        tag: Option<(Span, String)>,
         items: Vec<Node>,
     },
     Map {
         start: usize,
         anchor: usize,
+        tag: Option<(Span, String)>,
         entries: Vec<Entry>,
         key: Option<Key>,
         merges: Vec<Node>,
@@ -165,7 +169,8 @@ impl<'a> Builder<'a> {
             .get_or_insert_with(|| Document::new(0, text.to_owned(), offset, line))
     }
 
-    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), ParseError> {
+    /// `tag_span`: where the node's tag is written, if it has one.
+    fn event(&mut self, event: Event<'_>, span: Span, tag_span: Option<Span>) -> Result<(), ParseError> {
         match event {
             Event::StreamStart | Event::StreamEnd => {}
             Event::DocumentStart(..) => {
@@ -214,6 +219,9 @@ impl<'a> Builder<'a> {
                 return Err(ParseError::new(ParseErrorKind::Syntax, span, "unknown anchor"));
             }
             Event::Scalar(value, style, anchor, tag) => {
+                if let Some(tag) = local_tag(tag.as_deref(), tag_span) {
+                    self.record_tag(tag, span);
+                }
                 let (scalar, style) = scalar(&value, style, tag.as_deref());
                 let node = Node {
                     span,
@@ -222,19 +230,21 @@ impl<'a> Builder<'a> {
                 self.remember(anchor, &node);
                 self.push(node)?;
             }
-            Event::SequenceStart(_, anchor, _) => {
+            Event::SequenceStart(_, anchor, tag) => {
                 self.enter(span)?;
                 self.stack.push(Frame::Seq {
                     start: span.start,
                     anchor,
+                    tag: local_tag(tag.as_deref(), tag_span),
                     items: Vec::new(),
                 });
             }
-            Event::MappingStart(_, anchor, _) => {
+            Event::MappingStart(_, anchor, tag) => {
                 self.enter(span)?;
                 self.stack.push(Frame::Map {
                     start: span.start,
                     anchor,
+                    tag: local_tag(tag.as_deref(), tag_span),
                     entries: Vec::new(),
                     key: None,
                     merges: Vec::new(),
@@ -249,17 +259,26 @@ impl<'a> Builder<'a> {
                     span.end
                 };
                 let node = match self.stack.pop() {
-                    Some(Frame::Seq { start, anchor, items }) => {
+                    Some(Frame::Seq {
+                        start,
+                        anchor,
+                        tag,
+                        items,
+                    }) => {
                         let node = Node {
                             span: Span::new(start, end),
                             kind: NodeKind::Seq(items),
                         };
+                        if let Some(tag) = tag {
+                            self.record_tag(tag, node.span);
+                        }
                         self.remember(anchor, &node);
                         node
                     }
                     Some(Frame::Map {
                         start,
                         anchor,
+                        tag,
                         mut entries,
                         merges,
                         ..
@@ -269,6 +288,9 @@ impl<'a> Builder<'a> {
                             span: Span::new(start, end),
                             kind: NodeKind::Map(entries),
                         };
+                        if let Some(tag) = tag {
+                            self.record_tag(tag, node.span);
+                        }
                         self.remember(anchor, &node);
                         node
                     }
@@ -279,6 +301,11 @@ impl<'a> Builder<'a> {
             _ => {}
         }
         Ok(())
+    }
+
+    fn record_tag(&mut self, (span, name): (Span, String), node: Span) {
+        let tag = Tag { span, node, name };
+        self.doc().tags.push(tag);
     }
 
     fn enter(&mut self, span: Span) -> Result<(), ParseError> {
@@ -381,6 +408,10 @@ impl<'a> Builder<'a> {
         if let Some(doc) = self.current.take() {
             self.docs.push(doc);
         }
+        // Collections are recorded when they end, after the tags inside them.
+        for doc in &mut self.docs {
+            doc.tags.sort_by_key(|t| t.span.start);
+        }
         self.docs
     }
 }
@@ -475,6 +506,15 @@ fn scalar(value: &str, style: YamlStyle, tag: Option<&granit_parser::Tag>) -> (S
         None => Scalar::Str(value.to_owned()),
     };
     (resolved, style)
+}
+
+/// A local tag (`!Ref`, not `!!str` nor `!<tag:...>`) and where it is written.
+fn local_tag(tag: Option<&granit_parser::Tag>, span: Option<Span>) -> Option<(Span, String)> {
+    let tag = tag?;
+    if tag.handle() != "!" || tag.suffix().is_empty() {
+        return None;
+    }
+    Some((span?, tag.suffix().to_owned()))
 }
 
 fn span_text(text: &str, offset: usize, span: Span) -> &str {
@@ -586,6 +626,65 @@ mod tests {
         let texts: Vec<_> = doc.comments.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, [" top", " right"]);
         assert_eq!(doc.raw(doc.comments[1].span), Some("# right"));
+    }
+
+    /// (tag text, tagged node text, name) for each recorded tag.
+    fn tags(doc: &Document) -> Vec<(&str, &str, &str)> {
+        let raw = |span| doc.raw(span).unwrap();
+        doc.tags.iter().map(|t| (raw(t.span), raw(t.node), t.name.as_str())).collect()
+    }
+
+    #[test]
+    fn local_tags_are_recorded_with_both_spans() {
+        let doc = one("a: !Ref Cpu\nb: !Sub \"x-${A}\"\nc: !GetAZs ''\nd: !!str 10\n");
+        assert_eq!(
+            tags(&doc),
+            [("!Ref", "Cpu", "Ref"), ("!Sub", "\"x-${A}\"", "Sub"), ("!GetAZs", "''", "GetAZs")]
+        );
+        let json = doc.root.as_ref().unwrap().to_json();
+        assert_eq!(json, serde_json::json!({"a": "Cpu", "b": "x-${A}", "c": "", "d": "10"}));
+    }
+
+    #[test]
+    fn tags_on_collections_flow_and_block() {
+        let text = "a: !If [C, !Ref X, {k: !Ref Y}]\nb: !Join\n  - ''\n  - - x\n    - !Ref Z\nc: !Transform\n  Name: T\n";
+        let doc = one(text);
+        assert_eq!(
+            tags(&doc),
+            [
+                ("!If", "[C, !Ref X, {k: !Ref Y}]", "If"),
+                ("!Ref", "X", "Ref"),
+                ("!Ref", "Y", "Ref"),
+                ("!Join", "- ''\n  - - x\n    - !Ref Z", "Join"),
+                ("!Ref", "Z", "Ref"),
+                ("!Transform", "Name: T", "Transform"),
+            ]
+        );
+        let root = doc.root.as_ref().unwrap();
+        let (join, _) = root.pointer("/b").unwrap();
+        assert_eq!(doc.tag(join.span).map(|t| t.name.as_str()), Some("Join"));
+        let (inner, _) = root.pointer("/a/2/k").unwrap();
+        assert_eq!(doc.tag(inner.span).map(|t| t.name.as_str()), Some("Ref"));
+        let (untagged, _) = root.pointer("/a/0").unwrap();
+        assert_eq!(doc.tag(untagged.span), None);
+        assert_eq!(root.to_json()["a"], serde_json::json!(["C", "X", {"k": "Y"}]));
+    }
+
+    #[test]
+    fn tags_with_anchors_and_aliases_follow_the_node() {
+        let doc = one("a: &p !Ref X\nb: *p\nc: !Ref &q Y\n");
+        assert_eq!(tags(&doc), [("!Ref", "X", "Ref"), ("!Ref", "Y", "Ref")]);
+        let root = doc.root.as_ref().unwrap();
+        let (alias, _) = root.pointer("/b").unwrap();
+        assert_eq!(doc.tag(alias.span).map(|t| t.name.as_str()), Some("Ref"));
+        let (c, _) = root.pointer("/c").unwrap();
+        assert_eq!(doc.tag(c.span).map(|t| t.name.as_str()), Some("Ref"));
+    }
+
+    #[test]
+    fn core_and_verbatim_tags_are_not_local_tags() {
+        let doc = one("a: !!str 1\nb: !<tag:example.com,2000:x> 2\nc: !!map {k: v}\n");
+        assert!(doc.tags.is_empty(), "{:?}", doc.tags);
     }
 
     #[test]
