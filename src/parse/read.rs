@@ -113,7 +113,7 @@ impl std::fmt::Display for InputError {
 /// One piece of an input: a whole JSON document, or a YAML stream document still to parse.
 #[derive(Debug)]
 pub enum Piece {
-    Json(Document),
+    Json(Box<Document>),
     Yaml { index: usize, chunk: Chunk },
 }
 
@@ -123,7 +123,7 @@ impl Piece {
     /// content); those share the chunk's index.
     pub fn documents(self, limits: &Limits) -> Vec<Document> {
         match self {
-            Piece::Json(doc) => vec![doc],
+            Piece::Json(doc) => vec![*doc],
             Piece::Yaml { index, chunk } => {
                 let mut docs = super::yaml(&chunk, limits);
                 docs.iter_mut().for_each(|d| d.index = index);
@@ -185,7 +185,7 @@ pub fn read<'a>(bytes: &'a [u8], format: Format, limits: &Limits, max_documents:
                 let doc = super::json(text, skip, limits);
                 let syntax = doc.errors.iter().any(|e| e.kind == ParseErrorKind::Syntax);
                 if format == Format::Json || !syntax {
-                    return Pieces::Whole(Some(Ok(Piece::Json(doc))));
+                    return Pieces::Whole(Some(Ok(Piece::Json(Box::new(doc)))));
                 }
             }
             Err(kind) if format == Format::Json => return Pieces::Whole(Some(Err(InputError::whole(kind)))),

@@ -631,7 +631,10 @@ mod tests {
     /// (tag text, tagged node text, name) for each recorded tag.
     fn tags(doc: &Document) -> Vec<(&str, &str, &str)> {
         let raw = |span| doc.raw(span).unwrap();
-        doc.tags.iter().map(|t| (raw(t.span), raw(t.node), t.name.as_str())).collect()
+        doc.tags
+            .iter()
+            .map(|t| (raw(t.span), raw(t.node), t.name.as_str()))
+            .collect()
     }
 
     #[test]
@@ -639,7 +642,11 @@ mod tests {
         let doc = one("a: !Ref Cpu\nb: !Sub \"x-${A}\"\nc: !GetAZs ''\nd: !!str 10\n");
         assert_eq!(
             tags(&doc),
-            [("!Ref", "Cpu", "Ref"), ("!Sub", "\"x-${A}\"", "Sub"), ("!GetAZs", "''", "GetAZs")]
+            [
+                ("!Ref", "Cpu", "Ref"),
+                ("!Sub", "\"x-${A}\"", "Sub"),
+                ("!GetAZs", "''", "GetAZs")
+            ]
         );
         let json = doc.root.as_ref().unwrap().to_json();
         assert_eq!(json, serde_json::json!({"a": "Cpu", "b": "x-${A}", "c": "", "d": "10"}));
@@ -647,7 +654,8 @@ mod tests {
 
     #[test]
     fn tags_on_collections_flow_and_block() {
-        let text = "a: !If [C, !Ref X, {k: !Ref Y}]\nb: !Join\n  - ''\n  - - x\n    - !Ref Z\nc: !Transform\n  Name: T\n";
+        let text =
+            "a: !If [C, !Ref X, {k: !Ref Y}]\nb: !Join\n  - ''\n  - - x\n    - !Ref Z\nc: !Transform\n  Name: T\n";
         let doc = one(text);
         assert_eq!(
             tags(&doc),

@@ -44,7 +44,11 @@ impl<'a> Intrinsic<'a> {
     /// The text of a `Fn::Sub` that substitutes nothing (no `${` in it): CloudFormation
     /// passes it through unchanged, so it is known.
     pub fn literal_sub(&self) -> Option<&'a str> {
-        let text = if self.name == "Fn::Sub" { self.arg.as_str()? } else { return None };
+        let text = if self.name == "Fn::Sub" {
+            self.arg.as_str()?
+        } else {
+            return None;
+        };
         (!text.contains("${")).then_some(text)
     }
 }

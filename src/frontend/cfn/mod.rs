@@ -24,9 +24,12 @@ pub fn is_template(root: &Node) -> bool {
         return true;
     }
     let resources = root.get("Resources").and_then(Node::as_map).unwrap_or_default();
-    resources
-        .iter()
-        .any(|r| r.value.get("Type").and_then(Node::as_str).is_some_and(|t| t.contains("::")))
+    resources.iter().any(|r| {
+        r.value
+            .get("Type")
+            .and_then(Node::as_str)
+            .is_some_and(|t| t.contains("::"))
+    })
 }
 
 /// Every ECS task definition and service of the template, in document order, and what is
@@ -87,7 +90,9 @@ fn resource_type(entry: &Entry) -> Result<&str, FrontendError> {
     let Some(type_node) = entry.value.get("Type") else {
         return Err(FrontendError {
             span: entry.key_span,
-            message: format!("resource `{id}` has no `Type`; write its resource type (`Type: AWS::ECS::TaskDefinition`)"),
+            message: format!(
+                "resource `{id}` has no `Type`; write its resource type (`Type: AWS::ECS::TaskDefinition`)"
+            ),
         });
     };
     type_node.as_str().ok_or_else(|| FrontendError {

@@ -9,7 +9,10 @@ const RENAMED: &[(&str, &str)] = &[
     ("EFSVolumeConfiguration", "efsVolumeConfiguration"),
     ("FilesystemId", "fileSystemId"),
     ("IAM", "iam"),
-    ("FSxWindowsFileServerVolumeConfiguration", "fsxWindowsFileServerVolumeConfiguration"),
+    (
+        "FSxWindowsFileServerVolumeConfiguration",
+        "fsxWindowsFileServerVolumeConfiguration",
+    ),
     ("S3FilesVolumeConfiguration", "s3filesVolumeConfiguration"),
     // ProxyConfiguration's name-value list.
     ("ProxyConfigurationProperties", "properties"),
@@ -60,7 +63,10 @@ mod tests {
         assert_eq!(api_key("EFSVolumeConfiguration"), "efsVolumeConfiguration");
         assert_eq!(api_key("FilesystemId"), "fileSystemId");
         assert_eq!(api_key("IAM"), "iam");
-        assert_eq!(api_key("FSxWindowsFileServerVolumeConfiguration"), "fsxWindowsFileServerVolumeConfiguration");
+        assert_eq!(
+            api_key("FSxWindowsFileServerVolumeConfiguration"),
+            "fsxWindowsFileServerVolumeConfiguration"
+        );
         assert_eq!(api_key("S3FilesVolumeConfiguration"), "s3filesVolumeConfiguration");
         assert_eq!(api_key("ProxyConfigurationProperties"), "properties");
         assert_eq!(api_key("PlacementStrategies"), "placementStrategy");

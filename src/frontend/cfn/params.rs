@@ -113,14 +113,21 @@ mod tests {
         let at = Span::new(1000, 1008);
         let value = Parameter::find(root, name)?.default_at(at)?;
         assert_eq!(value.node.span, at);
-        Some((value.node.to_json(), value.text, doc.raw(value.written.span).unwrap().to_owned()))
+        Some((
+            value.node.to_json(),
+            value.text,
+            doc.raw(value.written.span).unwrap().to_owned(),
+        ))
     }
 
     #[test]
     fn scalar_defaults_keep_their_type() {
         let doc = doc();
         let (json, text, raw) = default(&doc, "Cpu").unwrap();
-        assert_eq!((json, text.as_str(), raw.as_str()), (serde_json::json!(256), "256", "256"));
+        assert_eq!(
+            (json, text.as_str(), raw.as_str()),
+            (serde_json::json!(256), "256", "256")
+        );
         let (json, _, raw) = default(&doc, "Mem").unwrap();
         assert_eq!((json, raw.as_str()), (serde_json::json!("512"), "'512'"));
     }

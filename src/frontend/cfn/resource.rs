@@ -16,7 +16,12 @@ pub struct Template<'a> {
 }
 
 /// Reads the resource at `entry` (its logical id and body) of type `type_name`.
-pub fn read(template: &Template, entry: &Entry, kind: ResourceKind, type_name: &str) -> Result<Resource, FrontendError> {
+pub fn read(
+    template: &Template,
+    entry: &Entry,
+    kind: ResourceKind,
+    type_name: &str,
+) -> Result<Resource, FrontendError> {
     let id = entry.key.as_str();
     let label = format!("{type_name} {id}");
     let pointer = format!("/Resources/{}/Properties", token(id));
@@ -50,7 +55,8 @@ pub fn read(template: &Template, entry: &Entry, kind: ResourceKind, type_name: &
     };
     if node.get(name_key).is_none() {
         name_after_logical_id(&mut node, name_key, entry);
-        rw.pointers.push((format!("/{name_key}"), format!("/Resources/{}", token(id))));
+        rw.pointers
+            .push((format!("/{name_key}"), format!("/Resources/{}", token(id))));
     }
     Ok(Resource {
         kind,

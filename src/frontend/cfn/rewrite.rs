@@ -53,13 +53,19 @@ impl<'a> Rewrite<'a> {
                     .map(|(i, item)| self.node(item, &format!("{api}/{i}"), &format!("{src}/{i}"), keep_keys))
                     .collect(),
             ),
-            NodeKind::Map(entries) => NodeKind::Map(entries.iter().map(|e| self.entry(e, api, src, keep_keys)).collect()),
+            NodeKind::Map(entries) => {
+                NodeKind::Map(entries.iter().map(|e| self.entry(e, api, src, keep_keys)).collect())
+            }
         };
         Node { span: node.span, kind }
     }
 
     fn entry(&mut self, entry: &Entry, api: &str, src: &str, keep_keys: bool) -> Entry {
-        let key = if keep_keys { entry.key.clone() } else { api_key(&entry.key) };
+        let key = if keep_keys {
+            entry.key.clone()
+        } else {
+            api_key(&entry.key)
+        };
         let api = format!("{api}/{}", token(&key));
         let src = format!("{src}/{}", token(&entry.key));
         if key != entry.key {
@@ -160,8 +166,14 @@ P:
         let doc = yaml_text(TEMPLATE, &Limits::default()).remove(0);
         let (node, rw) = rewrite(&doc);
         let json = node.to_json();
-        assert_eq!(json["volumes"], json!([{"efsVolumeConfiguration": {"fileSystemId": "fs-1"}}]));
-        assert_eq!(json["containerDefinitions"][0]["dockerLabels"], json!({"Com.Example/Team": "web", "Other": "x"}));
+        assert_eq!(
+            json["volumes"],
+            json!([{"efsVolumeConfiguration": {"fileSystemId": "fs-1"}}])
+        );
+        assert_eq!(
+            json["containerDefinitions"][0]["dockerLabels"],
+            json!({"Com.Example/Team": "web", "Other": "x"})
+        );
         assert!(rw.pointers.contains(&(
             "/volumes/0/efsVolumeConfiguration/fileSystemId".into(),
             "/P/Volumes/0/EFSVolumeConfiguration/FilesystemId".into()
@@ -178,7 +190,10 @@ P:
         let (cpu, _) = node.pointer("/cpu").unwrap();
         assert_eq!((cpu.as_str(), doc.raw(cpu.span)), (Some("256"), Some("!Ref Cpu")));
         assert_eq!(rw.assumed.len(), 1);
-        assert_eq!((rw.assumed[0].name.as_str(), rw.assumed[0].value.as_str()), ("parameter Cpu", "256"));
+        assert_eq!(
+            (rw.assumed[0].name.as_str(), rw.assumed[0].value.as_str()),
+            ("parameter Cpu", "256")
+        );
         assert_eq!(doc.raw(rw.assumed[0].default_span), Some("'256'"));
         assert_eq!(rw.choices.len(), 1);
         assert_eq!(rw.choices[0].pointer, "/cpu");
