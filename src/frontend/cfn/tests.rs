@@ -351,14 +351,16 @@ fn corpus_templates_read() {
             let (found, errors) = read(&doc);
             assert!(errors.is_empty(), "{}: {errors:?}", path.display());
             for r in &found {
-                let unknown: Vec<_> = r.unknown.iter().map(|u| u.pointer.as_str()).collect();
-                let assumed: Vec<_> = r.assumed.iter().map(|a| format!("{}={}", a.name, a.value)).collect();
-                eprintln!(
-                    "{} {:?} unknown {unknown:?} assumed {assumed:?} choices {}",
-                    r.label,
-                    r.task_definition,
-                    r.choices.len()
-                );
+                for u in r.unknown.iter().filter(|u| !u.pointer.is_empty()) {
+                    let (node, _) = r
+                        .node
+                        .pointer(&u.pointer)
+                        .expect("placeholder at the unknown's pointer");
+                    assert_eq!(node.span, u.span, "{} {}", r.label, u.pointer);
+                }
+                if r.kind == ResourceKind::Service {
+                    assert!(r.task_definition.is_some(), "{} links to no task", r.label);
+                }
             }
             let name = path.file_stem().unwrap().to_string_lossy().into_owned();
             let tail = name.rsplit("__").next().unwrap().to_owned();
