@@ -34,6 +34,11 @@ impl<'a> Parameter<'a> {
         kind == "CommaDelimitedList" || kind.starts_with("List<")
     }
 
+    /// `AWS::SSM::Parameter::Value<...>`: the value is read from SSM when the stack is deployed.
+    pub fn from_ssm(&self) -> bool {
+        self.kind().starts_with("AWS::SSM::")
+    }
+
     /// The allowed values, each where it is written.
     pub fn allowed(&self) -> Option<&'a [Node]> {
         self.node.get("AllowedValues")?.as_seq()
@@ -43,7 +48,7 @@ impl<'a> Parameter<'a> {
     /// `AWS::SSM::Parameter::Value<...>`, whose default names an SSM parameter, not its value.
     pub fn default_at(&self, at: Span) -> Option<DefaultValue<'a>> {
         let written = self.node.get("Default")?;
-        if self.kind().starts_with("AWS::SSM::") {
+        if self.from_ssm() {
             return None;
         }
         let (node, text) = if self.is_list() {

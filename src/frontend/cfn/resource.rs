@@ -70,7 +70,7 @@ pub fn read(
         assumed: rw.assumed,
         choices: rw.choices,
         included: None,
-        notes: Vec::new(),
+        notes: rw.notes,
     })
 }
 

@@ -22,6 +22,8 @@ pub struct Rewrite<'a> {
     pub choices: Vec<Choice>,
     /// (API pointer, source pointer) for each renamed key.
     pub pointers: Vec<(String, String)>,
+    /// What the user could change to have a value checked.
+    pub notes: Vec<String>,
 }
 
 impl<'a> Rewrite<'a> {
@@ -35,6 +37,7 @@ impl<'a> Rewrite<'a> {
             assumed: Vec::new(),
             choices: Vec::new(),
             pointers: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -111,6 +114,14 @@ impl<'a> Rewrite<'a> {
             });
         }
         let Some(default) = param.default_at(span) else {
+            let call = self.doc.raw(span).unwrap_or_default();
+            let why = if param.from_ssm() {
+                "is read from SSM"
+            } else {
+                "has no literal `Default`"
+            };
+            self.notes
+                .push(format!("`{call}`: {name} {why}, so the value is not checked"));
             return self.unknown(span, api);
         };
         self.assumed.push(Assumed {
@@ -212,6 +223,10 @@ P:
         let (image, _) = node.pointer("/containerDefinitions/0/image").unwrap();
         assert_eq!(image.as_str(), Some("!Ref Image"));
         assert_eq!(image.span, rw.unknown[0].span);
+        assert_eq!(
+            rw.notes,
+            ["`!Ref Image`: parameter Image has no literal `Default`, so the value is not checked"]
+        );
         let (ports, _) = node.pointer("/containerDefinitions/0/portMappings").unwrap();
         assert!(ports.as_str().unwrap().starts_with("!If [C"));
     }
