@@ -35,7 +35,7 @@ impl<'a> Parameter<'a> {
     }
 
     /// `AWS::SSM::Parameter::Value<...>`: the value is read from SSM when the stack is deployed.
-    pub fn from_ssm(&self) -> bool {
+    pub fn is_ssm(&self) -> bool {
         self.kind().starts_with("AWS::SSM::")
     }
 
@@ -48,7 +48,7 @@ impl<'a> Parameter<'a> {
     /// `AWS::SSM::Parameter::Value<...>`, whose default names an SSM parameter, not its value.
     pub fn default_at(&self, at: Span) -> Option<DefaultValue<'a>> {
         let written = self.node.get("Default")?;
-        if self.from_ssm() {
+        if self.is_ssm() {
             return None;
         }
         let (node, text) = if self.is_list() {

@@ -115,7 +115,7 @@ impl<'a> Rewrite<'a> {
         }
         let Some(default) = param.default_at(span) else {
             let call = self.doc.raw(span).unwrap_or_default();
-            let why = if param.from_ssm() {
+            let why = if param.is_ssm() {
                 "is read from SSM"
             } else {
                 "has no literal `Default`"
