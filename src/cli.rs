@@ -74,7 +74,7 @@ enum Shell {
 
 #[derive(Args, Debug)]
 struct LintArgs {
-    /// Files or directories (searched for *.yaml, *.yml, *.json; .gitignore honoured). `-` reads stdin.
+    /// Files or directories (searched for *.yaml, *.yml, *.json, *.tf; .gitignore honoured). `-` reads stdin.
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
 

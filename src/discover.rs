@@ -32,7 +32,7 @@ impl Input {
     }
 }
 
-pub const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
+pub const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "tf"];
 
 pub fn has_manifest_extension(path: &Path) -> bool {
     path.extension()

@@ -30,15 +30,18 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "lint",
         &[
-            "input", "parse", "detect", "finding", "discover", "threads", "outcome", "model", "rules", "validate",
-            "config",
+            "input", "parse", "detect", "frontend", "finding", "discover", "threads", "outcome", "model", "rules",
+            "validate", "config",
         ],
     ),
     // The commands do not use each other; estimate asks rules which Fargate findings block.
-    ("convert", &["input", "parse", "detect", "finding", "discover", "model"]),
+    (
+        "convert",
+        &["input", "parse", "detect", "frontend", "finding", "discover", "model"],
+    ),
     (
         "estimate",
-        &["input", "parse", "detect", "finding", "discover", "model", "rules"],
+        &["input", "parse", "detect", "frontend", "finding", "discover", "model", "rules"],
     ),
     ("report", &["finding", "discover", "outcome", "rules"]),
     (

@@ -22,7 +22,7 @@ Exit codes:
 #[derive(Args, Debug)]
 #[command(after_help = EXIT_CODES)]
 pub struct ConvertArgs {
-    /// Files or directories (*.yaml, *.yml, *.json; .gitignore honoured); `-` reads stdin.
+    /// Files or directories (*.yaml, *.yml, *.json, *.tf; .gitignore honoured); `-` reads stdin.
     /// Services, ConfigMaps, Secrets, ServiceAccounts (and ECS services) among them resolve
     /// references.
     #[arg(required = true, value_name = "INPUT")]

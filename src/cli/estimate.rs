@@ -16,7 +16,7 @@ Exit codes:
 #[command(after_help = EXIT_CODES)]
 pub struct EstimateArgs {
     /// Files or directories with Kubernetes workloads and ECS task definitions/services (searched
-    /// for *.yaml, *.yml, *.json; .gitignore honoured). `-` reads stdin.
+    /// for *.yaml, *.yml, *.json, *.tf; .gitignore honoured). `-` reads stdin.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 

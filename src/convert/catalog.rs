@@ -3,6 +3,7 @@
 
 use super::input::Source;
 use crate::detect::{Detected, EcsShape, K8sObject, detect};
+use crate::frontend::{Read, Resource, ResourceKind};
 use crate::model::ecs::TaskDefinition;
 use crate::parse::{Document, Node};
 
@@ -40,6 +41,8 @@ pub struct EcsItem<'a> {
     pub node: &'a Node,
     pub prefix: &'static str,
     pub shape: Option<EcsShape>,
+    /// The template or plan resource the item was read from, when it was.
+    pub resource: Option<&'a Resource>,
 }
 
 /// A document that is none of the above.
@@ -64,6 +67,10 @@ impl<'a> Catalog<'a> {
         for source in sources {
             for doc in &source.documents {
                 let Some(root) = &doc.root else { continue };
+                if let Some((_, read)) = source.resources.iter().find(|(index, _)| *index == doc.index) {
+                    c.add_resources(&source.file, doc, read);
+                    continue;
+                }
                 match detect(root) {
                     Detected::Kubernetes(objects) => {
                         c.k8s.extend(objects.into_iter().map(|obj| K8sItem {
@@ -81,6 +88,7 @@ impl<'a> Catalog<'a> {
                                 node: task.node,
                                 prefix: task.pointer,
                                 shape: Some(shape),
+                                resource: None,
                             });
                         }
                     }
@@ -91,6 +99,7 @@ impl<'a> Catalog<'a> {
                         node: root,
                         prefix: "",
                         shape: None,
+                        resource: None,
                     }),
                     Detected::Unknown(reason) => c.skipped.push(Skipped {
                         file: source.file.clone(),
@@ -101,6 +110,32 @@ impl<'a> Catalog<'a> {
             }
         }
         c
+    }
+
+    /// The task definitions and services a template or plan holds; one with none is skipped.
+    fn add_resources(&mut self, file: &'a str, doc: &'a Document, read: &'a Read) {
+        if read.resources.is_empty() {
+            self.skipped.push(Skipped {
+                file: file.to_owned(),
+                document: doc.index,
+                reason: read.source.without_resources().to_owned(),
+            });
+        }
+        for r in &read.resources {
+            let item = EcsItem {
+                file,
+                doc,
+                root: &r.node,
+                node: &r.node,
+                prefix: "",
+                shape: (r.kind == ResourceKind::TaskDefinition).then_some(EcsShape::Register),
+                resource: Some(r),
+            };
+            match r.kind {
+                ResourceKind::TaskDefinition => self.ecs_tasks.push(item),
+                ResourceKind::Service => self.ecs_services.push(item),
+            }
+        }
     }
 
     /// A Kubernetes object by kind, namespace and name.

@@ -4,6 +4,7 @@
 
 use crate::discover::{Input, discover};
 use crate::finding::LineIndex;
+use crate::frontend;
 use crate::input;
 use crate::parse::{self, Document, Format, Limits};
 use serde::Serialize;
@@ -14,6 +15,9 @@ use std::path::PathBuf;
 pub struct Source {
     pub file: String,
     pub documents: Vec<Document>,
+    /// What a front-end read from documents that are CloudFormation templates or Terraform
+    /// plans, by document index.
+    pub resources: Vec<(usize, frontend::Read)>,
 }
 
 /// A file or document that could not be read or parsed.
@@ -84,13 +88,35 @@ pub fn parse_bytes(file: &str, bytes: &[u8], json_name: bool) -> (Source, Vec<In
         line: None,
         message: e.to_string(),
     }));
+    let resources = resources(file, &documents, &mut errors);
     (
         Source {
             file: file.to_owned(),
             documents,
+            resources,
         },
         errors,
     )
+}
+
+/// The ECS resources of the documents that are templates or plans; a resource a front-end
+/// cannot read is an input error, the others are still converted.
+fn resources(file: &str, documents: &[Document], errors: &mut Vec<InputError>) -> Vec<(usize, frontend::Read)> {
+    let mut out = Vec::new();
+    for doc in documents {
+        let Some(read) = doc.root.as_ref().and_then(|root| frontend::read(doc, root)) else {
+            continue;
+        };
+        let lines = LineIndex::of(doc);
+        errors.extend(read.errors.iter().map(|e| InputError {
+            file: file.to_owned(),
+            document: Some(doc.index),
+            line: Some(lines.position(e.span.start).line),
+            message: e.message.clone(),
+        }));
+        out.push((doc.index, read));
+    }
+    out
 }
 
 /// A document with parse errors (duplicate keys included: kubectl rejects them) is not

@@ -79,6 +79,19 @@ pub fn kubernetes(file: &str, doc: &Document, obj: &K8sObject<'_>) -> Reasons {
 
 /// The FG0xx rules on an ECS task definition, as `--target ecs-fargate` runs them.
 pub fn ecs_task(file: &str, doc: &Document, node: &Node, prefix: &str, label: &str) -> Reasons {
+    ecs_task_where(file, doc, node, prefix, label, |_| true)
+}
+
+/// [`ecs_task`], counting only the findings `keep` keeps (not those on a value a template leaves
+/// to a parameter or a function, which k2e cannot know).
+pub fn ecs_task_where(
+    file: &str,
+    doc: &Document,
+    node: &Node,
+    prefix: &str,
+    label: &str,
+    keep: impl Fn(&Finding) -> bool,
+) -> Reasons {
     let task = FargateTask {
         file,
         doc,
@@ -88,6 +101,7 @@ pub fn ecs_task(file: &str, doc: &Document, node: &Node, prefix: &str, label: &s
     };
     let mut findings = Vec::new();
     rules::check_ecs_fargate(&task, &mut findings);
+    findings.retain(keep);
     let mut reasons = Reasons::default();
     reasons.add(findings, |f| fixable(f, Some(node)));
     reasons

@@ -1,11 +1,13 @@
 //! PATH arguments -> workloads: the same file walk and parser as `k2e lint`.
 
+use super::blockers;
 use super::ecs::{self, Service, TaskDef};
 use super::kubernetes::{self, Defaults};
 use super::model::{Archs, Kind, Workload};
 use crate::detect::{Detected, detect};
 use crate::discover::discover;
 use crate::finding::LineIndex;
+use crate::frontend;
 use crate::model::ecs::TaskDefinition;
 use crate::parse::{self, Document, Format, Limits};
 use std::path::PathBuf;
@@ -96,6 +98,10 @@ fn document(
     let Some(root) = &doc.root else { return };
     let lines = LineIndex::of(doc);
     let line_of = |node: &parse::Node| lines.position(node.span.start).line;
+    if let Some(read) = frontend::read(doc, root) {
+        resources(file, doc, &read, d, out, tasks, services);
+        return;
+    }
     match detect(root) {
         Detected::Kubernetes(objects) => {
             for obj in &objects {
@@ -113,6 +119,52 @@ fn document(
         }
         Detected::EcsService { name } => services.extend(ecs::service(file, doc, root, name, line_of(root))),
         Detected::Unknown(_) => {}
+    }
+}
+
+/// The task definitions and services of a template or plan, linked as the template links them.
+fn resources(
+    file: &str,
+    doc: &Document,
+    read: &frontend::Read,
+    d: &Defaults,
+    out: &mut Inputs,
+    tasks: &mut Vec<TaskDef>,
+    services: &mut Vec<Service>,
+) {
+    let lines = LineIndex::of(doc);
+    for e in &read.errors {
+        let at = lines.position(e.span.start);
+        out.errors.push(format!(
+            "{file}:{}:{}: not estimated: {} (k2e lint {file} shows it in full)",
+            at.line, at.column, e.message
+        ));
+    }
+    for r in &read.resources {
+        let line = lines.position(r.node.span.start).line;
+        if !r.unknown.is_empty() {
+            out.notes.push(format!(
+                "{file}:{line}: {}: {} value(s) given by parameters, functions or references are not known; estimated without them",
+                r.label,
+                r.unknown.len()
+            ));
+        }
+        match r.kind {
+            frontend::ResourceKind::TaskDefinition => {
+                let family = r.node.get("family").and_then(parse::Node::as_str);
+                let mut task = ecs::task(file, doc, &r.node, "", family, line, d, false);
+                let known = blockers::ecs_task_where(file, doc, &r.node, "", &r.label, |f| {
+                    !r.is_unknown(f.span, f.pointer.as_deref())
+                });
+                task.template.blocked = known.blocked;
+                task.template.changes = known.changes;
+                tasks.push(task);
+            }
+            frontend::ResourceKind::Service => {
+                let name = r.node.get("serviceName").and_then(parse::Node::as_str);
+                services.extend(ecs::service(file, doc, &r.node, name, line));
+            }
+        }
     }
 }
 

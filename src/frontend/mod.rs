@@ -138,3 +138,68 @@ impl Resource {
         })
     }
 }
+
+/// The formats the front-ends read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A CloudFormation template (by hand, CDK or SAM output), YAML or JSON.
+    CloudFormation,
+    /// A Terraform `.tf` file.
+    Terraform,
+    /// `terraform show -json` output (a plan or a state).
+    TerraformPlan,
+}
+
+impl Source {
+    /// How reports name the format (`Checked::api_version`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::CloudFormation => "cloudformation",
+            Source::Terraform => "terraform",
+            Source::TerraformPlan => "terraform-plan",
+        }
+    }
+
+    /// Why a document of this format with no ECS resource is skipped.
+    pub fn without_resources(self) -> &'static str {
+        match self {
+            Source::CloudFormation => "a CloudFormation template with no AWS::ECS::TaskDefinition or AWS::ECS::Service",
+            Source::Terraform => "a Terraform file with no aws_ecs_task_definition or aws_ecs_service",
+            Source::TerraformPlan => "a Terraform plan with no aws_ecs_task_definition or aws_ecs_service",
+        }
+    }
+}
+
+impl ResourceKind {
+    /// The resource type as the format writes it.
+    pub fn name(self, source: Source) -> &'static str {
+        match (source, self) {
+            (Source::CloudFormation, ResourceKind::TaskDefinition) => "AWS::ECS::TaskDefinition",
+            (Source::CloudFormation, ResourceKind::Service) => "AWS::ECS::Service",
+            (_, ResourceKind::TaskDefinition) => "aws_ecs_task_definition",
+            (_, ResourceKind::Service) => "aws_ecs_service",
+        }
+    }
+}
+
+/// What a front-end read from one document.
+#[derive(Debug)]
+pub struct Read {
+    pub source: Source,
+    pub resources: Vec<Resource>,
+    pub errors: Vec<FrontendError>,
+}
+
+/// The ECS resources of a YAML or JSON document that is a CloudFormation template or a Terraform
+/// plan; `None` for any other document.
+pub fn read(doc: &Document, root: &Node) -> Option<Read> {
+    if cfn::is_template(root) {
+        let (resources, errors) = cfn::resources(doc, root);
+        return Some(Read {
+            source: Source::CloudFormation,
+            resources,
+            errors,
+        });
+    }
+    None
+}

@@ -74,7 +74,7 @@ pub fn check(file: &str, doc: &Document, service: &Node, name: Option<&str>, tar
 }
 
 /// launchType FARGATE, or a capacity provider strategy naming FARGATE or FARGATE_SPOT.
-fn declares_fargate(service: &Node) -> bool {
+pub fn declares_fargate(service: &Node) -> bool {
     if service.get("launchType").and_then(Node::as_str) == Some("FARGATE") {
         return true;
     }

@@ -14,7 +14,7 @@ mod target;
 pub mod yaml;
 
 pub use ecs::check as check_ecs;
-pub use ecs_service::check as check_ecs_service;
+pub use ecs_service::{check as check_ecs_service, declares_fargate};
 pub use fargate_ecs::{Task as FargateTask, check as check_ecs_fargate};
 pub use fargate_eks::check as check_eks_fargate;
 pub use fargate_eks::profiles as fargate_profiles;

@@ -16,11 +16,12 @@ mod volumes;
 
 use super::catalog::{Catalog, EcsItem, Skipped};
 use super::cursor::At;
-use super::loss::{Counts, Ledger};
+use super::loss::{Counts, Fate, Ledger, Note};
 use super::names::{dns_subdomain, file_stem};
 use super::options::{Kind, Options};
 use super::outcome::{Conversion, ObjectReport, Output, Role};
 use crate::detect::EcsShape;
+use crate::frontend::Resource;
 use crate::model::ecs::Service;
 use crate::parse::Node;
 use std::collections::BTreeMap;
@@ -154,17 +155,38 @@ pub fn report(
     object: String,
 ) -> ObjectReport {
     ledger.sweep(item.root, "");
-    let (fields, added) = ledger.finish(item.doc);
+    let (mut fields, added) = ledger.finish(item.doc);
+    let (pointer, object) = match item.resource {
+        Some(resource) => {
+            in_source_terms(&mut fields, resource);
+            (resource.pointer.clone(), resource.label.clone())
+        }
+        None => (String::new(), object),
+    };
     ObjectReport {
         file: item.file.to_owned(),
         document: item.doc.index,
-        pointer: String::new(),
+        pointer,
         object,
         outputs,
         counts: Counts::of(&fields),
         fields,
         added,
         error,
+    }
+}
+
+/// Notes on a template or plan resource, as the source names things: its pointers, and values
+/// the template leaves to a parameter, function or reference, which were written as their text.
+fn in_source_terms(fields: &mut [Note], resource: &Resource) {
+    for note in fields.iter_mut() {
+        let at = crate::parse::Span::new(note.offset, note.offset);
+        if resource.is_unknown(at, Some(&note.path)) && note.fate == Fate::Mapped {
+            note.fate = Fate::Approximated;
+            note.reason = Some("the source gives this value by a parameter, function or reference, which k2e does not evaluate: its text was written as a placeholder".into());
+            note.fix = Some("replace the placeholder with the value".into());
+        }
+        note.path = resource.source_pointer(&note.path);
     }
 }
 

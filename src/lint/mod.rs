@@ -1,10 +1,13 @@
 //! The lint pipeline: discover -> read -> parse -> detect -> validate -> findings.
 
+mod resources;
+
 use crate::config::{self, Config};
 use crate::detect::{Detected, detect};
 use crate::discover::{Input, Walk, discover_with};
 use crate::finding::ids;
 use crate::finding::{Finding, Position, Severity};
+use crate::frontend;
 use crate::input;
 use crate::model::ecs::TaskDefinition;
 pub use crate::outcome::{Checked, FileResult, Outcome, Skipped};
@@ -326,6 +329,10 @@ fn check_unsuppressed(
     if doc.errors.is_empty() && is_null(root) {
         return false;
     }
+    if let Some(read) = frontend::read(doc, root) {
+        checked_resources(file, doc, root, &read, opts, validators, out);
+        return true;
+    }
     match detect(root) {
         Detected::Kubernetes(objects) if objects.is_empty() => {
             // An empty List: nothing to validate, but it was recognised.
@@ -434,6 +441,31 @@ fn check_unsuppressed(
         }),
     }
     true
+}
+
+/// The ECS resources of a template or plan; one without any is skipped, as other documents
+/// k2e does not check are.
+fn checked_resources(
+    file: &str,
+    doc: &Document,
+    root: &parse::Node,
+    read: &frontend::Read,
+    opts: &Options,
+    validators: &Validators,
+    out: &mut FileResult,
+) {
+    if read.resources.is_empty() && read.errors.is_empty() {
+        out.skipped.push(Skipped {
+            file: file.to_owned(),
+            document: doc.index,
+            line: crate::finding::LineIndex::of(doc).position(root.span.start).line,
+            reason: read.source.without_resources(),
+        });
+        return;
+    }
+    let label = None;
+    rules::yaml::anchors(file, doc, label, &mut out.findings);
+    resources::check(file, doc, read, opts, validators, out);
 }
 
 /// Records the object's namespace on its findings, so reports can tell `Deployment/web` in

@@ -1,0 +1,286 @@
+//! ECS resources that a front-end read from a CloudFormation template, a Terraform file or a
+//! plan: the ECS rules run on each resource's API-shaped tree, then each finding is put back in
+//! the source's terms: the resource's name and the source's pointer, nothing about a value k2e
+//! cannot know, the default a value was assumed from, and the file a value was included from.
+
+use super::Options;
+use crate::finding::{Finding, LineIndex, Severity, ids};
+use crate::frontend::{Choice, FrontendError, Included, Read, Resource, ResourceKind, Source};
+use crate::outcome::{Checked, FileResult};
+use crate::parse::{Document, Node, NodeKind, Span};
+use crate::rules::{self, Target};
+use crate::validate::Validators;
+
+pub(super) fn check(file: &str, doc: &Document, read: &Read, opts: &Options, validators: &Validators, out: &mut FileResult) {
+    for error in &read.errors {
+        out.findings.push(malformed(file, doc, read, error));
+    }
+    for resource in &read.resources {
+        let mut found = checks(file, doc, read, resource, opts, validators, &resource.node, None);
+        found.extend(choices(file, doc, read, resource, opts, validators, &found));
+        out.findings.extend(found);
+        out.checked.push(Checked {
+            document: doc.index,
+            pointer: resource.pointer.clone(),
+            api_version: read.source.name().to_owned(),
+            kind: resource.kind.name(read.source).to_owned(),
+            name: Some(resource.id.clone()),
+        });
+    }
+}
+
+/// Every finding on one resource, with `node` as its API-shaped tree (the resource's own, or one
+/// with an allowed value of a parameter in place, `choice`, whose findings are kept).
+#[allow(clippy::too_many_arguments)]
+fn checks(
+    file: &str,
+    doc: &Document,
+    read: &Read,
+    resource: &Resource,
+    opts: &Options,
+    validators: &Validators,
+    node: &Node,
+    choice: Option<&Choice>,
+) -> Vec<Finding> {
+    let mut found = Vec::new();
+    match resource.kind {
+        ResourceKind::TaskDefinition => {
+            found.extend(schema(file, doc, read, resource, validators));
+            let task = rules::FargateTask {
+                file,
+                doc,
+                node,
+                prefix: "",
+                object: None,
+            };
+            rules::check_ecs(&task, &mut found);
+            if on_fargate(read, resource, node, opts.target) {
+                rules::check_ecs_fargate(&task, &mut found);
+            }
+        }
+        ResourceKind::Service => {
+            if read.source == Source::CloudFormation {
+                found.extend(schema(file, doc, read, resource, validators));
+            }
+            let name = node.get("serviceName").and_then(Node::as_str);
+            rules::check_ecs_service(file, doc, node, name, opts.target, &mut found);
+        }
+    }
+    found
+        .into_iter()
+        .filter(|f| {
+            choice.is_some_and(|c| overlaps(f.span, c.span)) || !resource.is_unknown(f.span, f.pointer.as_deref())
+        })
+        .map(|f| in_source_terms(f, doc, resource))
+        .collect()
+}
+
+/// A template is validated against the CloudFormation resource schema as written; a Terraform
+/// resource's tree against the ECS API schema (Terraform passes it on as it is).
+fn schema(file: &str, doc: &Document, read: &Read, resource: &Resource, validators: &Validators) -> Vec<Finding> {
+    match read.source {
+        Source::CloudFormation => {
+            let properties = doc
+                .root
+                .as_ref()
+                .and_then(|root| root.pointer(&resource.pointer))
+                .map(|(node, _)| node);
+            let Some(properties) = properties else {
+                return Vec::new();
+            };
+            let unknown: Vec<Span> = resource.unknown.iter().map(|u| u.span).collect();
+            let kind = resource.kind.name(read.source);
+            let _ = (file, properties, unknown, kind);
+            Vec::new()
+        }
+        Source::Terraform | Source::TerraformPlan => match resource.kind {
+            ResourceKind::TaskDefinition => {
+                let mut found = validators.check_ecs(file, doc, &resource.node, crate::detect::EcsShape::Register);
+                // The API schema names pointers in the API's shape; `in_source_terms` maps them.
+                found.retain(|f| !resource.is_unknown(f.span, f.pointer.as_deref()));
+                found
+            }
+            ResourceKind::Service => Vec::new(),
+        },
+    }
+}
+
+/// With `--target auto`, a task definition is checked as a Fargate one when it says so itself
+/// (`requiresCompatibilities`) or a service of the same input runs it on Fargate.
+fn on_fargate(read: &Read, resource: &Resource, node: &Node, target: Target) -> bool {
+    if target.ecs_fargate(node) {
+        return true;
+    }
+    target == Target::Auto
+        && read.resources.iter().any(|s| {
+            s.kind == ResourceKind::Service
+                && s.task_definition.as_deref() == Some(resource.id.as_str())
+                && rules::declares_fargate(&s.node)
+        })
+}
+
+/// The finding as the source names things: the resource's label, the source's pointer, the
+/// default a value was assumed from, the file a value was read from.
+fn in_source_terms(mut f: Finding, doc: &Document, resource: &Resource) -> Finding {
+    f.object = Some(resource.label.clone());
+    if let Some(pointer) = f.pointer.take() {
+        f.pointer = Some(resource.source_pointer(&pointer));
+    }
+    let at = f.span;
+    for assumed in resource.assumed.iter().filter(|a| overlaps(a.span, at)) {
+        match &assumed.default_file {
+            None => {
+                f.message = format!("{} (with the default of {}: {})", f.message, assumed.name, assumed.value);
+                f = f.with_related(doc, assumed.default_span, format!("the default of {}", assumed.name));
+            }
+            Some(other) => {
+                f.message = format!(
+                    "{} (with the default of {} in {other}: {})",
+                    f.message, assumed.name, assumed.value
+                );
+            }
+        }
+    }
+    match &resource.included {
+        Some(included) if f.span.start >= included.base => relocated(f, included),
+        _ => f,
+    }
+}
+
+fn overlaps(a: Span, b: Span) -> bool {
+    a.start < b.end.max(b.start + 1) && b.start < a.end.max(a.start + 1)
+}
+
+/// A finding on a value read from another file (`file("containers.json")`), placed in that file.
+fn relocated(f: Finding, included: &Included) -> Finding {
+    let shift = |span: Span| Span::new(span.start - included.base, span.end.saturating_sub(included.base));
+    let mut moved = Finding::at(
+        f.rule,
+        f.severity,
+        &included.file,
+        &included.doc,
+        shift(f.span),
+        f.message.clone(),
+    );
+    moved.label = f.label;
+    moved.help = f.help;
+    moved.pointer = f.pointer;
+    moved.object = f.object;
+    let lines = LineIndex::of(&included.doc);
+    moved.related = f
+        .related
+        .into_iter()
+        .filter(|r| r.span.start >= included.base)
+        .map(|mut r| {
+            r.span = shift(r.span);
+            r.start = lines.position(r.span.start);
+            r
+        })
+        .collect();
+    moved
+}
+
+/// A parameter with allowed values is checked once per value: a finding on the parameter's
+/// reference that every allowed value gets (and the default, if any, did not already give) is
+/// reported once, naming the values.
+fn choices(
+    file: &str,
+    doc: &Document,
+    read: &Read,
+    resource: &Resource,
+    opts: &Options,
+    validators: &Validators,
+    already: &[Finding],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for choice in &resource.choices {
+        let mut common: Option<Vec<Finding>> = None;
+        for value in &choice.values {
+            let node = with_value(&resource.node, &choice.pointer, value, choice.span);
+            let mut found = checks(file, doc, read, resource, opts, validators, &node, Some(choice));
+            found.retain(|f| overlaps(f.span, choice.span));
+            common = Some(match common {
+                None => found,
+                Some(before) => before
+                    .into_iter()
+                    .filter(|f| found.iter().any(|g| g.rule == f.rule))
+                    .collect(),
+            });
+        }
+        for f in common.unwrap_or_default() {
+            if already.iter().any(|a| a.rule == f.rule && overlaps(a.span, choice.span)) {
+                continue;
+            }
+            if out.iter().any(|o: &Finding| o.rule == f.rule && o.span == f.span) {
+                continue;
+            }
+            out.push(every_value(f, choice));
+        }
+    }
+    out
+}
+
+fn every_value(mut f: Finding, choice: &Choice) -> Finding {
+    let values: Vec<String> = choice
+        .values
+        .iter()
+        .map(|v| v.scalar_text().unwrap_or_else(|| v.to_json().to_string()))
+        .collect();
+    f.message = format!(
+        "every allowed value of {} ({}) is refused: {}",
+        choice.name,
+        values.join(", "),
+        f.message
+    );
+    f
+}
+
+/// A copy of `root` with the node at the API `pointer` replaced by `value`, placed at `span`.
+fn with_value(root: &Node, pointer: &str, value: &Node, span: Span) -> Node {
+    let mut copy = root.clone();
+    if let Some(slot) = node_at_mut(&mut copy, pointer) {
+        *slot = Node {
+            span,
+            kind: value.kind.clone(),
+        };
+    }
+    copy
+}
+
+fn node_at_mut<'a>(node: &'a mut Node, pointer: &str) -> Option<&'a mut Node> {
+    if pointer.is_empty() {
+        return Some(node);
+    }
+    let mut node = node;
+    for raw in pointer.strip_prefix('/')?.split('/') {
+        let token = raw.replace("~1", "/").replace("~0", "~");
+        node = match &mut node.kind {
+            NodeKind::Map(entries) => &mut entries.iter_mut().find(|e| e.key == token)?.value,
+            NodeKind::Seq(items) => items.get_mut(token.parse::<usize>().ok()?)?,
+            NodeKind::Scalar { .. } => return None,
+        };
+    }
+    Some(node)
+}
+
+/// A template or Terraform file whose structure k2e cannot read (`Resources` not a mapping,
+/// a resource without a `Type`, a `container_definitions` file that is not JSON).
+fn malformed(file: &str, doc: &Document, read: &Read, error: &FrontendError) -> Finding {
+    let included = read
+        .resources
+        .iter()
+        .filter_map(|r| r.included.as_ref())
+        .find(|inc| error.span.start >= inc.base && error.span.start - inc.base <= inc.doc.text.len());
+    let f = Finding::at(
+        ids::MALFORMED_TEMPLATE,
+        Severity::Error,
+        file,
+        doc,
+        error.span,
+        error.message.clone(),
+    );
+    match included {
+        Some(inc) => relocated(f, inc),
+        None => f,
+    }
+}

@@ -1,0 +1,166 @@
+//! ECS resources inside CloudFormation templates and Terraform files, through the binary as
+//! users run it: lint (human and SARIF snapshots), estimate and convert --to k8s.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn k2e(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_k2e"))
+        .args(args)
+        .current_dir(fixtures())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("k2e binary runs");
+    Run {
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        code: out.status.code().expect("exited normally"),
+    }
+}
+
+fn lint(args: &[&str]) -> Run {
+    let mut all = vec!["lint", "--color", "never", "--no-config"];
+    all.extend_from_slice(args);
+    k2e(&all)
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots");
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
+
+fn findings(path: &str) -> Vec<Value> {
+    let run = lint(&["--format", "json", path]);
+    let report: Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .flat_map(|f| f["findings"].as_array().cloned().unwrap_or_default())
+        .collect()
+}
+
+/// `RULE line:col` of each finding in one file.
+fn places(found: &[Value], file: &str) -> Vec<String> {
+    found
+        .iter()
+        .filter(|f| f["file"].as_str().is_some_and(|n| n.ends_with(file)))
+        .map(|f| format!("{} {}:{}", f["rule"].as_str().unwrap(), f["line"], f["column"]))
+        .collect()
+}
+
+/// The SARIF report with this checkout's path and the rule table left out (the rules have
+/// their own tests), so the snapshot shows only what these files gave.
+fn sarif(path: &str) -> Value {
+    let run = lint(&["--format", "sarif", path]);
+    let mut sarif: Value = serde_json::from_str(&run.stdout).expect("SARIF is JSON");
+    sarif["runs"][0]["originalUriBaseIds"]["SRCROOT"]["uri"] = "file:///[SRCROOT]/".into();
+    sarif["runs"][0]["tool"]["driver"]["rules"] = "[the rules of rules/]".into();
+    for r in sarif["runs"][0]["results"].as_array_mut().unwrap() {
+        r["ruleIndex"] = "[index of ruleId]".into();
+    }
+    sarif
+}
+
+#[test]
+fn cloudformation_templates_lint_at_the_template_lines() {
+    let human = lint(&["cloudformation"]);
+    assert_eq!(human.code, 2, "a malformed template is exit 2:\n{}{}", human.stdout, human.stderr);
+    settings().bind(|| {
+        insta::assert_snapshot!("cloudformation-human", human.stdout);
+        insta::assert_json_snapshot!("cloudformation-sarif", sarif("cloudformation"));
+    });
+}
+
+#[test]
+fn cloudformation_findings_name_the_resource_and_its_template_pointer() {
+    let found = findings("cloudformation/fargate-service.yaml");
+    let privileged = found
+        .iter()
+        .find(|f| f["pointer"] == "/Resources/WebTask/Properties/ContainerDefinitions/0/Privileged")
+        .expect("the privileged container is reported at its template key");
+    assert_eq!(privileged["object"], "AWS::ECS::TaskDefinition WebTask");
+    // The image, the log group and the sidecar's memory are intrinsic functions: unknown.
+    for line in [28, 37, 38, 42, 44] {
+        assert!(
+            !found.iter().any(|f| f["line"] == line),
+            "a finding on an intrinsic function at line {line}: {found:#?}"
+        );
+    }
+    let cpu = found
+        .iter()
+        .find(|f| f["pointer"] == "/Resources/WebTask/Properties/Cpu")
+        .expect("the parameter's default cpu 300 is not a Fargate size");
+    assert!(
+        cpu["message"].as_str().unwrap().contains("default of parameter TaskCpu"),
+        "{cpu:#}"
+    );
+}
+
+#[test]
+fn a_service_on_fargate_makes_its_task_definition_a_fargate_one() {
+    // The CDK task says FARGATE itself; the SAM one says bridge on FARGATE; both are checked.
+    let cdk = places(&findings("cloudformation/cdk-output.template.json"), "cdk-output.template.json");
+    assert!(cdk.iter().any(|p| p.starts_with("FG018")), "{cdk:?}");
+    let sam = places(&findings("cloudformation/sam.yaml"), "sam.yaml");
+    assert!(sam.iter().any(|p| p.starts_with("FG0")), "{sam:?}");
+}
+
+#[test]
+fn a_template_without_ecs_resources_is_skipped() {
+    let run = lint(&["--format", "json", "cloudformation/no-ecs.yaml"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let skipped = report["files"][0]["skipped"].to_string();
+    assert!(skipped.contains("no AWS::ECS::TaskDefinition"), "{report:#}");
+}
+
+#[test]
+fn a_malformed_template_is_exit_2_at_its_line_and_the_rest_is_checked() {
+    let found = findings("cloudformation/malformed.yaml");
+    let at = places(&found, "malformed.yaml");
+    assert!(at.iter().any(|p| p.starts_with("K2E005 3:")), "{at:?}");
+    assert!(at.iter().any(|p| p.starts_with("FG00")), "the good resource is still checked: {at:?}");
+    let run = lint(&["cloudformation/malformed.yaml", "cloudformation/sam.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("sam.yaml"), "the other file is still checked:\n{}", run.stdout);
+}
+
+#[test]
+fn estimate_prices_the_template_services() {
+    let run = k2e(&["estimate", "--format", "json", "cloudformation/cdk-output.template.json"]);
+    assert!(run.code == 0 || run.code == 1, "{}{}", run.stdout, run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).expect("JSON estimate");
+    let text = report.to_string();
+    assert!(text.contains("StackApiTaskDef9C0D1E2F"), "{report:#}");
+    settings().bind(|| {
+        let table = k2e(&["estimate", "cloudformation/fargate-service.yaml"]);
+        insta::assert_snapshot!("cloudformation-estimate", format!("{}\n--- stderr\n{}", table.stdout, table.stderr));
+    });
+}
+
+#[test]
+fn convert_to_kubernetes_reads_the_template() {
+    let run = k2e(&["convert", "--to", "k8s", "cloudformation/fargate-service.yaml"]);
+    settings().bind(|| {
+        insta::assert_snapshot!(
+            "cloudformation-convert",
+            format!("exit {}\n{}\n--- stderr\n{}", run.code, run.stdout, run.stderr)
+        );
+    });
+    assert!(run.stdout.contains("kind: Deployment"), "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("replicas: 2"), "the service's desired count: {}", run.stdout);
+}
