@@ -153,6 +153,7 @@ fn resources(
             frontend::ResourceKind::TaskDefinition => {
                 let family = r.node.get("family").and_then(parse::Node::as_str);
                 let mut task = ecs::task(file, doc, &r.node, "", family, line, d, false);
+                task.template.name = r.label.clone();
                 let known = blockers::ecs_task_where(file, doc, &r.node, "", &r.label, |f| {
                     !r.is_unknown(f.span, f.pointer.as_deref())
                 });

@@ -177,14 +177,23 @@ pub fn report(
 }
 
 /// Notes on a template or plan resource, as the source names things: its pointers, and values
-/// the template leaves to a parameter, function or reference, which were written as their text.
+/// the source leaves to a parameter, function or reference, which k2e does not evaluate.
 fn in_source_terms(fields: &mut [Note], resource: &Resource) {
+    const UNKNOWN: &str = "the source gives this value by a parameter, function or reference, which k2e does not evaluate";
     for note in fields.iter_mut() {
         let at = crate::parse::Span::new(note.offset, note.offset);
-        if resource.is_unknown(at, Some(&note.path)) && note.fate == Fate::Mapped {
-            note.fate = Fate::Approximated;
-            note.reason = Some("the source gives this value by a parameter, function or reference, which k2e does not evaluate: its text was written as a placeholder".into());
-            note.fix = Some("replace the placeholder with the value".into());
+        if resource.is_unknown(at, Some(&note.path)) {
+            match note.fate {
+                Fate::Mapped | Fate::Approximated => {
+                    note.fate = Fate::Approximated;
+                    note.reason = Some(format!("{UNKNOWN}: its text was written as a placeholder"));
+                    note.fix = Some("replace the placeholder with the value".into());
+                }
+                Fate::Dropped => {
+                    note.reason = Some(format!("{UNKNOWN}: not converted"));
+                    note.fix = Some("set the value in the output by hand".into());
+                }
+            }
         }
         note.path = resource.source_pointer(&note.path);
     }
