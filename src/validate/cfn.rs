@@ -526,6 +526,40 @@ mod tests {
         assert!(check(text, "AWS::S3::Bucket", &[]).is_empty());
     }
 
+    /// Until lint reads templates, the rule's examples are checked here: every finding of a fail
+    /// example where it says, none for a pass example. Short-form tags are marked from the `!` to
+    /// the end of their line, which covers the examples' one-line tagged values.
+    #[test]
+    fn the_rule_examples_hold() {
+        let rule = crate::rules::get(ids::CFN_SCHEMA).unwrap();
+        let run = |text: &str| -> Vec<String> {
+            let doc = yaml_text(text, &Limits::default()).remove(0);
+            let root = doc.root.clone().unwrap();
+            let tags: Vec<Span> = text
+                .match_indices(" !")
+                .map(|(i, _)| Span::new(i + 1, text[i..].find('\n').map_or(text.len(), |n| i + n)))
+                .collect();
+            let mut found = Vec::new();
+            for r in root.get("Resources").and_then(Node::as_map).unwrap_or_default() {
+                let ty = r.value.get("Type").and_then(Node::as_str).unwrap_or_default();
+                let props = r.value.get("Properties").unwrap();
+                let fs = check_cfn("t", &doc, ty, props, "", &tags, &r.key);
+                found.extend(fs.iter().map(|f| format!("{}:{}", f.start.line, f.start.column)));
+            }
+            found.sort();
+            found
+        };
+        assert!(!rule.examples.fail.is_empty() && !rule.examples.pass.is_empty());
+        for example in &rule.examples.fail {
+            let mut expect = example.expect.clone();
+            expect.sort();
+            assert_eq!(run(&example.text), expect, "{}", example.text);
+        }
+        for example in &rule.examples.pass {
+            assert_eq!(run(&example.text), Vec::<String>::new(), "{}", example.text);
+        }
+    }
+
     #[test]
     fn conversion_follows_cfn_lint() {
         assert_eq!(convert(Value::from("256"), &["integer"]), Value::from(256));
