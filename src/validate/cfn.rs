@@ -216,7 +216,8 @@ impl Prepared<'_> {
             }
             NodeKind::Map(entries) => {
                 let mut map = Map::with_capacity(entries.len());
-                for e in entries {
+                // `Fn::Transform` (AWS::Include) beside other properties adds properties k2e cannot see.
+                for e in entries.iter().filter(|e| e.key != "Fn::Transform") {
                     let child = schema.and_then(|s| property_schema(s, &e.key));
                     let key = e.key.replace('~', "~0").replace('/', "~1");
                     let value = self.value(&e.value, format!("{pointer}/{key}"), child);
@@ -492,6 +493,17 @@ mod tests {
             "      EphemeralStorage: {\"Fn::If\": [Big, {SizeInGiB: 50}, {Ref: \"AWS::NoValue\"}]}\n      ContainerDefinitions:\n        - {Ref: Containers}\n",
         );
         assert_eq!(at(&check(&text, TASK, &[])), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_include_transform_beside_properties_is_not_an_unknown_property() {
+        let text = task(
+            "      Family: web\n      Fn::Transform: {Name: AWS::Include, Parameters: {Location: s3://b/k}}\n      Famly: x\n",
+        );
+        assert_eq!(
+            at(&check(&text, TASK, &[])),
+            ["7:7 unknown property \"Famly\" in AWS::ECS::TaskDefinition"]
+        );
     }
 
     #[test]
