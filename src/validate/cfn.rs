@@ -91,19 +91,7 @@ pub fn check_cfn(
     let schema = match schema(resource_type) {
         None => return Vec::new(),
         Some(Ok(s)) => s,
-        Some(Err(e)) => {
-            return vec![
-                Finding::at(
-                    ids::INTERNAL,
-                    Severity::Error,
-                    file,
-                    doc,
-                    properties.span,
-                    format!("internal schema error: {e}"),
-                )
-                .with_object(Some(object.to_owned())),
-            ];
-        }
+        Some(Err(e)) => return vec![internal(file, doc, properties, e, object)],
     };
     let mut prepared = Prepared {
         root: &schema.document,
@@ -143,6 +131,23 @@ pub fn check_cfn(
         out.extend(errors::finding(&cx, &error).into_iter().map(in_cfn_words));
     }
     out
+}
+
+/// A bundled schema that does not load: a build defect, reported where it was needed.
+fn internal(file: &str, doc: &Document, properties: &Node, e: &str, object: &str) -> Finding {
+    let first = Span::new(
+        properties.span.start,
+        (properties.span.start + 1).min(properties.span.end),
+    );
+    Finding::at(
+        ids::INTERNAL,
+        Severity::Error,
+        file,
+        doc,
+        first,
+        format!("internal schema error: {e}"),
+    )
+    .with_object(Some(object.to_owned()))
 }
 
 /// Whether an error is about a value given by an intrinsic function: at or inside one, or a
