@@ -1,5 +1,6 @@
 //! Strict schema validation of Kubernetes objects and ECS task definitions.
 
+pub mod cfn;
 mod errors;
 mod numbers;
 pub mod schemas;
