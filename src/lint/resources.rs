@@ -16,8 +16,11 @@ pub(super) fn check(file: &str, doc: &Document, read: &Read, opts: &Options, val
         out.findings.push(malformed(file, doc, read, error));
     }
     for resource in &read.resources {
-        let mut found = checks(file, doc, read, resource, opts, validators, &resource.node, None);
-        found.extend(choices(file, doc, read, resource, opts, validators, &found));
+        let mut found = template_schema(file, doc, read, resource);
+        let mut api = api_schema(file, doc, read, resource, validators);
+        api.extend(rules_on(file, doc, read, resource, opts, &resource.node));
+        found.extend(in_source_terms(api, doc, resource, None));
+        found.extend(choices(file, doc, read, resource, opts, &found));
         out.findings.extend(found);
         out.checked.push(Checked {
             document: doc.index,
@@ -29,23 +32,12 @@ pub(super) fn check(file: &str, doc: &Document, read: &Read, opts: &Options, val
     }
 }
 
-/// Every finding on one resource, with `node` as its API-shaped tree (the resource's own, or one
-/// with an allowed value of a parameter in place, `choice`, whose findings are kept).
-#[allow(clippy::too_many_arguments)]
-fn checks(
-    file: &str,
-    doc: &Document,
-    read: &Read,
-    resource: &Resource,
-    opts: &Options,
-    validators: &Validators,
-    node: &Node,
-    choice: Option<&Choice>,
-) -> Vec<Finding> {
+/// The rules' findings on one resource, with `node` as its API-shaped tree (the resource's own,
+/// or one with an allowed value of a parameter in place).
+fn rules_on(file: &str, doc: &Document, read: &Read, resource: &Resource, opts: &Options, node: &Node) -> Vec<Finding> {
     let mut found = Vec::new();
     match resource.kind {
         ResourceKind::TaskDefinition => {
-            found.extend(schema(file, doc, read, resource, validators));
             let task = rules::FargateTask {
                 file,
                 doc,
@@ -59,50 +51,57 @@ fn checks(
             }
         }
         ResourceKind::Service => {
-            if read.source == Source::CloudFormation {
-                found.extend(schema(file, doc, read, resource, validators));
-            }
             let name = node.get("serviceName").and_then(Node::as_str);
             rules::check_ecs_service(file, doc, node, name, opts.target, &mut found);
         }
     }
     found
+}
+
+/// Findings in the API's terms, in the source's: those on values k2e cannot know dropped (except
+/// on the `choice` being tried), the rest named and placed as the source has them.
+fn in_source_terms(found: Vec<Finding>, doc: &Document, resource: &Resource, choice: Option<&Choice>) -> Vec<Finding> {
+    found
         .into_iter()
         .filter(|f| {
             choice.is_some_and(|c| overlaps(f.span, c.span)) || !resource.is_unknown(f.span, f.pointer.as_deref())
         })
-        .map(|f| in_source_terms(f, doc, resource))
+        .map(|f| renamed(f, doc, resource))
         .collect()
 }
 
-/// A template is validated against the CloudFormation resource schema as written; a Terraform
-/// resource's tree against the ECS API schema (Terraform passes it on as it is).
-fn schema(file: &str, doc: &Document, read: &Read, resource: &Resource, validators: &Validators) -> Vec<Finding> {
-    match read.source {
-        Source::CloudFormation => {
-            let properties = doc
-                .root
-                .as_ref()
-                .and_then(|root| root.pointer(&resource.pointer))
-                .map(|(node, _)| node);
-            let Some(properties) = properties else {
-                return Vec::new();
-            };
-            let unknown: Vec<Span> = resource.unknown.iter().map(|u| u.span).collect();
-            let kind = resource.kind.name(read.source);
-            let _ = (file, properties, unknown, kind);
-            Vec::new()
-        }
-        Source::Terraform | Source::TerraformPlan => match resource.kind {
-            ResourceKind::TaskDefinition => {
-                let mut found = validators.check_ecs(file, doc, &resource.node, crate::detect::EcsShape::Register);
-                // The API schema names pointers in the API's shape; `in_source_terms` maps them.
-                found.retain(|f| !resource.is_unknown(f.span, f.pointer.as_deref()));
-                found
-            }
-            ResourceKind::Service => Vec::new(),
-        },
+/// A template's resource against its CloudFormation resource schema, as written (PascalCase, at
+/// the template's own pointers).
+fn template_schema(file: &str, doc: &Document, read: &Read, resource: &Resource) -> Vec<Finding> {
+    if read.source != Source::CloudFormation {
+        return Vec::new();
     }
+    let properties = doc
+        .root
+        .as_ref()
+        .and_then(|root| root.pointer(&resource.pointer))
+        .map(|(node, _)| node);
+    let Some(properties) = properties else {
+        return Vec::new();
+    };
+    // Short-form intrinsics (`!Ref X`) are tagged nodes, which the schema check cannot see.
+    let unknown: Vec<Span> = resource
+        .unknown
+        .iter()
+        .map(|u| u.span)
+        .chain(doc.tags.iter().map(|t| t.node))
+        .collect();
+    let kind = resource.kind.name(read.source);
+    crate::validate::cfn::check_cfn(file, doc, kind, properties, &resource.pointer, &unknown, &resource.label)
+}
+
+/// A Terraform task definition against the ECS API schema: Terraform hands its
+/// `container_definitions` and attributes to the API as they are.
+fn api_schema(file: &str, doc: &Document, read: &Read, resource: &Resource, validators: &Validators) -> Vec<Finding> {
+    if read.source == Source::CloudFormation || resource.kind != ResourceKind::TaskDefinition {
+        return Vec::new();
+    }
+    validators.check_ecs(file, doc, &resource.node, crate::detect::EcsShape::Register)
 }
 
 /// With `--target auto`, a task definition is checked as a Fargate one when it says so itself
@@ -121,7 +120,7 @@ fn on_fargate(read: &Read, resource: &Resource, node: &Node, target: Target) -> 
 
 /// The finding as the source names things: the resource's label, the source's pointer, the
 /// default a value was assumed from, the file a value was read from.
-fn in_source_terms(mut f: Finding, doc: &Document, resource: &Resource) -> Finding {
+fn renamed(mut f: Finding, doc: &Document, resource: &Resource) -> Finding {
     f.object = Some(resource.label.clone());
     if let Some(pointer) = f.pointer.take() {
         f.pointer = Some(resource.source_pointer(&pointer));
@@ -189,7 +188,6 @@ fn choices(
     read: &Read,
     resource: &Resource,
     opts: &Options,
-    validators: &Validators,
     already: &[Finding],
 ) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -197,7 +195,8 @@ fn choices(
         let mut common: Option<Vec<Finding>> = None;
         for value in &choice.values {
             let node = with_value(&resource.node, &choice.pointer, value, choice.span);
-            let mut found = checks(file, doc, read, resource, opts, validators, &node, Some(choice));
+            let found = rules_on(file, doc, read, resource, opts, &node);
+            let mut found = in_source_terms(found, doc, resource, Some(choice));
             found.retain(|f| overlaps(f.span, choice.span));
             common = Some(match common {
                 None => found,
