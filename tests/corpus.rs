@@ -305,3 +305,69 @@ fn fargate_targets_lint_the_whole_corpus() {
         );
     }
 }
+
+/// The spans of every intrinsic function of a template, found independently of the front-end:
+/// short forms are tagged nodes, long forms one-key mappings `Ref`, `Condition` or `Fn::*`.
+fn intrinsic_spans(path: &Path) -> Vec<k2e::parse::Span> {
+    fn walk(node: &k2e::parse::Node, out: &mut Vec<k2e::parse::Span>) {
+        match &node.kind {
+            k2e::parse::NodeKind::Map(entries) => {
+                if let [only] = entries.as_slice() {
+                    if only.key == "Ref" || only.key.starts_with("Fn::") {
+                        out.push(node.span);
+                    }
+                }
+                entries.iter().for_each(|e| walk(&e.value, out));
+            }
+            k2e::parse::NodeKind::Seq(items) => items.iter().for_each(|i| walk(i, out)),
+            k2e::parse::NodeKind::Scalar { .. } => {}
+        }
+    }
+    let bytes = std::fs::read(path).unwrap();
+    let format = k2e::parse::Format::of(&path.to_string_lossy(), k2e::parse::Format::Yaml);
+    let (docs, _) = k2e::parse::documents(&bytes, format, &Limits::default(), 10);
+    let mut out = Vec::new();
+    for doc in &docs {
+        out.extend(doc.tags.iter().map(|t| k2e::parse::Span::new(t.span.start, t.node.end)));
+        if let Some(root) = &doc.root {
+            walk(root, &mut out);
+        }
+    }
+    out
+}
+
+#[test]
+#[cfg_attr(not(k2e_corpus), ignore = "needs K2E_CORPUS, the public corpus folder (see README)")]
+fn cloudformation_resources_are_all_checked_and_nothing_lands_on_an_intrinsic() {
+    let Some(root) = corpus() else {
+        return;
+    };
+    let dir = root.join("ecs-cfn");
+    for target in [Target::Auto, Target::EcsFargate] {
+        let outcome = lint_dir_for(&dir, target, Selection::default());
+        let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+        let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
+        for file in &outcome.files {
+            assert_all_classified(file);
+            for c in &file.checked {
+                *kinds.entry(c.kind.clone()).or_default() += 1;
+            }
+            let intrinsics = intrinsic_spans(Path::new(&file.file));
+            for f in &file.findings {
+                *per_rule.entry(f.rule).or_default() += 1;
+                // A parameter's literal default, or all its allowed values, are known: such a
+                // finding says which it used.
+                let named = f.message.contains("with the default of parameter") || f.message.contains("every allowed value of");
+                let inside = intrinsics.iter().any(|s| f.span.start >= s.start && f.span.end <= s.end);
+                assert!(named || !inside, "a finding on an intrinsic function: {f:#?}");
+            }
+        }
+        eprintln!(
+            "ecs-cfn, --target {target:?}: {} templates, resources {kinds:?}, findings per rule {per_rule:?}",
+            outcome.files.len()
+        );
+        assert_eq!(outcome.files.len(), 7);
+        assert_eq!(kinds.get("AWS::ECS::TaskDefinition"), Some(&7), "{kinds:?}");
+        assert_eq!(kinds.get("AWS::ECS::Service"), Some(&7), "{kinds:?}");
+    }
+}
