@@ -82,6 +82,10 @@ pub struct Finding {
     pub source: Option<String>,
     /// The object's `metadata.namespace`, when the manifest sets one.
     pub namespace: Option<String>,
+    /// The CloudFormation resource or Terraform address the finding is in
+    /// (`AWS::ECS::TaskDefinition WebTask`, `aws_ecs_task_definition.web`): text reports name it,
+    /// SARIF makes it a logical location of kind "resource".
+    pub resource: Option<String>,
     /// The whole rendered line the finding starts on, kept only for findings with a `source`, so
     /// reports can find the same line in the template.
     pub source_line: Option<String>,
@@ -108,6 +112,7 @@ impl Finding {
             suppressed: None,
             source: None,
             namespace: None,
+            resource: None,
             source_line: None,
         }
     }
@@ -163,6 +168,15 @@ impl Finding {
             }
         }
         self
+    }
+
+    /// The message, and the resource it is in when a template or Terraform file holds several:
+    /// what the text reports print.
+    pub fn message_in_resource(&self) -> String {
+        match &self.resource {
+            Some(resource) => format!("{} (in {resource})", self.message),
+            None => self.message.clone(),
+        }
     }
 
     /// Sort key: file, then position, then rule, so output never depends on thread timing.

@@ -92,7 +92,10 @@ fn template_schema(file: &str, doc: &Document, read: &Read, resource: &Resource)
         .chain(doc.tags.iter().map(|t| t.node))
         .collect();
     let kind = resource.kind.name(read.source);
-    crate::validate::cfn::check_cfn(file, doc, kind, properties, &resource.pointer, &unknown, &resource.label)
+    let mut found =
+        crate::validate::cfn::check_cfn(file, doc, kind, properties, &resource.pointer, &unknown, &resource.label);
+    found.iter_mut().for_each(|f| f.resource = Some(resource.label.clone()));
+    found
 }
 
 /// A Terraform task definition against the ECS API schema: Terraform hands its
@@ -122,6 +125,7 @@ fn on_fargate(read: &Read, resource: &Resource, node: &Node, target: Target) -> 
 /// default a value was assumed from, the file a value was read from.
 fn renamed(mut f: Finding, doc: &Document, resource: &Resource) -> Finding {
     f.object = Some(resource.label.clone());
+    f.resource = Some(resource.label.clone());
     if let Some(pointer) = f.pointer.take() {
         f.pointer = Some(resource.source_pointer(&pointer));
     }
@@ -165,6 +169,7 @@ fn relocated(f: Finding, included: &Included) -> Finding {
     moved.help = f.help;
     moved.pointer = f.pointer;
     moved.object = f.object;
+    moved.resource = f.resource;
     let lines = LineIndex::of(&included.doc);
     moved.related = f
         .related

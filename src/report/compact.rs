@@ -29,7 +29,12 @@ fn line(f: &Finding) -> String {
     } else {
         format!("{file}:{}:{}", f.start.line, f.start.column)
     };
-    format!("{place}: {} {} {}", f.severity.as_str(), f.rule, flat(&f.message))
+    format!(
+        "{place}: {} {} {}",
+        f.severity.as_str(),
+        f.rule,
+        flat(&f.message_in_resource())
+    )
 }
 
 #[cfg(test)]

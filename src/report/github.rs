@@ -74,7 +74,7 @@ fn on_template(f: &Finding, name: &str, place: &Place) -> String {
 }
 
 fn message(f: &Finding, rendered: Option<&str>) -> String {
-    let mut message = f.message.clone();
+    let mut message = f.message_in_resource();
     if let Some(at) = rendered {
         message.push_str(&format!(" (rendered at {at})"));
     }

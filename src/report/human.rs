@@ -82,13 +82,11 @@ impl<'a> Rendered<'a> {
             name: file.clone().into_owned(),
             snippet: s.clone(),
         });
+        let message = finding.message_in_resource();
         let mut title = match (&source, finding.start.line) {
-            (Some(_), _) => format!("{} {}", finding.rule, finding.message),
-            (None, 0) => format!("{} {file}: {}", finding.rule, finding.message),
-            (None, line) => format!(
-                "{} {file}:{line}:{}: {}",
-                finding.rule, finding.start.column, finding.message
-            ),
+            (Some(_), _) => format!("{} {message}", finding.rule),
+            (None, 0) => format!("{} {file}: {message}", finding.rule),
+            (None, line) => format!("{} {file}:{line}:{}: {message}", finding.rule, finding.start.column),
         };
         if let Some(template) = &finding.source {
             title.push_str(&format!(" (rendered from {})", shown_path(template)));

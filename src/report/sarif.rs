@@ -542,7 +542,7 @@ fn result<'a>(f: &'a Finding, base: Option<&Path>, template: Option<Place>) -> S
                             Some(namespace) => format!("{namespace}/{o}"),
                             None => o.to_owned(),
                         },
-                        kind: "object",
+                        kind: if f.resource.is_some() { "resource" } else { "object" },
                     }]
                 })
                 .unwrap_or_default(),
