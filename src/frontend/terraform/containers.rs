@@ -16,6 +16,7 @@ impl Reading<'_> {
             ExprKind::Call { name, args } if name == "file" && args.len() == 1 => self.file(e, &args[0], false),
             ExprKind::Call { name, args } if name == "templatefile" && args.len() == 2 => self.file(e, &args[0], true),
             ExprKind::Heredoc(h) => self.heredoc(e, h),
+            ExprKind::Str(_) if self.raw(e.span).starts_with('"') => self.quoted(e),
             _ => self.expr(e),
         }
     }
@@ -41,6 +42,14 @@ impl Reading<'_> {
         self.unknown.extend(parsed.unknown);
         self.errors.extend(parsed.errors.iter().map(|err| refusal(err, 0)));
         parsed.root.unwrap_or_else(|| self.placeholder(e.span))
+    }
+
+    /// A quoted string of JSON (`"[{\"name\": ...}]"`): HCL's escapes are JSON's but for the
+    /// rare `\U` and `$${`, so it is read as a JSON string, spans inside the quotes.
+    fn quoted(&mut self, e: &Expr) -> Node {
+        let (root, errors) = crate::parse::json_in_string(self.doc, e.span, &self.module.limits);
+        self.errors.extend(errors.iter().map(|err| refusal(err, 0)));
+        root.unwrap_or_else(|| self.placeholder(e.span))
     }
 
     /// `file(path)` / `templatefile(path, vars)`: the JSON file, read inside the module's tree.

@@ -15,7 +15,7 @@ mod variables;
 
 pub use plan::{is_plan, plan_resources};
 
-use crate::frontend::{FrontendError, Resource, ResourceKind};
+use crate::frontend::{Choice, FrontendError, Resource, ResourceKind};
 use crate::parse::hcl::{Block, Body};
 use crate::parse::{Document, Entry, Limits, Node, NodeKind, Scalar};
 use service::{SERVICE_TYPE, TASK_TYPE};
@@ -128,6 +128,19 @@ fn read(reading: &mut Reading, block: &Block, families: &BTreeMap<String, Option
     let mut unknown = Vec::new();
     rewrite::unknowns(&node, &reading.unknown, "", &mut unknown);
     reading.notes.extend(notes);
+    let choices = reading
+        .choices
+        .drain(..)
+        .filter_map(|(span, name, values)| {
+            let pointer = rewrite::pointer_of(&node, span, "")?;
+            Some(Choice {
+                span,
+                pointer,
+                name,
+                values,
+            })
+        })
+        .collect();
     Resource {
         kind,
         label: address.clone(),
@@ -138,7 +151,7 @@ fn read(reading: &mut Reading, block: &Block, families: &BTreeMap<String, Option
         pointers,
         unknown,
         assumed: std::mem::take(&mut reading.assumed),
-        choices: Vec::new(),
+        choices,
         included: reading.included.take(),
         notes: std::mem::take(&mut reading.notes),
     }

@@ -141,6 +141,24 @@ pub fn unknowns(node: &Node, unknown: &HashSet<Span>, pointer: &str, out: &mut V
     }
 }
 
+/// The API pointer of the first node (outermost, in order) at `span`.
+pub fn pointer_of(node: &Node, span: Span, pointer: &str) -> Option<String> {
+    if node.span == span {
+        return Some(pointer.to_owned());
+    }
+    match &node.kind {
+        NodeKind::Scalar { .. } => None,
+        NodeKind::Seq(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| pointer_of(item, span, &format!("{pointer}/{i}"))),
+        NodeKind::Map(entries) => entries.iter().find_map(|e| {
+            let token = e.key.replace('~', "~0").replace('/', "~1");
+            pointer_of(&e.value, span, &format!("{pointer}/{token}"))
+        }),
+    }
+}
+
 fn last_token(pointer: &str) -> &str {
     pointer.rsplit('/').next().unwrap_or(pointer)
 }

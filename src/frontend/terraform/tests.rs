@@ -181,6 +181,15 @@ fn variables_of_a_sibling_file_give_their_defaults() {
         task.source_pointer("/volumes/0/name"),
         "/resource/aws_ecs_task_definition/app/volume/0/name"
     );
+    let [choice] = task.choices.as_slice() else {
+        panic!("{:?}", task.choices)
+    };
+    assert_eq!(
+        (choice.name.as_str(), choice.pointer.as_str()),
+        ("variable cpu", "/cpu")
+    );
+    let values: Vec<_> = choice.values.iter().filter_map(Node::as_str).collect();
+    assert_eq!(values, ["256", "300", "512"]);
 }
 
 #[test]
@@ -268,4 +277,29 @@ fn a_service_linked_to_a_task_without_a_literal_family_names_its_address() {
     );
     assert_eq!(resources[2].task_definition, None);
     assert_eq!(at(&resources[2], "/taskDefinition").as_str(), Some("web:3"));
+}
+
+#[test]
+fn a_quoted_json_string_and_a_dynamic_block_beside_static_ones() {
+    let tf = format!(
+        "{TASK_HEAD}  container_definitions = \"[{{\\\"name\\\": \\\"a\\\", \\\"cpu\\\": 300}}]\"\n  volume {{\n    name = \"s\"\n  }}\n  dynamic \"volume\" {{\n    for_each = var.v\n    content {{}}\n  }}\n}}\n"
+    );
+    let (doc, resources, errors) = read_module(&[("main.tf", &tf)]);
+    assert!(errors.is_empty(), "{errors:?}");
+    let task = &resources[0];
+    let cpu = at(task, "/containerDefinitions/0/cpu");
+    assert_eq!(
+        (cpu.to_json(), doc.raw(cpu.span)),
+        (serde_json::json!(300), Some("300"))
+    );
+    assert_eq!(unknown_pointers(task), ["/volumes"]);
+    assert_eq!(
+        task.node
+            .as_map()
+            .unwrap()
+            .iter()
+            .filter(|e| e.key == "volumes")
+            .count(),
+        1
+    );
 }

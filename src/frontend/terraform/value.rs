@@ -22,6 +22,8 @@ pub struct Reading<'a> {
     pub notes: Vec<String>,
     pub included: Option<Included>,
     pub errors: Vec<FrontendError>,
+    /// References to variables that list their allowed values: (reference, `variable X`, values).
+    pub choices: Vec<(Span, String, Vec<Node>)>,
 }
 
 impl<'a> Reading<'a> {
@@ -36,6 +38,7 @@ impl<'a> Reading<'a> {
             notes: Vec::new(),
             included: None,
             errors: Vec::new(),
+            choices: Vec::new(),
         }
     }
 
@@ -71,7 +74,12 @@ impl<'a> Reading<'a> {
         let reference = e.reference()?;
         let name = reference.strip_prefix("var.")?;
         let var = self.vars.get(name)?;
-        let mut node = hcl::to_node(&var.default, "", &mut |other, _| {
+        if !var.allowed.is_empty() {
+            let values = var.allowed.iter().map(literal).collect();
+            self.choices.push((e.span, format!("variable {name}"), values));
+        }
+        let default = var.default.as_ref()?;
+        let mut node = hcl::to_node(default, "", &mut |other, _| {
             super::rewrite::scalar(other.span, Scalar::Null)
         });
         respan(&mut node, e.span);
@@ -79,7 +87,7 @@ impl<'a> Reading<'a> {
             span: e.span,
             name: format!("variable {name}"),
             value: var.raw.clone(),
-            default_span: var.default.span,
+            default_span: default.span,
             default_file: var.file.clone(),
         });
         Some(node)
@@ -102,7 +110,13 @@ impl<'a> Reading<'a> {
                 idents.push(&b.ident);
             }
         }
-        for ident in idents.into_iter().filter(|i| !skip.contains(i)) {
+        // A `dynamic "volume"` makes every volume unknown, the static ones too.
+        let dynamic: Vec<&str> = body
+            .blocks_of("dynamic")
+            .filter_map(|b| Some(b.labels.first()?.value.as_str()))
+            .collect();
+        idents.retain(|i| !skip.contains(i) && !dynamic.contains(i));
+        for ident in idents {
             entries.extend(self.blocks(body, ident));
         }
         Node {
@@ -138,6 +152,11 @@ impl<'a> Reading<'a> {
             },
         }]
     }
+}
+
+/// A literal expression's node (its spans where it is written).
+fn literal(e: &Expr) -> Node {
+    hcl::to_node(e, "", &mut |other, _| super::rewrite::scalar(other.span, Scalar::Null))
 }
 
 fn respan(node: &mut Node, span: Span) {

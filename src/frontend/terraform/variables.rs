@@ -2,7 +2,7 @@
 //! (and says so). A module is a directory, so the variables may sit in a sibling `.tf` file.
 
 use super::Module;
-use crate::parse::hcl::{Body, Expr};
+use crate::parse::hcl::{Body, Expr, ExprKind};
 use crate::parse::{Document, Span};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -10,7 +10,10 @@ use std::path::Path;
 /// A variable whose default k2e can use.
 #[derive(Clone, Debug)]
 pub struct Variable {
-    pub default: Expr,
+    /// None for a variable without a literal default that lists its allowed values.
+    pub default: Option<Expr>,
+    /// The values a `validation { condition = contains([...], var.X) }` allows, as written.
+    pub allowed: Vec<Expr>,
     /// The default as written.
     pub raw: String,
     /// The file it is declared in, when not the resource's own.
@@ -45,21 +48,45 @@ impl Variables {
             let [label] = block.labels.as_slice() else {
                 continue;
             };
-            let Some(default) = block.body.attribute("default").map(|a| &a.value) else {
-                continue;
-            };
-            if !default.is_literal() || self.by_name.contains_key(&label.value) {
+            let default = block
+                .body
+                .attribute("default")
+                .map(|a| &a.value)
+                .filter(|d| d.is_literal());
+            let allowed = allowed(&block.body, &label.value);
+            if (default.is_none() && allowed.is_empty()) || self.by_name.contains_key(&label.value) {
                 continue;
             }
-            let raw = slice(text, offset, default.span).to_owned();
+            let raw = default.map_or("", |d| slice(text, offset, d.span)).to_owned();
             let variable = Variable {
-                default: default.clone(),
+                default: default.cloned(),
+                allowed,
                 raw,
                 file: file.clone(),
             };
             self.by_name.insert(label.value.clone(), variable);
         }
     }
+}
+
+/// The literal list of a `validation` whose condition is `contains([...], var.NAME)`.
+fn allowed(body: &Body, name: &str) -> Vec<Expr> {
+    let reference = format!("var.{name}");
+    for validation in body.blocks_of("validation") {
+        let Some(condition) = validation.body.attribute("condition") else {
+            continue;
+        };
+        if let ExprKind::Call { name: call, args } = &condition.value.kind
+            && call == "contains"
+            && let [list, value] = args.as_slice()
+            && value.reference().as_deref() == Some(reference.as_str())
+            && let ExprKind::Tuple(items) = &list.kind
+            && list.is_literal()
+        {
+            return items.clone();
+        }
+    }
+    Vec::new()
 }
 
 fn slice(text: &str, offset: usize, span: Span) -> &str {
