@@ -66,8 +66,15 @@ impl Reading<'_> {
                 .push("container_definitions: a file of a module read from standard input is not checked".into());
             return self.placeholder(call.span);
         };
-        let on_disk = tf.parent().unwrap_or(Path::new("")).join(&relative);
+        let dir = tf.parent().unwrap_or(Path::new(""));
+        let on_disk = dir.join(&relative);
         let name = on_disk.display().to_string();
+        if escapes_by_link(dir, &on_disk) {
+            self.notes.push(format!(
+                "container_definitions: `{name}` is a link that leaves the module's directory; not checked"
+            ));
+            return self.placeholder(call.span);
+        }
         let text = match crate::input::read_text(&on_disk, self.module.max_file_size) {
             Ok(text) => text,
             Err(e) => {
@@ -94,6 +101,7 @@ impl Reading<'_> {
             })
         };
         let mut doc = crate::parse::Document::new(0, text, 0, 1);
+        doc.root = parsed.as_ref().and_then(|p| p.root.clone());
         let Some(parsed) = parsed else {
             self.notes.push(format!(
                 "container_definitions: `{name}` has template directives; not checked"
@@ -108,13 +116,26 @@ impl Reading<'_> {
             shift(&mut root, base);
             root
         });
-        doc.root = None;
         self.included = Some(Included {
             file: name.to_owned(),
             doc,
             base,
         });
         root.unwrap_or_else(|| self.placeholder(call.span))
+    }
+}
+
+/// Whether `file`, once links are followed, lies outside `dir` (a missing file does not: its
+/// read fails with its own message).
+fn escapes_by_link(dir: &Path, file: &Path) -> bool {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    match (dir.canonicalize(), file.canonicalize()) {
+        (Ok(dir), Ok(file)) => !file.starts_with(dir),
+        _ => false,
     }
 }
 

@@ -303,3 +303,39 @@ fn a_quoted_json_string_and_a_dynamic_block_beside_static_ones() {
         1
     );
 }
+
+#[test]
+fn a_link_out_of_the_module_is_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.json"), "[]").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.json"), dir.path().join("c.json")).unwrap();
+    let tf = format!("{TASK_HEAD}  container_definitions = file(\"c.json\")\n}}\n");
+    std::fs::write(dir.path().join("main.tf"), tf).unwrap();
+    let (_, resources, errors) = read_path(&dir.path().join("main.tf"));
+    assert!(errors.is_empty());
+    assert!(
+        resources[0].notes.iter().any(|n| n.contains("is a link that leaves")),
+        "{:?}",
+        resources[0].notes
+    );
+    assert!(resources[0].included.is_none());
+}
+
+#[test]
+fn odd_resources_never_panic() {
+    for tf in [
+        "resource \"aws_ecs_task_definition\" {}\n",
+        "resource \"aws_ecs_task_definition\" \"a\" \"b\" {}\n",
+        "resource \"aws_ecs_service\" \"s\" {\n  task_definition = aws_ecs_task_definition.missing.arn\n}\n",
+        "resource \"aws_ecs_task_definition\" \"t\" {\n  container_definitions = <<EOF\nEOF\n}\n",
+        "resource \"aws_ecs_task_definition\" \"t\" {\n  container_definitions = \"\"\n  volume = 5\n  cpu = [1]\n}\n",
+        "resource \"aws_ecs_task_definition\" \"t\" {\n  container_definitions = file()\n  tags = { (var.k) = 1 }\n}\n",
+        "variable \"x\" {\n  default = [1, {a = 2}]\n}\nresource \"aws_ecs_task_definition\" \"t\" {\n  container_definitions = jsonencode(var.x)\n  runtime_platform = var.x\n}\n",
+    ] {
+        let (_, resources, _) = read_module(&[("main.tf", tf)]);
+        for r in &resources {
+            let _ = r.node.to_json();
+        }
+    }
+}

@@ -167,3 +167,15 @@ fn long_operator_chains_do_not_overflow_the_stack() {
         let _ = parse(&text, 0, &Limits::default());
     }
 }
+
+#[test]
+fn every_prefix_of_a_real_file_parses_or_fails_cleanly() {
+    let text = concat!(
+        include_str!("../../../tests/fixtures/terraform/literal/main.tf"),
+        include_str!("../../../tests/fixtures/terraform/heredoc/main.tf"),
+        "x = \"é\\\"${\"ü\"}\" # ü\n"
+    );
+    for (at, _) in text.char_indices() {
+        let _ = parse(&text[..at], 3, &Limits::default());
+    }
+}
