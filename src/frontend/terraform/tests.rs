@@ -1,5 +1,6 @@
 use super::*;
-use crate::frontend::Resource;
+use crate::frontend::{Resource, ResourceKind};
+use crate::parse::Node;
 use crate::parse::Span;
 use std::path::PathBuf;
 
