@@ -17,8 +17,21 @@ impl Reading<'_> {
             ExprKind::Call { name, args } if name == "templatefile" && args.len() == 2 => self.file(e, &args[0], true),
             ExprKind::Heredoc(h) => self.heredoc(e, h),
             ExprKind::Str(_) if self.raw(e.span).starts_with('"') => self.quoted(e),
-            _ => self.expr(e),
+            _ => self.other(e),
         }
+    }
+
+    /// A reference (unknown, or a variable's default). A default that is a string of JSON is
+    /// not read: it would have no place in this file to point at.
+    fn other(&mut self, e: &Expr) -> Node {
+        let node = self.expr(e);
+        if node.as_str().is_some() && !self.unknown.contains(&node.span) {
+            self.notes
+                .push("container_definitions: a JSON string from a variable's default is not checked".into());
+            self.assumed.retain(|a| a.span != e.span);
+            return self.placeholder(e.span);
+        }
+        node
     }
 
     fn heredoc(&mut self, e: &Expr, h: &Heredoc) -> Node {

@@ -8,7 +8,7 @@ use super::rewrite::Rewrite;
 use super::rewrite::scalar;
 use super::schema;
 use super::service::{SERVICE_TYPE, TASK_TYPE};
-use crate::frontend::{FrontendError, Resource, ResourceKind};
+use crate::frontend::{FrontendError, Resource, ResourceKind, Unknown};
 use crate::parse::{Document, Entry, Limits, Node, NodeKind, Scalar, Span};
 use std::collections::HashSet;
 
@@ -49,6 +49,7 @@ pub fn plan_resources(doc: &Document, root: &Node) -> (Vec<Resource>, Vec<Fronte
         .iter()
         .map(|p| {
             let mut r = resource(doc, p, &families, &mut errors);
+            r.unknown = after_apply(root, &p.address, fields_of(p.kind));
             if r.kind == ResourceKind::Service && r.task_definition.is_none() {
                 link_by_configuration(root, &mut r, &families);
             }
@@ -126,6 +127,41 @@ fn resource(doc: &Document, p: &Planned, families: &[(String, String)], errors: 
         included: None,
         notes,
     }
+}
+
+fn fields_of(kind: &str) -> &'static [schema::Field] {
+    if kind == TASK_TYPE {
+        schema::TASK_DEFINITION
+    } else {
+        schema::SERVICE
+    }
+}
+
+/// The arguments `resource_changes` marks as known only after apply (`after_unknown`), which
+/// `planned_values` leaves out: unknown at their API pointers, so no finding says they are
+/// missing. Only whole arguments are read; an unknown part of a block is left out of the plan's
+/// values and simply not checked.
+fn after_apply(root: &Node, address: &str, fields: &[schema::Field]) -> Vec<Unknown> {
+    let changes = root.get("resource_changes").and_then(Node::as_seq).unwrap_or_default();
+    let Some(change) = changes
+        .iter()
+        .find(|c| c.get("address").and_then(Node::as_str) == Some(address))
+    else {
+        return Vec::new();
+    };
+    let marked = change.get("change").and_then(|c| c.get("after_unknown"));
+    let Some(marked) = marked.and_then(Node::as_map) else {
+        return Vec::new();
+    };
+    marked
+        .iter()
+        .filter(|e| e.value.is_true())
+        .filter_map(|e| fields.iter().find(|f| f.tf == e.key))
+        .map(|f| Unknown {
+            span: Span::default(),
+            pointer: format!("/{}", f.api),
+        })
+        .collect()
 }
 
 /// The address of the plan's task definition whose family the service's (resolved)
@@ -283,6 +319,9 @@ mod tests {
             .pointer("/deploymentConfiguration/deploymentCircuitBreaker/rollback")
             .unwrap();
         assert!(rollback.is_true());
+        let unknown: Vec<&str> = service.unknown.iter().map(|u| u.pointer.as_str()).collect();
+        assert_eq!(unknown, ["/taskDefinition"]);
+        assert!(task.unknown.is_empty());
     }
 
     #[test]

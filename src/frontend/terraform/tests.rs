@@ -340,3 +340,19 @@ fn odd_resources_never_panic() {
         }
     }
 }
+
+#[test]
+fn containers_from_a_variable_are_unknown_even_with_a_default() {
+    let tf = format!(
+        "variable \"defs\" {{\n  default = \"[]\"\n}}\nvariable \"list\" {{\n  default = [{{ name = \"a\", cpu = 300 }}]\n}}\n{TASK_HEAD}  container_definitions = var.defs\n}}\nresource \"aws_ecs_task_definition\" \"u\" {{\n  container_definitions = jsonencode(var.list)\n}}\n"
+    );
+    let (doc, resources, _) = read_module(&[("main.tf", &tf)]);
+    assert_eq!(unknown_pointers(&resources[0]), ["/containerDefinitions"]);
+    assert!(resources[0].assumed.is_empty());
+    let cpu = at(&resources[1], "/containerDefinitions/0/cpu");
+    assert_eq!(
+        (cpu.to_json(), doc.raw(cpu.span)),
+        (serde_json::json!(300), Some("var.list"))
+    );
+    assert_eq!(resources[1].assumed[0].name, "variable list");
+}
