@@ -1,3 +1,6 @@
+//! The `.tf` reader over the fixtures of `tests/fixtures/terraform/` and small modules written
+//! to a temporary directory.
+
 use super::*;
 use crate::frontend::{Resource, ResourceKind};
 use crate::parse::Node;

@@ -1,3 +1,5 @@
+//! The HCL tree: spans, kinds of expression, heredocs, errors and limits, on small inline files.
+
 use super::*;
 use crate::parse::Node;
 
