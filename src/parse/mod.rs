@@ -1,8 +1,10 @@
-//! Text -> span tree. The only module that knows the YAML and JSON parser crates.
+//! Text -> span tree. The only module that knows the YAML, JSON and HCL parser crates.
 
 mod error;
+pub mod hcl;
 mod indent;
 mod json;
+mod json_string;
 mod read;
 mod resolve;
 mod stream;
@@ -10,6 +12,7 @@ mod tree;
 mod yaml;
 
 pub use error::{Limits, ParseError, ParseErrorKind};
+pub use json_string::json_in_string;
 pub use read::{Format, InputError, InputErrorKind, MAX_DOCUMENTS, Piece, Pieces, documents, read, stream};
 pub use resolve::is_yaml11_ambiguous;
 pub use stream::{Chunk, Stream, check_text};
@@ -23,6 +26,11 @@ pub fn yaml(chunk: &Chunk, limits: &Limits) -> Vec<Document> {
 /// Parses a YAML text held in memory as a whole (k2e's own data files, tests).
 pub fn yaml_text(text: &str, limits: &Limits) -> Vec<Document> {
     yaml::parse(text, 0, 1, limits)
+}
+
+/// Parses a whole HCL file (Terraform): spans are `offset` + the position in `text`.
+pub fn hcl(text: &str, offset: usize, limits: &Limits) -> Result<hcl::Body, ParseError> {
+    hcl::parse(text, offset, limits)
 }
 
 /// Parses a whole JSON text (one value).
