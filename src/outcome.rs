@@ -34,6 +34,9 @@ pub struct FileResult {
     pub suppressed: Vec<Finding>,
     /// The `.k2e.yaml` itself, holding findings about its suppressions: not a linted file.
     pub is_config: bool,
+    /// Files this one reads part of its resources from (Terraform's `file("containers.json")`),
+    /// checked as part of it.
+    pub includes: Vec<String>,
 }
 
 #[derive(Debug, Default)]

@@ -215,6 +215,7 @@ mod tests {
 
     fn note(path: &str, fate: Fate) -> Note {
         Note {
+            file: None,
             path: path.into(),
             line: 0,
             column: 0,

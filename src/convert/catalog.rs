@@ -66,11 +66,11 @@ impl<'a> Catalog<'a> {
         let mut c = Catalog::default();
         for source in sources {
             for doc in &source.documents {
-                let Some(root) = &doc.root else { continue };
                 if let Some((_, read)) = source.resources.iter().find(|(index, _)| *index == doc.index) {
                     c.add_resources(&source.file, doc, read);
                     continue;
                 }
+                let Some(root) = &doc.root else { continue };
                 match detect(root) {
                     Detected::Kubernetes(objects) => {
                         c.k8s.extend(objects.into_iter().map(|obj| K8sItem {
@@ -109,7 +109,28 @@ impl<'a> Catalog<'a> {
                 }
             }
         }
+        c.leave_out_included();
         c
+    }
+
+    /// A file a Terraform resource reads its containers from (`file(...)`) is converted as part
+    /// of that resource, not again on its own.
+    fn leave_out_included(&mut self) {
+        let included: Vec<&str> = self
+            .ecs_tasks
+            .iter()
+            .filter_map(|t| t.resource?.included.as_ref())
+            .map(|i| i.file.as_str())
+            .collect();
+        let (kept, left): (Vec<_>, Vec<_>) = std::mem::take(&mut self.ecs_tasks)
+            .into_iter()
+            .partition(|t| t.resource.is_some() || !included.contains(&t.file));
+        self.ecs_tasks = kept;
+        self.skipped.extend(left.into_iter().map(|t| Skipped {
+            file: t.file.to_owned(),
+            document: t.doc.index,
+            reason: "read by a Terraform file's file(): converted with its resource".to_owned(),
+        }));
     }
 
     /// The task definitions and services a template or plan holds; one with none is skipped.

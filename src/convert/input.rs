@@ -60,7 +60,11 @@ pub fn read(paths: &[PathBuf], bounds: &input::Options) -> (Vec<Source>, Vec<Inp
         };
         let json_name =
             matches!(&input, Input::File(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")));
-        let (source, errs) = parse_bytes(&file, &bytes, json_name);
+        let (source, errs) = if frontend::is_terraform(&file) {
+            terraform(&file, input.path(), &bytes, bounds.limit)
+        } else {
+            parse_bytes(&file, &bytes, json_name)
+        };
         errors.extend(errs);
         sources.push(source);
     }
@@ -75,6 +79,9 @@ fn read_bytes(input: &Input, bounds: &input::Options) -> Result<Vec<u8>, input::
 /// Parses a file's bytes: strict JSON for `.json` files and for text starting with `{` or `[`
 /// (falling back to YAML for the latter, which may be flow YAML), else a YAML stream.
 pub fn parse_bytes(file: &str, bytes: &[u8], json_name: bool) -> (Source, Vec<InputError>) {
+    if frontend::is_terraform(file) {
+        return terraform(file, None, bytes, u64::MAX);
+    }
     let format = if json_name { Format::Json } else { Format::Sniff };
     let (docs, unreadable) = parse::documents(bytes, format, &Limits::default(), parse::MAX_DOCUMENTS);
     let mut errors = Vec::new();
@@ -97,6 +104,45 @@ pub fn parse_bytes(file: &str, bytes: &[u8], json_name: bool) -> (Source, Vec<In
         },
         errors,
     )
+}
+
+/// A Terraform file (`path` for its module's variables and `file()` reads): its ECS resources, or
+/// the error that stopped the reading.
+fn terraform(file: &str, path: Option<&std::path::Path>, bytes: &[u8], limit: u64) -> (Source, Vec<InputError>) {
+    let module = frontend::terraform::Module {
+        path,
+        max_file_size: limit,
+        limits: Limits::default(),
+    };
+    let mut source = Source {
+        file: file.to_owned(),
+        documents: Vec::new(),
+        resources: Vec::new(),
+    };
+    let error = |line: Option<usize>, message: String| InputError {
+        file: file.to_owned(),
+        document: None,
+        line,
+        message,
+    };
+    match frontend::read_terraform(bytes, &module) {
+        Err(e) => (source, vec![error(None, e.to_string())]),
+        Ok((doc, Err(e))) => {
+            let line = LineIndex::of(&doc).position(e.span.start).line;
+            (source, vec![error(Some(line), e.message)])
+        }
+        Ok((doc, Ok(read))) => {
+            let lines = LineIndex::of(&doc);
+            let errors = read
+                .errors
+                .iter()
+                .map(|e| error(Some(lines.position(e.span.start).line), e.message.clone()))
+                .collect();
+            source.documents.push(doc);
+            source.resources.push((0, read));
+            (source, errors)
+        }
+    }
 }
 
 /// The ECS resources of the documents that are templates or plans; a resource a front-end

@@ -27,6 +27,9 @@ pub enum Fate {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Note {
+    /// The file the field is in, when not the object's own (a Terraform `file()`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// JSON pointer in the input document.
     pub path: String,
     #[serde(skip_serializing_if = "is_zero")]
@@ -75,6 +78,7 @@ impl Ledger {
         fix: Option<String>,
     ) {
         self.notes.push(Note {
+            file: None,
             path,
             line: 0,
             column: 0,
@@ -161,6 +165,7 @@ impl Ledger {
                     continue;
                 }
                 self.notes.push(Note {
+                    file: None,
                     path: leaf,
                     line: 0,
                     column: 0,

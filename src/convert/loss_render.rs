@@ -97,7 +97,7 @@ pub fn human(run: &Conversion, verbose_mapped: bool) -> String {
             let to = n.to.as_deref().map(|t| format!(" -> {t}")).unwrap_or_default();
             out.push_str(&format!(
                 "  {mark} {}:{}:{} {}{to}\n",
-                o.file,
+                n.file.as_deref().unwrap_or(&o.file),
                 n.line,
                 n.column,
                 shown_path(&n.path)

@@ -19,6 +19,9 @@ pub struct Inputs {
     pub notes: Vec<String>,
     /// Paths that could not be read, and documents that do not parse (exit code 2).
     pub errors: Vec<String>,
+    /// Files a Terraform resource reads its containers from (`file(...)`): estimated as part of
+    /// that resource, not again on their own.
+    pub included: Vec<String>,
 }
 
 pub fn read(paths: &[PathBuf], d: &Defaults, bounds: &crate::input::Options) -> Inputs {
@@ -39,6 +42,10 @@ pub fn read(paths: &[PathBuf], d: &Defaults, bounds: &crate::input::Options) -> 
                 continue;
             }
         };
+        if frontend::is_terraform(&name) {
+            terraform(&name, input.path(), &bytes, bounds.limit, d, &mut out, &mut tasks, &mut services);
+            continue;
+        }
         for doc in documents(&name, &bytes, &mut out) {
             document(&name, &doc, d, &mut out, &mut tasks, &mut services);
         }
@@ -46,8 +53,40 @@ pub fn read(paths: &[PathBuf], d: &Defaults, bounds: &crate::input::Options) -> 
     finish(out, tasks, &services)
 }
 
+/// A Terraform file's task definitions and services; an HCL syntax error is an error (exit 2).
+#[allow(clippy::too_many_arguments)]
+fn terraform(
+    file: &str,
+    path: Option<&std::path::Path>,
+    bytes: &[u8],
+    max_file_size: u64,
+    d: &Defaults,
+    out: &mut Inputs,
+    tasks: &mut Vec<TaskDef>,
+    services: &mut Vec<Service>,
+) {
+    let module = frontend::terraform::Module {
+        path,
+        max_file_size,
+        limits: Limits::default(),
+    };
+    match frontend::read_terraform(bytes, &module) {
+        Err(e) => out.errors.push(format!("{file}: not estimated: {e}")),
+        Ok((doc, Err(e))) => {
+            let at = LineIndex::of(&doc).position(e.span.start);
+            out.errors.push(format!(
+                "{file}:{}:{}: not estimated: {} (k2e lint {file} shows it in full)",
+                at.line, at.column, e.message
+            ));
+        }
+        Ok((doc, Ok(read))) => resources(file, &doc, &read, d, out, tasks, services),
+    }
+}
+
 /// ECS services matched to their task definitions, and unpinned daemons on every architecture.
-fn finish(mut out: Inputs, tasks: Vec<TaskDef>, services: &[Service]) -> Inputs {
+fn finish(mut out: Inputs, mut tasks: Vec<TaskDef>, services: &[Service]) -> Inputs {
+    out.workloads.retain(|w| !out.included.contains(&w.file));
+    tasks.retain(|t| !out.included.contains(&t.template.file));
     let (ecs, notes) = ecs::resolve(tasks, services);
     out.workloads.extend(ecs);
     out.notes.extend(notes);
@@ -141,6 +180,7 @@ fn resources(
         ));
     }
     for r in &read.resources {
+        out.included.extend(r.included.as_ref().map(|i| i.file.clone()));
         let line = lines.position(r.node.span.start).line;
         if !r.unknown.is_empty() {
             out.notes.push(format!(
@@ -176,6 +216,10 @@ pub fn read_texts(files: &[(&str, &[u8])], d: &Defaults) -> Inputs {
     let mut tasks = Vec::new();
     let mut services = Vec::new();
     for (name, bytes) in files {
+        if frontend::is_terraform(name) {
+            terraform(name, None, bytes, u64::MAX, d, &mut out, &mut tasks, &mut services);
+            continue;
+        }
         for doc in documents(name, bytes, &mut out) {
             document(name, &doc, d, &mut out, &mut tasks, &mut services);
         }

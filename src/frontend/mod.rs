@@ -201,5 +201,48 @@ pub fn read(doc: &Document, root: &Node) -> Option<Read> {
             errors,
         });
     }
+    if terraform::is_plan(root) {
+        let (resources, errors) = terraform::plan_resources(doc, root);
+        return Some(Read {
+            source: Source::TerraformPlan,
+            resources,
+            errors,
+        });
+    }
     None
+}
+
+/// Whether a file is a Terraform file (`.tf`, any case), read by [`read_terraform`] rather than
+/// as YAML or JSON.
+pub fn is_terraform(name: &str) -> bool {
+    std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("tf"))
+}
+
+/// A `.tf` file's bytes as a document, and its ECS resources or the HCL syntax error that
+/// stopped the reading; an error when the bytes are not UTF-8 text. `module` says where the file
+/// is, for its variables and `file()` reads.
+pub fn read_terraform(
+    bytes: &[u8],
+    module: &terraform::Module<'_>,
+) -> Result<(Document, Result<Read, crate::parse::ParseError>), crate::parse::InputError> {
+    let (skip, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (3, rest),
+        None => (0, bytes),
+    };
+    let text = crate::parse::check_text(body, skip, 1).map_err(crate::parse::InputError::whole)?;
+    let doc = Document::new(0, text.to_owned(), skip, 1);
+    let body = match crate::parse::hcl(&doc.text, skip, &module.limits) {
+        Ok(body) => body,
+        Err(e) => return Ok((doc, Err(e))),
+    };
+    let (resources, errors) = terraform::hcl_resources(&doc, &body, module);
+    let read = Read {
+        source: Source::Terraform,
+        resources,
+        errors,
+    };
+    Ok((doc, Ok(read)))
 }

@@ -97,6 +97,7 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
             ..FileResult::default()
         });
     }
+    drop_repeats(&mut files);
     let mut run = Run::default();
     runs.into_iter().for_each(|facts| run.extend(facts));
     check_across(&run, &mut files);
@@ -127,6 +128,18 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
         skipped_paths: found.skipped,
         config: opts.config.file.clone(),
         excluded,
+    }
+}
+
+/// A file that a Terraform file reads (`file("containers.json")`) is checked as part of the
+/// resource that reads it, with the task around its containers; linted alone as well, it would
+/// repeat those findings without the task, so its own are left out.
+fn drop_repeats(files: &mut [FileResult]) {
+    let included: std::collections::HashSet<String> =
+        files.iter().flat_map(|r| r.includes.iter().cloned()).collect();
+    for result in files.iter_mut().filter(|r| included.contains(&r.file)) {
+        result.findings.clear();
+        result.checked.clear();
     }
 }
 
@@ -176,6 +189,13 @@ fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> (FileRe
             return (result, Run::default());
         }
     };
+    if matches!(input, Input::File(_)) && frontend::is_terraform(&name) {
+        match reader.read_all() {
+            Ok(bytes) => terraform(&name, input.path(), &bytes, opts, validators, &mut result),
+            Err(e) => result.findings.push(unreadable(&name, &e.into())),
+        }
+        return (result, Run::default());
+    }
     let mut facts = Run::default();
     if format == Format::Yaml {
         let limit = reader.limit();
@@ -443,6 +463,54 @@ fn check_unsuppressed(
     true
 }
 
+/// A Terraform file: its HCL syntax error, or the ECS resources it holds (none: skipped).
+fn terraform(
+    name: &str,
+    path: Option<&std::path::Path>,
+    bytes: &[u8],
+    opts: &Options,
+    validators: &Validators,
+    result: &mut FileResult,
+) {
+    let module = frontend::terraform::Module {
+        path,
+        max_file_size: opts.max_file_size,
+        limits: opts.limits,
+    };
+    let (doc, read) = match frontend::read_terraform(bytes, &module) {
+        Ok(read) => read,
+        Err(e) => return result.findings.push(unreadable(name, &e)),
+    };
+    result.documents = 1;
+    let mut part = FileResult::default();
+    match read {
+        Err(e) => part
+            .findings
+            .push(Finding::at(ids::SYNTAX, Severity::Error, name, &doc, e.span, e.message)),
+        Ok(read) if read.resources.is_empty() && read.errors.is_empty() => part.skipped.push(Skipped {
+            file: name.to_owned(),
+            document: 0,
+            line: 1,
+            reason: read.source.without_resources(),
+        }),
+        Ok(read) => {
+            resources::check(name, &doc, &read, opts, validators, &mut part);
+            let included = read.resources.iter().filter_map(|r| r.included.as_ref());
+            result.includes.extend(included.map(|i| i.file.clone()));
+        }
+    }
+    let (kept, suppressed) = rules::suppress::apply(name, &doc, part.findings, &opts.today);
+    result.findings.extend(kept);
+    result.suppressed.extend(suppressed);
+    result.skipped.extend(part.skipped);
+    if opts.record_checked {
+        result.checked.extend(part.checked);
+    }
+    if !opts.snippets {
+        result.findings.iter_mut().for_each(|f| f.snippet = None);
+    }
+}
+
 /// The ECS resources of a template or plan; one without any is skipped, as other documents
 /// k2e does not check are.
 fn checked_resources(
@@ -534,6 +602,8 @@ pub fn lint_text(name: &str, bytes: &[u8], opts: &Options, validators: &Validato
     if bytes.len() as u64 > limit {
         let e = InputError::whole(InputErrorKind::TooLarge { limit });
         result.findings.push(unreadable(name, &e));
+    } else if frontend::is_terraform(name) {
+        terraform(name, None, bytes, opts, validators, &mut result);
     } else {
         let pieces = parse::read(bytes, Format::of(name, Format::Yaml), &opts.limits, opts.max_documents);
         lint_pieces(name, pieces, opts, validators, &mut result, &mut facts);

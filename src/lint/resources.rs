@@ -126,8 +126,13 @@ fn on_fargate(read: &Read, resource: &Resource, node: &Node, target: Target) -> 
 fn renamed(mut f: Finding, doc: &Document, resource: &Resource) -> Finding {
     f.object = Some(resource.label.clone());
     f.resource = Some(resource.label.clone());
+    let in_included = resource.included.as_ref().is_some_and(|i| f.span.start >= i.base);
     if let Some(pointer) = f.pointer.take() {
-        f.pointer = Some(resource.source_pointer(&pointer));
+        f.pointer = Some(match in_included {
+            // The included file holds the container definitions array itself.
+            true => pointer.strip_prefix("/containerDefinitions").unwrap_or(&pointer).to_owned(),
+            false => resource.source_pointer(&pointer),
+        });
     }
     let at = f.span;
     for assumed in resource.assumed.iter().filter(|a| overlaps(a.span, at)) {

@@ -195,6 +195,15 @@ fn in_source_terms(fields: &mut [Note], resource: &Resource) {
                 }
             }
         }
+        if let Some(included) = resource.included.as_ref().filter(|i| note.offset >= i.base) {
+            // Container definitions read from another file (Terraform's `file("containers.json")`),
+            // which holds the array itself: placed there.
+            let at = crate::finding::LineIndex::of(&included.doc).position(note.offset - included.base);
+            (note.line, note.column) = (at.line, at.column);
+            note.file = Some(included.file.clone());
+            note.path = note.path.strip_prefix("/containerDefinitions").unwrap_or(&note.path).to_owned();
+            continue;
+        }
         note.path = resource.source_pointer(&note.path);
     }
 }
