@@ -357,8 +357,11 @@ fn cloudformation_resources_are_all_checked_and_nothing_lands_on_an_intrinsic() 
                 *per_rule.entry(f.rule).or_default() += 1;
                 // A parameter's literal default, or all its allowed values, are known: such a
                 // finding says which it used.
-                let named = f.message.contains("with the default of parameter") || f.message.contains("every allowed value of");
-                let inside = intrinsics.iter().any(|s| f.span.start >= s.start && f.span.end <= s.end);
+                let named =
+                    f.message.contains("with the default of parameter") || f.message.contains("every allowed value of");
+                let inside = intrinsics
+                    .iter()
+                    .any(|s| f.span.start >= s.start && f.span.end <= s.end);
                 assert!(named || !inside, "a finding on an intrinsic function: {f:#?}");
             }
         }

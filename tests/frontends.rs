@@ -73,7 +73,11 @@ fn sarif(path: &str) -> Value {
 #[test]
 fn cloudformation_templates_lint_at_the_template_lines() {
     let human = lint(&["cloudformation"]);
-    assert_eq!(human.code, 2, "a malformed template is exit 2:\n{}{}", human.stdout, human.stderr);
+    assert_eq!(
+        human.code, 2,
+        "a malformed template is exit 2:\n{}{}",
+        human.stdout, human.stderr
+    );
     settings().bind(|| {
         insta::assert_snapshot!("cloudformation-human", human.stdout);
         insta::assert_json_snapshot!("cloudformation-sarif", sarif("cloudformation"));
@@ -100,7 +104,10 @@ fn cloudformation_findings_name_the_resource_and_its_template_pointer() {
         .find(|f| f["pointer"] == "/Resources/WebTask/Properties/Cpu")
         .expect("the parameter's default cpu 300 is not a Fargate size");
     assert!(
-        cpu["message"].as_str().unwrap().contains("default of parameter TaskCpu"),
+        cpu["message"]
+            .as_str()
+            .unwrap()
+            .contains("default of parameter TaskCpu"),
         "{cpu:#}"
     );
 }
@@ -108,7 +115,10 @@ fn cloudformation_findings_name_the_resource_and_its_template_pointer() {
 #[test]
 fn a_service_on_fargate_makes_its_task_definition_a_fargate_one() {
     // The CDK task says FARGATE itself; the SAM one says bridge on FARGATE; both are checked.
-    let cdk = places(&findings("cloudformation/cdk-output.template.json"), "cdk-output.template.json");
+    let cdk = places(
+        &findings("cloudformation/cdk-output.template.json"),
+        "cdk-output.template.json",
+    );
     assert!(cdk.iter().any(|p| p.starts_with("FG018")), "{cdk:?}");
     let sam = places(&findings("cloudformation/sam.yaml"), "sam.yaml");
     assert!(sam.iter().any(|p| p.starts_with("FG0")), "{sam:?}");
@@ -128,22 +138,40 @@ fn a_malformed_template_is_exit_2_at_its_line_and_the_rest_is_checked() {
     let found = findings("cloudformation/malformed.yaml");
     let at = places(&found, "malformed.yaml");
     assert!(at.iter().any(|p| p.starts_with("K2E005 3:")), "{at:?}");
-    assert!(at.iter().any(|p| p.starts_with("FG00")), "the good resource is still checked: {at:?}");
+    assert!(
+        at.iter().any(|p| p.starts_with("FG00")),
+        "the good resource is still checked: {at:?}"
+    );
     let run = lint(&["cloudformation/malformed.yaml", "cloudformation/sam.yaml"]);
     assert_eq!(run.code, 2);
-    assert!(run.stdout.contains("sam.yaml"), "the other file is still checked:\n{}", run.stdout);
+    assert!(
+        run.stdout.contains("sam.yaml"),
+        "the other file is still checked:\n{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn estimate_prices_the_template_services() {
-    let run = k2e(&["estimate", "--format", "json", "cloudformation/cdk-output.template.json"]);
+    let run = k2e(&[
+        "estimate",
+        "--format",
+        "json",
+        "cloudformation/cdk-output.template.json",
+    ]);
     assert!(run.code == 0 || run.code == 1, "{}{}", run.stdout, run.stderr);
     let report: Value = serde_json::from_str(&run.stdout).expect("JSON estimate");
     let text = report.to_string();
-    assert!(text.contains("AWS::ECS::TaskDefinition ApiTaskDef1A2B3C4D"), "{report:#}");
+    assert!(
+        text.contains("AWS::ECS::TaskDefinition ApiTaskDef1A2B3C4D"),
+        "{report:#}"
+    );
     settings().bind(|| {
         let table = k2e(&["estimate", "cloudformation/fargate-service.yaml"]);
-        insta::assert_snapshot!("cloudformation-estimate", format!("{}\n--- stderr\n{}", table.stdout, table.stderr));
+        insta::assert_snapshot!(
+            "cloudformation-estimate",
+            format!("{}\n--- stderr\n{}", table.stdout, table.stderr)
+        );
     });
 }
 
@@ -157,5 +185,117 @@ fn convert_to_kubernetes_reads_the_template() {
         );
     });
     assert!(run.stdout.contains("kind: Deployment"), "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("replicas: 2"), "the service's desired count: {}", run.stdout);
+    assert!(
+        run.stdout.contains("replicas: 2"),
+        "the service's desired count: {}",
+        run.stdout
+    );
+}
+
+#[test]
+fn terraform_files_and_plans_lint_where_the_values_are_written() {
+    let human = lint(&["terraform"]);
+    assert_eq!(
+        human.code, 2,
+        "malformed HCL is exit 2:\n{}{}",
+        human.stdout, human.stderr
+    );
+    settings().bind(|| {
+        insta::assert_snapshot!("terraform-human", human.stdout);
+        insta::assert_json_snapshot!("terraform-sarif", sarif("terraform"));
+    });
+    let found = findings("terraform");
+    let at = |file: &str| places(&found, file);
+    // Each form of container_definitions: the host port finding lands in the text that holds it.
+    assert!(
+        at("literal/main.tf").contains(&"FG004 21:42".to_owned()),
+        "{:?}",
+        at("literal/main.tf")
+    );
+    assert!(
+        at("heredoc/main.tf").contains(&"FG004 21:47".to_owned()),
+        "{:?}",
+        at("heredoc/main.tf")
+    );
+    assert!(
+        at("file/containers.json").contains(&"FG004 8:43".to_owned()),
+        "{:?}",
+        at("file/containers.json")
+    );
+    assert!(
+        at("templatefile/containers.json.tpl").contains(&"FG004 8:43".to_owned()),
+        "{:?}",
+        at("templatefile/containers.json.tpl")
+    );
+    assert!(
+        at("plan/plan.json").contains(&"FG004 41:169".to_owned()),
+        "{:?}",
+        at("plan/plan.json")
+    );
+    // A variable's default is used and named; the file() target is not linted a second time.
+    let variable = found
+        .iter()
+        .find(|f| f["file"].as_str().unwrap().ends_with("variable/main.tf") && f["rule"] == "FG001")
+        .expect("the default cpu of variables.tf");
+    assert!(
+        variable["message"]
+            .as_str()
+            .unwrap()
+            .contains("default of variable cpu in"),
+        "{variable:#}"
+    );
+    assert_eq!(variable["object"], "aws_ecs_task_definition.app");
+    assert!(!found.iter().any(|f| f["rule"] == "ECS005"), "{found:#?}");
+    let malformed = at("malformed/main.tf");
+    assert_eq!(malformed, vec!["YML001 9:11".to_owned()]);
+}
+
+#[test]
+fn nothing_is_reported_on_a_terraform_reference() {
+    // var.image has no default and templatefile's ${cpu} is a placeholder: both unknown.
+    let found = findings("terraform");
+    for f in &found {
+        let message = f["message"].as_str().unwrap();
+        assert!(
+            !message.contains("var.") && !message.contains("${"),
+            "a finding on an unknown value: {f:#}"
+        );
+    }
+}
+
+#[test]
+fn estimate_and_convert_read_terraform() {
+    let run = k2e(&["estimate", "terraform/literal", "terraform/file", "terraform/plan"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let convert = k2e(&["convert", "--to", "k8s", "terraform/file", "terraform/plan"]);
+    settings().bind(|| {
+        insta::assert_snapshot!(
+            "terraform-estimate",
+            format!("{}\n--- stderr\n{}", run.stdout, run.stderr)
+        );
+        insta::assert_snapshot!(
+            "terraform-convert",
+            format!(
+                "exit {}\n{}\n--- stderr\n{}",
+                convert.code, convert.stdout, convert.stderr
+            )
+        );
+    });
+    assert!(
+        convert
+            .stderr
+            .contains("terraform/file/containers.json:8:43 /0/portMappings/0/hostPort")
+    );
+    let broken = k2e(&["estimate", "terraform/malformed", "terraform/literal"]);
+    assert_eq!(broken.code, 2, "{}{}", broken.stdout, broken.stderr);
+    assert!(
+        broken.stderr.contains("terraform/malformed/main.tf:9:11"),
+        "{}",
+        broken.stderr
+    );
+    assert!(
+        broken.stdout.contains("aws_ecs_task_definition.web"),
+        "the other file is estimated: {}",
+        broken.stdout
+    );
 }

@@ -41,7 +41,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "estimate",
-        &["input", "parse", "detect", "frontend", "finding", "discover", "model", "rules"],
+        &[
+            "input", "parse", "detect", "frontend", "finding", "discover", "model", "rules",
+        ],
     ),
     ("report", &["finding", "discover", "outcome", "rules"]),
     (

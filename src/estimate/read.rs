@@ -43,7 +43,16 @@ pub fn read(paths: &[PathBuf], d: &Defaults, bounds: &crate::input::Options) -> 
             }
         };
         if frontend::is_terraform(&name) {
-            terraform(&name, input.path(), &bytes, bounds.limit, d, &mut out, &mut tasks, &mut services);
+            terraform(
+                &name,
+                input.path(),
+                &bytes,
+                bounds.limit,
+                d,
+                &mut out,
+                &mut tasks,
+                &mut services,
+            );
             continue;
         }
         for doc in documents(&name, &bytes, &mut out) {

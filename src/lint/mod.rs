@@ -135,8 +135,7 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
 /// resource that reads it, with the task around its containers; linted alone as well, it would
 /// repeat those findings without the task, so its own are left out.
 fn drop_repeats(files: &mut [FileResult]) {
-    let included: std::collections::HashSet<String> =
-        files.iter().flat_map(|r| r.includes.iter().cloned()).collect();
+    let included: std::collections::HashSet<String> = files.iter().flat_map(|r| r.includes.iter().cloned()).collect();
     for result in files.iter_mut().filter(|r| included.contains(&r.file)) {
         result.findings.clear();
         result.checked.clear();

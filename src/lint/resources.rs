@@ -11,7 +11,14 @@ use crate::parse::{Document, Node, NodeKind, Span};
 use crate::rules::{self, Target};
 use crate::validate::Validators;
 
-pub(super) fn check(file: &str, doc: &Document, read: &Read, opts: &Options, validators: &Validators, out: &mut FileResult) {
+pub(super) fn check(
+    file: &str,
+    doc: &Document,
+    read: &Read,
+    opts: &Options,
+    validators: &Validators,
+    out: &mut FileResult,
+) {
     for error in &read.errors {
         out.findings.push(malformed(file, doc, read, error));
     }
@@ -92,8 +99,15 @@ fn template_schema(file: &str, doc: &Document, read: &Read, resource: &Resource)
         .chain(doc.tags.iter().map(|t| t.node))
         .collect();
     let kind = resource.kind.name(read.source);
-    let mut found =
-        crate::validate::cfn::check_cfn(file, doc, kind, properties, &resource.pointer, &unknown, &resource.label);
+    let mut found = crate::validate::cfn::check_cfn(
+        file,
+        doc,
+        kind,
+        properties,
+        &resource.pointer,
+        &unknown,
+        &resource.label,
+    );
     found.iter_mut().for_each(|f| f.resource = Some(resource.label.clone()));
     found
 }
@@ -130,7 +144,10 @@ fn renamed(mut f: Finding, doc: &Document, resource: &Resource) -> Finding {
     if let Some(pointer) = f.pointer.take() {
         f.pointer = Some(match in_included {
             // The included file holds the container definitions array itself.
-            true => pointer.strip_prefix("/containerDefinitions").unwrap_or(&pointer).to_owned(),
+            true => pointer
+                .strip_prefix("/containerDefinitions")
+                .unwrap_or(&pointer)
+                .to_owned(),
             false => resource.source_pointer(&pointer),
         });
     }
@@ -138,7 +155,10 @@ fn renamed(mut f: Finding, doc: &Document, resource: &Resource) -> Finding {
     for assumed in resource.assumed.iter().filter(|a| overlaps(a.span, at)) {
         match &assumed.default_file {
             None => {
-                f.message = format!("{} (with the default of {}: {})", f.message, assumed.name, assumed.value);
+                f.message = format!(
+                    "{} (with the default of {}: {})",
+                    f.message, assumed.name, assumed.value
+                );
                 f = f.with_related(doc, assumed.default_span, format!("the default of {}", assumed.name));
             }
             Some(other) => {
@@ -217,7 +237,10 @@ fn choices(
             });
         }
         for f in common.unwrap_or_default() {
-            if already.iter().any(|a| a.rule == f.rule && overlaps(a.span, choice.span)) {
+            if already
+                .iter()
+                .any(|a| a.rule == f.rule && overlaps(a.span, choice.span))
+            {
                 continue;
             }
             if out.iter().any(|o: &Finding| o.rule == f.rule && o.span == f.span) {

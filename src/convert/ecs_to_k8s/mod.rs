@@ -179,7 +179,8 @@ pub fn report(
 /// Notes on a template or plan resource, as the source names things: its pointers, and values
 /// the source leaves to a parameter, function or reference, which k2e does not evaluate.
 fn in_source_terms(fields: &mut [Note], resource: &Resource) {
-    const UNKNOWN: &str = "the source gives this value by a parameter, function or reference, which k2e does not evaluate";
+    const UNKNOWN: &str =
+        "the source gives this value by a parameter, function or reference, which k2e does not evaluate";
     for note in fields.iter_mut() {
         let at = crate::parse::Span::new(note.offset, note.offset);
         if resource.is_unknown(at, Some(&note.path)) {
@@ -201,7 +202,11 @@ fn in_source_terms(fields: &mut [Note], resource: &Resource) {
             let at = crate::finding::LineIndex::of(&included.doc).position(note.offset - included.base);
             (note.line, note.column) = (at.line, at.column);
             note.file = Some(included.file.clone());
-            note.path = note.path.strip_prefix("/containerDefinitions").unwrap_or(&note.path).to_owned();
+            note.path = note
+                .path
+                .strip_prefix("/containerDefinitions")
+                .unwrap_or(&note.path)
+                .to_owned();
             continue;
         }
         note.path = resource.source_pointer(&note.path);
