@@ -199,9 +199,13 @@ fn write_fuzz_seeds() {
     eprintln!("{written} seeds written to {}", dir.display());
 }
 
-/// The name an input is read under: the extension picks JSON or a YAML stream.
+/// The name an input is read under: the extension picks JSON, Terraform or a YAML stream.
 fn read_as(seed: &str) -> &'static str {
-    harness::NAMES[usize::from(seed.ends_with(".json"))]
+    match seed.rsplit('.').next() {
+        Some("json") => harness::NAMES[1],
+        Some("tf") => harness::NAMES[2],
+        _ => harness::NAMES[0],
+    }
 }
 
 /// Runs the checks on `data` read as `file`; each panic becomes an error naming the check and

@@ -19,10 +19,11 @@ use std::sync::OnceLock;
 
 pub mod seeds;
 
-/// The names an input is read under: the extension decides JSON or YAML stream.
-pub const NAMES: [&str; 2] = ["fuzz.yaml", "fuzz.json"];
+/// The names an input is read under: the extension decides YAML stream, JSON or Terraform.
+pub const NAMES: [&str; 3] = ["fuzz.yaml", "fuzz.json", "fuzz.tf"];
 
-/// Lints `data` as a YAML stream and as a JSON file and checks the findings and reports.
+/// Lints `data` as a YAML stream, a JSON file and a Terraform file and checks the findings and
+/// reports.
 pub fn lint(data: &[u8]) {
     NAMES.iter().for_each(|name| lint_as(name, data));
 }
@@ -46,7 +47,8 @@ pub fn lint_reports(name: &str, data: &[u8], sarif: bool) {
     check_reports(&outcome, sarif);
 }
 
-/// Converts `data` to ECS and to Kubernetes, read as YAML and as JSON, and the outputs back.
+/// Converts `data` to ECS and to Kubernetes, read as YAML, JSON and Terraform, and the outputs
+/// back.
 pub fn convert(data: &[u8]) {
     NAMES.iter().for_each(|name| convert_as(name, data));
 }
@@ -68,7 +70,7 @@ pub fn convert_as(name: &str, data: &[u8]) {
     }
 }
 
-/// Estimates `data` read as YAML and as JSON.
+/// Estimates `data` read as YAML, JSON and Terraform.
 pub fn estimate(data: &[u8]) {
     NAMES.iter().for_each(|name| estimate_as(name, data));
 }

@@ -29,7 +29,7 @@ fn files(dir: &Path, root: &Path, out: &mut Vec<(String, Vec<u8>)>) {
             files(&path, root, out);
         } else if path
             .extension()
-            .is_some_and(|e| ["yaml", "yml", "json"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+            .is_some_and(|e| ["yaml", "yml", "json", "tf"].iter().any(|x| e.eq_ignore_ascii_case(x)))
         {
             if let Ok(bytes) = std::fs::read(&path) {
                 let name = path.strip_prefix(root).unwrap_or(&path).display().to_string();
