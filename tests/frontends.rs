@@ -1,32 +1,17 @@
 //! ECS resources inside CloudFormation templates and Terraform files, through the binary as
 //! users run it: lint (human and SARIF snapshots), estimate and convert --to k8s.
 
+mod common;
+use common::run::{Run, k2e_in};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
 fn k2e(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_k2e"))
-        .args(args)
-        .current_dir(fixtures())
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("k2e binary runs");
-    Run {
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-        code: out.status.code().expect("exited normally"),
-    }
+    k2e_in(&fixtures(), args)
 }
 
 fn lint(args: &[&str]) -> Run {
@@ -298,4 +283,17 @@ fn estimate_and_convert_read_terraform() {
         "the other file is estimated: {}",
         broken.stdout
     );
+}
+
+#[test]
+fn suppressions_are_comments_in_templates_and_terraform_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let tf = "resource \"aws_ecs_task_definition\" \"a\" {\n  family = \"a\"\n  requires_compatibilities = [\"FARGATE\"]\n  network_mode = \"awsvpc\"\n  cpu = 300 # k2e-ignore FG001 sized by the platform team\n  memory = 512\n  container_definitions = jsonencode([{name = \"a\", image = \"nginx:1.27\", essential = true}])\n}\n";
+    std::fs::write(dir.path().join("main.tf"), tf).unwrap();
+    let template = "Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      RequiresCompatibilities: [FARGATE]\n      NetworkMode: awsvpc\n      Cpu: \"300\" # k2e-ignore FG001 sized by the platform team\n      Memory: \"512\"\n      ContainerDefinitions:\n        - {Name: a, Image: \"nginx:1.27\", Essential: true}\n";
+    std::fs::write(dir.path().join("template.yaml"), template).unwrap();
+    let run = k2e_in(dir.path(), &["lint", "--no-config", "--format", "json", "."]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["suppressed"].as_array().unwrap().len(), 2, "{report:#}");
 }

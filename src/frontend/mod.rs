@@ -233,7 +233,9 @@ pub fn read_terraform(
         None => (0, bytes),
     };
     let text = crate::parse::check_text(body, skip, 1).map_err(crate::parse::InputError::whole)?;
-    let doc = Document::new(0, text.to_owned(), skip, 1);
+    let mut doc = Document::new(0, text.to_owned(), skip, 1);
+    // Suppressions are comments: `# k2e-ignore FG001 reason` works in a .tf file as in YAML.
+    doc.comments = crate::parse::hcl::comments(&doc.text, skip);
     let body = match crate::parse::hcl(&doc.text, skip, &module.limits) {
         Ok(body) => body,
         Err(e) => return Ok((doc, Err(e))),

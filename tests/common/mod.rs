@@ -4,3 +4,4 @@
 pub mod corpus;
 pub mod estimate;
 pub mod rng;
+pub mod run;

@@ -1,6 +1,7 @@
 //! The HCL parser descends recursively, so `[[[[...` or `"${"${"${...` deep enough overflows the
 //! stack: measure the nesting first with a small scanner that knows where code, quoted strings,
-//! heredocs and comments begin and end.
+//! heredocs and comments begin and end. The same scan finds the comments, which hcl-edit keeps
+//! only as decor (suppressions are comments).
 
 #[derive(Clone, Debug, PartialEq)]
 enum Mode {
@@ -12,6 +13,18 @@ enum Mode {
 
 /// The offset of the first opening that passes `max` levels, if any.
 pub fn too_deep_at(text: &str, max: usize) -> Option<usize> {
+    scan(text, Some(max), &mut Vec::new())
+}
+
+/// The byte ranges of the comments (`# ...`, `// ...`, `/* ... */`), markers included.
+pub fn comments(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    scan(text, None, &mut found);
+    found
+}
+
+/// Scans until the nesting passes `max` (returning where), recording comments on the way.
+fn scan(text: &str, max: Option<usize>, comments: &mut Vec<(usize, usize)>) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut stack = vec![Mode::Code];
     let mut i = 0;
@@ -19,12 +32,12 @@ pub fn too_deep_at(text: &str, max: usize) -> Option<usize> {
         let rest = &bytes[i..];
         let top = stack.last().cloned().unwrap_or(Mode::Code);
         let step = match top {
-            Mode::Code => code(text, i, &mut stack),
+            Mode::Code => code(text, i, &mut stack, comments),
             Mode::Quote => quoted(rest, &mut stack),
             Mode::Heredoc(delim) => heredoc(text, i, &delim, &mut stack),
         };
         // The root level is not a nesting.
-        if stack.len() > max + 1 {
+        if max.is_some_and(|max| stack.len() > max + 1) {
             return Some(i);
         }
         i += step.max(1);
@@ -33,12 +46,19 @@ pub fn too_deep_at(text: &str, max: usize) -> Option<usize> {
 }
 
 /// One step in code; returns how many bytes it read.
-fn code(text: &str, i: usize, stack: &mut Vec<Mode>) -> usize {
+fn code(text: &str, i: usize, stack: &mut Vec<Mode>, comments: &mut Vec<(usize, usize)>) -> usize {
     let rest = &text.as_bytes()[i..];
+    let comment = match rest[0] {
+        b'#' => Some(line_length(rest)),
+        b'/' if rest.get(1) == Some(&b'/') => Some(line_length(rest)),
+        b'/' if rest.get(1) == Some(&b'*') => Some(find(rest, b"*/").map_or(rest.len(), |at| at + 2)),
+        _ => None,
+    };
+    if let Some(length) = comment {
+        comments.push((i, i + length));
+        return length;
+    }
     match rest[0] {
-        b'#' => line_length(rest),
-        b'/' if rest.get(1) == Some(&b'/') => line_length(rest),
-        b'/' if rest.get(1) == Some(&b'*') => find(rest, b"*/").map_or(rest.len(), |at| at + 2),
         b'"' => {
             stack.push(Mode::Quote);
             1
@@ -151,5 +171,12 @@ mod tests {
         let interpolated = "a = <<EOT\n${[[[[1]]]]}\nEOT\n";
         assert!(too_deep_at(interpolated, 3).is_some());
         assert_eq!(too_deep_at("a = \"$${[[[[\"", 1), None);
+    }
+
+    #[test]
+    fn finds_comments_outside_strings_and_heredocs() {
+        let text = "a = \"# no\" # one\n// two\nb = <<EOT\n# no\nEOT\n/* three */ c = 1";
+        let found: Vec<&str> = comments(text).into_iter().map(|(s, e)| &text[s..e]).collect();
+        assert_eq!(found, ["# one", "// two", "/* three */"]);
     }
 }

@@ -12,7 +12,7 @@ mod literal;
 pub use literal::to_node;
 
 use super::error::{Limits, ParseError, ParseErrorKind};
-use super::tree::Span;
+use super::tree::{Comment, Span};
 
 /// The attributes and blocks of a file or of a block, in the order written.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -152,6 +152,27 @@ impl Expr {
             _ => false,
         }
     }
+}
+
+/// The comments of an HCL text, as the YAML parser gives them (text without the `#`, `//` or
+/// `/* */` markers), spans at `offset` + their place in `text`.
+pub fn comments(text: &str, offset: usize) -> Vec<Comment> {
+    depth::comments(text)
+        .into_iter()
+        .map(|(start, end)| {
+            let raw = &text[start..end];
+            let inner = raw
+                .strip_prefix("/*")
+                .map(|r| r.strip_suffix("*/").unwrap_or(r))
+                .or_else(|| raw.strip_prefix("//"))
+                .or_else(|| raw.strip_prefix('#'))
+                .unwrap_or(raw);
+            Comment {
+                span: Span::new(offset + start, offset + end),
+                text: inner.to_owned(),
+            }
+        })
+        .collect()
 }
 
 /// Parses a whole HCL file. `offset` is the file offset of `text`'s first byte; spans are file
