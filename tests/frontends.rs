@@ -297,3 +297,56 @@ fn suppressions_are_comments_in_templates_and_terraform_files() {
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(report["suppressed"].as_array().unwrap().len(), 2, "{report:#}");
 }
+
+#[test]
+fn a_rule_comparing_against_an_unknown_value_says_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = r#"Parameters:
+  Port: {Type: Number}
+  Env: {Type: String}
+Conditions:
+  C: !Equals [!Ref Env, prod]
+Resources:
+  T:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      RequiresCompatibilities: [FARGATE]
+      NetworkMode: awsvpc
+      Cpu: "256"
+      Memory: "512"
+      Volumes: !If [C, [{Name: data}], [{Name: data}]]
+      ContainerDefinitions:
+        - Name: app
+          Image: "nginx:1.27"
+          Essential: !If [C, true, false]
+          PortMappings: [{ContainerPort: !Ref Port, HostPort: 8080}]
+          MountPoints: [{SourceVolume: data, ContainerPath: /d}]
+          DependsOn: [{ContainerName: sidecar, Condition: START}]
+        - Name: !Sub "${Env}-sidecar"
+          Image: "busybox:1.36"
+          Essential: false
+"#;
+    std::fs::write(dir.path().join("template.yaml"), template).unwrap();
+    let tf = r#"variable "vols" {}
+resource "aws_ecs_task_definition" "a" {
+  family                   = "a"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = 256
+  memory                   = 512
+  dynamic "volume" {
+    for_each = var.vols
+    content { name = volume.value }
+  }
+  container_definitions = jsonencode([{
+    name = "a", image = "nginx:1.27", essential = true,
+    mountPoints = [{ sourceVolume = "data", containerPath = "/d" }]
+  }])
+}
+"#;
+    std::fs::write(dir.path().join("main.tf"), tf).unwrap();
+    let run = k2e_in(dir.path(), &["lint", "--no-config", "--format", "json", "."]);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
+    assert_eq!(run.code, 0);
+}

@@ -204,7 +204,7 @@ fn resources(
                 let mut task = ecs::task(file, doc, &r.node, "", family, line, d, false);
                 task.template.name = r.label.clone();
                 let known = blockers::ecs_task_where(file, doc, &r.node, "", &r.label, |f| {
-                    !r.is_unknown(f.span, f.pointer.as_deref())
+                    !r.is_unknown(f.span, f.pointer.as_deref()) && !r.rests_on_unknown(doc, &f.message, &[])
                 });
                 task.template.blocked = known.blocked;
                 task.template.changes = known.changes;

@@ -60,6 +60,13 @@ pub struct Resource {
     pub notes: Vec<String>,
 }
 
+/// Whether the value at `pointer` is, or holds, what `pattern` names (`*` matches any one step).
+fn holds(pointer: &str, pattern: &str) -> bool {
+    let steps: Vec<&str> = pointer.split('/').collect();
+    let wanted: Vec<&str> = pattern.split('/').collect();
+    steps.len() <= wanted.len() && steps.iter().zip(&wanted).all(|(s, w)| *w == "*" || s == w)
+}
+
 /// A value k2e cannot know: an intrinsic function, a reference, a template expression.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unknown {
@@ -127,6 +134,17 @@ impl Resource {
             Some((from, to)) => format!("{to}{}", &api[from.len()..]),
             None => format!("{}{api}", self.pointer),
         }
+    }
+
+    /// Whether a finding rests on a value k2e cannot know without being placed on it: its message
+    /// quotes one (`hostPort 8080 differs from containerPort "!Ref Port"`), or its rule compares
+    /// against values at `compared` (API pointers, `*` for any one step: a volume name a mount
+    /// point must match is `/volumes/*/name`) and one of them, or what holds it, is unknown.
+    pub fn rests_on_unknown(&self, doc: &Document, message: &str, compared: &[&str]) -> bool {
+        self.unknown.iter().any(|u| {
+            let quoted = doc.raw(u.span).is_some_and(|text| text.len() >= 4 && message.contains(text));
+            quoted || compared.iter().any(|pattern| holds(&u.pointer, pattern))
+        })
     }
 
     /// Whether a finding at `span` / API `pointer` is about a value k2e cannot know.

@@ -71,10 +71,36 @@ fn in_source_terms(found: Vec<Finding>, doc: &Document, resource: &Resource, cho
     found
         .into_iter()
         .filter(|f| {
-            choice.is_some_and(|c| overlaps(f.span, c.span)) || !resource.is_unknown(f.span, f.pointer.as_deref())
+            let tried = choice.is_some_and(|c| overlaps(f.span, c.span));
+            tried
+                || !(resource.is_unknown(f.span, f.pointer.as_deref())
+                    || resource.rests_on_unknown(doc, &f.message, compared(f.rule)))
         })
         .map(|f| renamed(f, doc, resource))
         .collect()
+}
+
+/// What a rule compares a value against elsewhere in the task (API pointers, `*` any one step):
+/// when one of those is unknown, so is the rule's verdict.
+fn compared(rule: &str) -> &'static [&'static str] {
+    const NAMES: &str = "/containerDefinitions/*/name";
+    match rule {
+        ids::UNKNOWN_REFERENCE => &["/volumes/*/name", NAMES],
+        ids::DEPENDS_ON => &[
+            NAMES,
+            "/containerDefinitions/*/dependsOn/*",
+            "/containerDefinitions/*/essential",
+            "/containerDefinitions/*/healthCheck",
+        ],
+        ids::NO_ESSENTIAL => &["/containerDefinitions/*/essential"],
+        ids::FG_CONTAINER_COUNT => &["/containerDefinitions/*"],
+        ids::FG_CONTAINER_SIZE => &[
+            "/containerDefinitions/*/cpu",
+            "/containerDefinitions/*/memory",
+            "/containerDefinitions/*/memoryReservation",
+        ],
+        _ => &[],
+    }
 }
 
 /// A template's resource against its CloudFormation resource schema, as written (PascalCase, at
