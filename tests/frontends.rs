@@ -350,3 +350,40 @@ resource "aws_ecs_task_definition" "a" {
     assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
     assert_eq!(run.code, 0);
 }
+
+#[test]
+fn templates_link_their_own_services_even_when_logical_ids_repeat() {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, cpu, desired) in [("a.yaml", "256", 2), ("b.yaml", "1024", 5)] {
+        let memory = if cpu == "256" { "512" } else { "2048" };
+        let template = format!(
+            "Resources:\n  TaskDefinition:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      RequiresCompatibilities: [FARGATE]\n      NetworkMode: awsvpc\n      Cpu: \"{cpu}\"\n      Memory: \"{memory}\"\n      ContainerDefinitions:\n        - {{Name: app, Image: \"nginx:1.27\", Essential: true}}\n  Service:\n    Type: AWS::ECS::Service\n    Properties:\n      TaskDefinition: !Ref TaskDefinition\n      DesiredCount: {desired}\n"
+        );
+        std::fs::write(dir.path().join(file), template).unwrap();
+    }
+    let run = k2e_in(dir.path(), &["estimate", "--format", "json", "."]);
+    let report: Value = serde_json::from_str(&run.stdout).expect("JSON estimate");
+    let replicas: Vec<(String, u64)> = report["workloads"]
+        .as_array()
+        .expect("workloads")
+        .iter()
+        .map(|w| (w["file"].as_str().unwrap().to_owned(), w["replicas"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        replicas,
+        [("a.yaml".to_owned(), 2), ("b.yaml".to_owned(), 5)],
+        "{report:#}"
+    );
+    let convert = k2e_in(dir.path(), &["convert", "--to", "k8s", "."]);
+    assert!(
+        convert.stdout.contains("replicas: 2") && convert.stdout.contains("replicas: 5"),
+        "{}{}",
+        convert.stdout,
+        convert.stderr
+    );
+    assert!(
+        !convert.stderr.contains("no task definition of family"),
+        "{}",
+        convert.stderr
+    );
+}

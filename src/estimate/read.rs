@@ -208,14 +208,28 @@ fn resources(
                 });
                 task.template.blocked = known.blocked;
                 task.template.changes = known.changes;
+                if linked(read, &r.id) {
+                    // Linked by the template, not by a family that another file may share.
+                    task.family = format!("{file}#{}", r.id);
+                }
                 tasks.push(task);
             }
             frontend::ResourceKind::Service => {
                 let name = r.node.get("serviceName").and_then(parse::Node::as_str);
-                services.extend(ecs::service(file, doc, &r.node, name, line));
+                let mut service = ecs::service(file, doc, &r.node, name, line);
+                if let (Some(s), Some(id)) = (&mut service, &r.task_definition) {
+                    s.family = format!("{file}#{id}");
+                    s.revision = None;
+                }
+                services.extend(service);
             }
         }
     }
+}
+
+/// Whether a service of the same template or file runs the task definition `id`.
+fn linked(read: &frontend::Read, id: &str) -> bool {
+    read.resources.iter().any(|r| r.task_definition.as_deref() == Some(id))
 }
 
 /// Workloads from in-memory (file name, bytes) pairs, read as `read` reads files of those names:

@@ -142,7 +142,9 @@ impl Resource {
     /// point must match is `/volumes/*/name`) and one of them, or what holds it, is unknown.
     pub fn rests_on_unknown(&self, doc: &Document, message: &str, compared: &[&str]) -> bool {
         self.unknown.iter().any(|u| {
-            let quoted = doc.raw(u.span).is_some_and(|text| text.len() >= 4 && message.contains(text));
+            let quoted = doc
+                .raw(u.span)
+                .is_some_and(|text| text.len() >= 4 && message.contains(text));
             quoted || compared.iter().any(|pattern| holds(&u.pointer, pattern))
         })
     }

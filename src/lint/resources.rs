@@ -26,7 +26,7 @@ pub(super) fn check(
         let mut found = template_schema(file, doc, read, resource);
         let mut api = api_schema(file, doc, read, resource, validators);
         api.extend(rules_on(file, doc, read, resource, opts, &resource.node));
-        found.extend(in_source_terms(api, doc, resource, None));
+        found.extend(in_source_terms(api, doc, resource, &[]));
         found.extend(choices(file, doc, read, resource, opts, &found));
         out.findings.extend(found);
         out.checked.push(Checked {
@@ -66,12 +66,13 @@ fn rules_on(file: &str, doc: &Document, read: &Read, resource: &Resource, opts: 
 }
 
 /// Findings in the API's terms, in the source's: those on values k2e cannot know dropped (except
-/// on the `choice` being tried), the rest named and placed as the source has them.
-fn in_source_terms(found: Vec<Finding>, doc: &Document, resource: &Resource, choice: Option<&Choice>) -> Vec<Finding> {
+/// at the references being `tried` with an allowed value), the rest named and placed as the
+/// source has them.
+fn in_source_terms(found: Vec<Finding>, doc: &Document, resource: &Resource, tried: &[Span]) -> Vec<Finding> {
     found
         .into_iter()
         .filter(|f| {
-            let tried = choice.is_some_and(|c| overlaps(f.span, c.span));
+            let tried = tried.iter().any(|span| overlaps(f.span, *span));
             tried
                 || !(resource.is_unknown(f.span, f.pointer.as_deref())
                     || resource.rests_on_unknown(doc, &f.message, compared(f.rule)))
@@ -235,9 +236,14 @@ fn relocated(f: Finding, included: &Included) -> Finding {
     moved
 }
 
-/// A parameter with allowed values is checked once per value: a finding on the parameter's
-/// reference that every allowed value gets (and the default, if any, did not already give) is
-/// reported once, naming the values.
+/// Each try of an allowed value runs the rules again: parameters with more values, and those past
+/// this many in one resource, are not tried (a finding then needs the default to show).
+const MAX_VALUES: usize = 32;
+const MAX_PARAMETERS: usize = 16;
+
+/// A parameter with allowed values is checked once per value, in every place it is used at once
+/// (a stack gives it one value): a finding at one of its references that every allowed value
+/// gets (and the default, if any, did not already give) is reported once, naming the values.
 fn choices(
     file: &str,
     doc: &Document,
@@ -246,33 +252,46 @@ fn choices(
     opts: &Options,
     already: &[Finding],
 ) -> Vec<Finding> {
+    let mut names: Vec<&str> = Vec::new();
+    for c in &resource.choices {
+        if !names.contains(&c.name.as_str()) {
+            names.push(&c.name);
+        }
+    }
     let mut out = Vec::new();
-    for choice in &resource.choices {
+    for name in names.into_iter().take(MAX_PARAMETERS) {
+        let uses: Vec<&Choice> = resource.choices.iter().filter(|c| c.name == name).collect();
+        let values = &uses[0].values;
+        if values.is_empty() || values.len() > MAX_VALUES {
+            continue;
+        }
+        let spans: Vec<Span> = uses.iter().map(|c| c.span).collect();
         let mut common: Option<Vec<Finding>> = None;
-        for value in &choice.values {
-            let node = with_value(&resource.node, &choice.pointer, value, choice.span);
+        for value in values {
+            let mut node = resource.node.clone();
+            for c in &uses {
+                place(&mut node, &c.pointer, value, c.span);
+            }
             let found = rules_on(file, doc, read, resource, opts, &node);
-            let mut found = in_source_terms(found, doc, resource, Some(choice));
-            found.retain(|f| overlaps(f.span, choice.span));
+            let mut found = in_source_terms(found, doc, resource, &spans);
+            found.retain(|f| spans.iter().any(|span| overlaps(f.span, *span)));
             common = Some(match common {
                 None => found,
                 Some(before) => before
                     .into_iter()
-                    .filter(|f| found.iter().any(|g| g.rule == f.rule))
+                    .filter(|f| found.iter().any(|g| g.rule == f.rule && g.span == f.span))
                     .collect(),
             });
         }
         for f in common.unwrap_or_default() {
-            if already
-                .iter()
-                .any(|a| a.rule == f.rule && overlaps(a.span, choice.span))
+            let before = already.iter().chain(&out);
+            if before
+                .into_iter()
+                .any(|a: &Finding| a.rule == f.rule && overlaps(a.span, f.span))
             {
                 continue;
             }
-            if out.iter().any(|o: &Finding| o.rule == f.rule && o.span == f.span) {
-                continue;
-            }
-            out.push(every_value(f, choice));
+            out.push(every_value(f, uses[0]));
         }
     }
     out
@@ -293,16 +312,14 @@ fn every_value(mut f: Finding, choice: &Choice) -> Finding {
     f
 }
 
-/// A copy of `root` with the node at the API `pointer` replaced by `value`, placed at `span`.
-fn with_value(root: &Node, pointer: &str, value: &Node, span: Span) -> Node {
-    let mut copy = root.clone();
-    if let Some(slot) = node_at_mut(&mut copy, pointer) {
+/// Puts `value` at the API `pointer` of `root`, placed at `span` (the reference it stands for).
+fn place(root: &mut Node, pointer: &str, value: &Node, span: Span) {
+    if let Some(slot) = node_at_mut(root, pointer) {
         *slot = Node {
             span,
             kind: value.kind.clone(),
         };
     }
-    copy
 }
 
 fn node_at_mut<'a>(node: &'a mut Node, pointer: &str) -> Option<&'a mut Node> {

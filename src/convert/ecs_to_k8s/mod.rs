@@ -86,10 +86,12 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
     let mut used_services = vec![false; catalog.ecs_services.len()];
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (task, family) in catalog.ecs_tasks.iter().zip(&families) {
-        let service = catalog
-            .ecs_services
-            .iter()
-            .position(|s| family_of(s) == Some(family.as_str()));
+        let service = linked_service(catalog, task).or_else(|| {
+            catalog.ecs_services.iter().position(|s| {
+                let unlinked = s.resource.is_none_or(|r| r.task_definition.is_none());
+                unlinked && family_of(s) == Some(family.as_str())
+            })
+        });
         if let Some(i) = service {
             used_services[i] = true;
         }
@@ -116,6 +118,15 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
         run.objects
             .push(report(service, ledger, Vec::new(), None, service_label(service)));
     }
+}
+
+/// The service a template or Terraform file links to a task definition of the same file.
+fn linked_service(catalog: &Catalog<'_>, task: &EcsItem<'_>) -> Option<usize> {
+    let id = &task.resource?.id;
+    catalog
+        .ecs_services
+        .iter()
+        .position(|s| s.file == task.file && s.resource.is_some_and(|r| r.task_definition.as_ref() == Some(id)))
 }
 
 /// The family of a task definition; a bare container list is named after its file.
