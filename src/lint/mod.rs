@@ -98,6 +98,7 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
         });
     }
     drop_repeats(&mut files);
+    move_to_their_files(&mut files);
     let mut run = Run::default();
     runs.into_iter().for_each(|facts| run.extend(facts));
     check_across(&run, &mut files);
@@ -139,6 +140,39 @@ fn drop_repeats(files: &mut [FileResult]) {
     for result in files.iter_mut().filter(|r| included.contains(&r.file)) {
         result.findings.clear();
         result.checked.clear();
+    }
+}
+
+/// Findings placed in a file a resource reads (`file("containers.json")`) are reported under that
+/// file, so every report counts them where they are (a JUnit suite per file).
+fn move_to_their_files(files: &mut Vec<FileResult>) {
+    let mut moved: Vec<(Finding, bool)> = Vec::new();
+    for result in files.iter_mut() {
+        let (kept, elsewhere): (Vec<Finding>, Vec<Finding>) =
+            std::mem::take(&mut result.findings).into_iter().partition(|f| f.file == result.file);
+        result.findings = kept;
+        moved.extend(elsewhere.into_iter().map(|f| (f, false)));
+        let (kept, elsewhere): (Vec<Finding>, Vec<Finding>) =
+            std::mem::take(&mut result.suppressed).into_iter().partition(|f| f.file == result.file);
+        result.suppressed = kept;
+        moved.extend(elsewhere.into_iter().map(|f| (f, true)));
+    }
+    for (finding, suppressed) in moved {
+        let at = match files.iter().position(|r| r.file == finding.file) {
+            Some(at) => at,
+            None => {
+                files.push(FileResult {
+                    file: finding.file.clone(),
+                    documents: 1,
+                    ..FileResult::default()
+                });
+                files.len() - 1
+            }
+        };
+        match suppressed {
+            true => files[at].suppressed.push(finding),
+            false => files[at].findings.push(finding),
+        }
     }
 }
 
