@@ -387,3 +387,34 @@ fn templates_link_their_own_services_even_when_logical_ids_repeat() {
         convert.stderr
     );
 }
+
+#[test]
+fn each_file_a_terraform_module_reads_is_its_own_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let task = |name: &str, file: &str| {
+        format!(
+            "resource \"aws_ecs_task_definition\" \"{name}\" {{\n  family = \"{name}\"\n  requires_compatibilities = [\"FARGATE\"]\n  network_mode = \"awsvpc\"\n  cpu = 256\n  memory = 512\n  container_definitions = file(\"{file}\")\n}}\n"
+        )
+    };
+    let tf = format!("{}{}", task("a", "./a.json"), task("b", "${path.module}/b.json"));
+    std::fs::write(dir.path().join("main.tf"), tf).unwrap();
+    let padding = " ".repeat(400);
+    let good = format!("[{{\"name\": \"a\", \"image\": \"nginx:1.27\", \"essential\": true{padding}}}]\n");
+    std::fs::write(dir.path().join("a.json"), good).unwrap();
+    std::fs::write(dir.path().join("b.json"), "[{\"name\": }]\n").unwrap();
+    let run = k2e_in(dir.path(), &["lint", "--no-config", "--format", "compact", "."]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "a.json is checked once, through main.tf, and is clean: {lines:?}"
+    );
+    assert!(lines[0].starts_with("b.json:1:11: error K2E005"), "{lines:?}");
+    let estimate = k2e_in(dir.path(), &["estimate", "."]);
+    assert!(
+        estimate.stderr.contains("b.json:1:11: not estimated"),
+        "{}",
+        estimate.stderr
+    );
+}

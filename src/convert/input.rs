@@ -136,7 +136,15 @@ fn terraform(file: &str, path: Option<&std::path::Path>, bytes: &[u8], limit: u6
             let errors = read
                 .errors
                 .iter()
-                .map(|e| error(Some(lines.position(e.span.start).line), e.message.clone()))
+                .map(|e| match read.included_at(e.span) {
+                    Some((included, local)) => InputError {
+                        file: included.file.clone(),
+                        document: None,
+                        line: Some(LineIndex::of(&included.doc).position(local.start).line),
+                        message: e.message.clone(),
+                    },
+                    None => error(Some(lines.position(e.span.start).line), e.message.clone()),
+                })
                 .collect();
             source.documents.push(doc);
             source.resources.push((0, read));

@@ -182,9 +182,12 @@ fn resources(
 ) {
     let lines = LineIndex::of(doc);
     for e in &read.errors {
-        let at = lines.position(e.span.start);
+        let (place, at) = match read.included_at(e.span) {
+            Some((included, local)) => (&included.file, LineIndex::of(&included.doc).position(local.start)),
+            None => (&file.to_owned(), lines.position(e.span.start)),
+        };
         out.errors.push(format!(
-            "{file}:{}:{}: not estimated: {} (k2e lint {file} shows it in full)",
+            "{place}:{}:{}: not estimated: {} (k2e lint {file} shows it in full)",
             at.line, at.column, e.message
         ));
     }

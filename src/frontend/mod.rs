@@ -210,6 +210,19 @@ pub struct Read {
     pub errors: Vec<FrontendError>,
 }
 
+impl Read {
+    /// The included file a span lies in (Terraform's `file()`), and the span within that file.
+    pub fn included_at(&self, span: Span) -> Option<(&Included, Span)> {
+        let included = self
+            .resources
+            .iter()
+            .filter_map(|r| r.included.as_ref())
+            .find(|i| span.start >= i.base && span.start - i.base <= i.doc.text.len())?;
+        let local = Span::new(span.start - included.base, span.end.saturating_sub(included.base));
+        Some((included, local))
+    }
+}
+
 /// The ECS resources of a YAML or JSON document that is a CloudFormation template or a Terraform
 /// plan; `None` for any other document.
 pub fn read(doc: &Document, root: &Node) -> Option<Read> {

@@ -148,12 +148,14 @@ fn drop_repeats(files: &mut [FileResult]) {
 fn move_to_their_files(files: &mut Vec<FileResult>) {
     let mut moved: Vec<(Finding, bool)> = Vec::new();
     for result in files.iter_mut() {
-        let (kept, elsewhere): (Vec<Finding>, Vec<Finding>) =
-            std::mem::take(&mut result.findings).into_iter().partition(|f| f.file == result.file);
+        let (kept, elsewhere): (Vec<Finding>, Vec<Finding>) = std::mem::take(&mut result.findings)
+            .into_iter()
+            .partition(|f| f.file == result.file);
         result.findings = kept;
         moved.extend(elsewhere.into_iter().map(|f| (f, false)));
-        let (kept, elsewhere): (Vec<Finding>, Vec<Finding>) =
-            std::mem::take(&mut result.suppressed).into_iter().partition(|f| f.file == result.file);
+        let (kept, elsewhere): (Vec<Finding>, Vec<Finding>) = std::mem::take(&mut result.suppressed)
+            .into_iter()
+            .partition(|f| f.file == result.file);
         result.suppressed = kept;
         moved.extend(elsewhere.into_iter().map(|f| (f, true)));
     }
@@ -532,8 +534,11 @@ fn terraform(
             result.includes.extend(included.map(|i| i.file.clone()));
         }
     }
-    let (kept, suppressed) = rules::suppress::apply(name, &doc, part.findings, &opts.today);
+    // The .tf file's comments suppress findings in it, not those placed in a file it reads.
+    let (here, elsewhere): (Vec<Finding>, Vec<Finding>) = part.findings.into_iter().partition(|f| f.file == name);
+    let (kept, suppressed) = rules::suppress::apply(name, &doc, here, &opts.today);
     result.findings.extend(kept);
+    result.findings.extend(elsewhere);
     result.suppressed.extend(suppressed);
     result.skipped.extend(part.skipped);
     if opts.record_checked {

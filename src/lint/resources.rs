@@ -341,11 +341,7 @@ fn node_at_mut<'a>(node: &'a mut Node, pointer: &str) -> Option<&'a mut Node> {
 /// A template or Terraform file whose structure k2e cannot read (`Resources` not a mapping,
 /// a resource without a `Type`, a `container_definitions` file that is not JSON).
 fn malformed(file: &str, doc: &Document, read: &Read, error: &FrontendError) -> Finding {
-    let included = read
-        .resources
-        .iter()
-        .filter_map(|r| r.included.as_ref())
-        .find(|inc| error.span.start >= inc.base && error.span.start - inc.base <= inc.doc.text.len());
+    let included = read.included_at(error.span).map(|(inc, _)| inc);
     let f = Finding::at(
         ids::MALFORMED_TEMPLATE,
         Severity::Error,

@@ -49,7 +49,13 @@ pub fn resources(doc: &Document, root: &Node) -> (Vec<Resource>, Vec<FrontendErr
         });
         return (found, errors);
     };
-    let typed: Vec<_> = entries.iter().map(|e| (e, resource_type(e))).collect();
+    // `Fn::ForEach::Name` (the AWS::LanguageExtensions transform) makes resources from a
+    // template of its own: valid, and not read here.
+    let typed: Vec<_> = entries
+        .iter()
+        .filter(|e| !e.key.starts_with("Fn::ForEach::"))
+        .map(|e| (e, resource_type(e)))
+        .collect();
     let tasks = typed
         .iter()
         .filter(|(_, t)| matches!(t, Ok(t) if ecs_kind(t) == Some(ResourceKind::TaskDefinition)))

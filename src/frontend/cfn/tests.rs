@@ -380,3 +380,12 @@ fn corpus_templates_read() {
     let counts: Vec<_> = counts.iter().map(|(n, c)| (n.as_str(), *c)).collect();
     assert_eq!(counts, expected);
 }
+
+#[test]
+fn language_extension_loops_are_not_malformed_resources() {
+    let text = "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Topics:\n    - Name\n    - [a, b]\n    - Topic${Name}: {Type: AWS::SNS::Topic}\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties: {Family: t}\n";
+    let doc = crate::parse::yaml_text(text, &Limits::default()).remove(0);
+    let (found, errors) = read(&doc);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(found.len(), 1);
+}

@@ -81,7 +81,13 @@ impl Reading<'_> {
         };
         let dir = tf.parent().unwrap_or(Path::new(""));
         let on_disk = dir.join(&relative);
-        let name = on_disk.display().to_string();
+        // Named as the walk names files (`./x.json` is `x.json`), so a file both read here and
+        // found by the walk is known to be one file and not checked twice.
+        let name: std::path::PathBuf = on_disk
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
+        let name = name.display().to_string();
         if escapes_by_link(dir, &on_disk) {
             self.notes.push(format!(
                 "container_definitions: `{name}` is a link that leaves the module's directory; not checked"

@@ -48,10 +48,16 @@ pub fn hcl_resources(doc: &Document, body: &Body, module: &Module) -> (Vec<Resou
     let families = families(doc, &ecs, &vars, module);
     let mut resources = Vec::new();
     let mut errors = Vec::new();
+    // Each resource's included file gets offsets of its own, so a span tells which file it is in.
+    let mut base = doc.offset + doc.text.len() + 1;
     for block in ecs {
         let mut reading = Reading::new(doc, &vars, module);
+        reading.base = base;
         let resource = resource::read(&mut reading, block, &families);
         errors.append(&mut reading.errors);
+        if let Some(included) = &resource.included {
+            base = included.base + included.doc.text.len() + 1;
+        }
         resources.push(resource);
     }
     (resources, errors)
