@@ -1,5 +1,4 @@
-//! JSON held inside a JSON string (a Terraform plan's `container_definitions`, a
-//! CloudFormation `Fn::Sub` body): the string is decoded with, for each decoded byte, the file
+//! JSON held inside a JSON string (a Terraform plan's `container_definitions`): the string is decoded with, for each decoded byte, the file
 //! offset of the character or escape it came from, the decoded text is parsed, and every span
 //! of the result is mapped back, so a finding points into the string where the value is written.
 

@@ -146,7 +146,7 @@ impl Reading<'_> {
 
 /// Whether `file`, once links are followed, lies outside `dir` (a missing file does not: its
 /// read fails with its own message).
-fn escapes_by_link(dir: &Path, file: &Path) -> bool {
+pub(super) fn escapes_by_link(dir: &Path, file: &Path) -> bool {
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {

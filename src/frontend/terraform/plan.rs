@@ -1,8 +1,9 @@
 //! `terraform show -json` output (a plan, or the state): resolved values, so nothing is unknown
 //! to k2e except what Terraform itself will know only after apply, which `planned_values`
-//! leaves out (it is listed in `resource_changes[].change.after_unknown`; k2e does not read it:
-//! an absent value is simply not checked). `container_definitions` is a JSON string, read with
-//! its spans inside the string.
+//! leaves out. The top-level arguments `resource_changes[].change.after_unknown` lists are
+//! recorded as unknown (so a missing `cpu` known after apply is not "missing"); nested ones are
+//! simply absent and not checked. `container_definitions` is a JSON string, read with its spans
+//! inside the string.
 
 use super::rewrite::Rewrite;
 use super::rewrite::scalar;

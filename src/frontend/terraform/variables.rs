@@ -108,7 +108,7 @@ fn siblings(module: &Module) -> Vec<(String, String)> {
     let mut names: Vec<_> = entries
         .filter_map(Result::ok)
         .map(|e| e.file_name())
-        .filter(|n| Path::new(n).extension().is_some_and(|e| e == "tf"))
+        .filter(|n| Path::new(n).extension().is_some_and(|e| e.eq_ignore_ascii_case("tf")))
         .filter(|n| Some(n.as_os_str()) != path.file_name())
         .collect();
     names.sort();
@@ -116,6 +116,10 @@ fn siblings(module: &Module) -> Vec<(String, String)> {
         .into_iter()
         .filter_map(|n| {
             let named = path.with_file_name(&n);
+            // A link out of the module is not part of it (as for `file()`).
+            if super::containers::escapes_by_link(dir, &named) {
+                return None;
+            }
             let text = crate::input::read_text(&named, module.max_file_size).ok()?;
             Some((named.display().to_string(), text))
         })

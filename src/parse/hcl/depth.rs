@@ -1,6 +1,8 @@
-//! The HCL parser descends recursively, so `[[[[...` or `"${"${"${...` deep enough overflows the
-//! stack: measure the nesting first with a small scanner that knows where code, quoted strings,
-//! heredocs and comments begin and end. The same scan finds the comments, which hcl-edit keeps
+//! The HCL parser descends recursively, so `[[[[...` or `"${"${"${...` deep enough would
+//! overflow the stack: measure the nesting first with a small scanner that knows where code,
+//! quoted strings, heredocs and comments begin and end, and refuse past `--max-depth` with k2e's
+//! own message. (hcl-edit 0.10 also stops at 64 levels with its own syntax error, so the
+//! effective limit for HCL is the lower of the two.) The same scan finds the comments, which hcl-edit keeps
 //! only as decor (suppressions are comments).
 
 #[derive(Clone, Debug, PartialEq)]
