@@ -1,6 +1,7 @@
 //! INPUT arguments -> parsed documents, with the lint pipeline's reader rules: directories are
-//! walked for *.yaml, *.yml and *.json, `-` is stdin, a YAML stream is split into documents so
-//! that a broken one does not hide the others, JSON is strict.
+//! walked for *.yaml, *.yml, *.json and *.tf, `-` is stdin, a YAML stream is split into documents
+//! so that a broken one does not hide the others, JSON is strict; templates, plans and `.tf`
+//! files go through the front-ends.
 
 use crate::discover::{Input, discover};
 use crate::finding::LineIndex;
