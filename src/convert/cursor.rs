@@ -11,7 +11,7 @@ pub struct At<'a> {
 
 /// RFC 6901 escaping of one pointer token.
 pub fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    crate::parse::pointer_token(token)
 }
 
 impl<'a> At<'a> {

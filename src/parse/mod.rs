@@ -16,7 +16,7 @@ pub use json_string::json_in_string;
 pub use read::{Format, InputError, InputErrorKind, MAX_DOCUMENTS, Piece, Pieces, documents, read, stream};
 pub use resolve::is_yaml11_ambiguous;
 pub use stream::{Chunk, Stream, check_text};
-pub use tree::{Comment, Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Span, Tag, type_name};
+pub use tree::{Comment, Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Span, Tag, pointer_token, type_name};
 
 /// Parses one chunk of a YAML stream (see [`Stream`]) into its documents.
 pub fn yaml(chunk: &Chunk, limits: &Limits) -> Vec<Document> {

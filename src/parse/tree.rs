@@ -281,6 +281,12 @@ impl Node {
     }
 }
 
+/// One JSON pointer token (RFC 6901: `~` -> `~0`, `/` -> `~1`), the inverse of what
+/// [`Node::pointer`] decodes.
+pub fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
 /// Describes a JSON value's type the way users think of it, for messages.
 pub fn type_name(value: &Value) -> &'static str {
     match value {

@@ -224,7 +224,7 @@ impl Prepared<'_> {
                 // `Fn::Transform` (AWS::Include) beside other properties adds properties k2e cannot see.
                 for e in entries.iter().filter(|e| e.key != "Fn::Transform") {
                     let child = schema.and_then(|s| property_schema(s, &e.key));
-                    let key = e.key.replace('~', "~0").replace('/', "~1");
+                    let key = crate::parse::pointer_token(&e.key);
                     let value = self.value(&e.value, format!("{pointer}/{key}"), child);
                     map.insert(e.key.clone(), value);
                 }

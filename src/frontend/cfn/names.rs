@@ -40,11 +40,6 @@ pub fn is_free_form(key: &str) -> bool {
     FREE_FORM.contains(&key)
 }
 
-/// One JSON pointer token (RFC 6901: `~` -> `~0`, `/` -> `~1`).
-pub fn token(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,7 +76,7 @@ mod tests {
 
     #[test]
     fn pointer_tokens_are_escaped() {
-        assert_eq!(token("a/b~c"), "a~1b~0c");
-        assert_eq!(token("Plain"), "Plain");
+        assert_eq!(crate::parse::pointer_token("a/b~c"), "a~1b~0c");
+        assert_eq!(crate::parse::pointer_token("Plain"), "Plain");
     }
 }

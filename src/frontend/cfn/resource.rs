@@ -1,10 +1,10 @@
 //! One `AWS::ECS::TaskDefinition` or `AWS::ECS::Service` resource -> a [`Resource`].
 
 use super::intrinsic::Intrinsic;
-use super::names::token;
 use super::params::string_at;
 use super::rewrite::Rewrite;
 use crate::frontend::{FrontendError, Resource, ResourceKind, Unknown};
+use crate::parse::pointer_token as token;
 use crate::parse::{Document, Entry, Node, NodeKind};
 
 /// What a resource is read with besides itself.

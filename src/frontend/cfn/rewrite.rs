@@ -2,9 +2,10 @@
 //! parameter defaults or by placeholders recorded as unknown. Every node keeps its span.
 
 use super::intrinsic::Intrinsic;
-use super::names::{api_key, is_free_form, token};
+use super::names::{api_key, is_free_form};
 use super::params::{Parameter, string_at};
 use crate::frontend::{Assumed, Choice, Unknown};
+use crate::parse::pointer_token as token;
 use crate::parse::{Document, Entry, Node, NodeKind, Span};
 
 /// The rewrite of one resource, and what it learned on the way.

@@ -134,7 +134,7 @@ pub fn unknowns(node: &Node, unknown: &HashSet<Span>, pointer: &str, out: &mut V
         }
         NodeKind::Map(entries) => {
             for e in entries {
-                let token = e.key.replace('~', "~0").replace('/', "~1");
+                let token = crate::parse::pointer_token(&e.key);
                 unknowns(&e.value, unknown, &format!("{pointer}/{token}"), out);
             }
         }
@@ -153,7 +153,7 @@ pub fn pointer_of(node: &Node, span: Span, pointer: &str) -> Option<String> {
             .enumerate()
             .find_map(|(i, item)| pointer_of(item, span, &format!("{pointer}/{i}"))),
         NodeKind::Map(entries) => entries.iter().find_map(|e| {
-            let token = e.key.replace('~', "~0").replace('/', "~1");
+            let token = crate::parse::pointer_token(&e.key);
             pointer_of(&e.value, span, &format!("{pointer}/{token}"))
         }),
     }

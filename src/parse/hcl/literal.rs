@@ -38,16 +38,15 @@ pub fn to_node(expr: &Expr, pointer: &str, other: &mut dyn FnMut(&Expr, &str) ->
                     .map(|i| Entry {
                         key: i.key.clone(),
                         key_span: i.key_span,
-                        value: to_node(&i.value, &format!("{pointer}/{}", escape(&i.key)), other),
+                        value: to_node(
+                            &i.value,
+                            &format!("{pointer}/{}", crate::parse::pointer_token(&i.key)),
+                            other,
+                        ),
                     })
                     .collect(),
             ),
         },
         _ => other(expr, pointer),
     }
-}
-
-/// A key as a JSON pointer token (RFC 6901).
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
