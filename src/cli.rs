@@ -119,6 +119,18 @@ struct LintArgs {
     #[arg(long = "schema-dir", value_name = "DIR")]
     schema_dirs: Vec<PathBuf>,
 
+    /// CustomResourceDefinitions to validate custom resources against, besides those among the
+    /// inputs: a file or a folder of YAML/JSON (repeatable; added to the config's `crds`).
+    #[arg(long = "crd", value_name = "PATH")]
+    crds: Vec<PathBuf>,
+
+    /// Pod Security Standards level for pods whose namespace sets none with a
+    /// pod-security.kubernetes.io/enforce label among the inputs: privileged, baseline or
+    /// restricted, optionally with the Kubernetes version whose definition applies
+    /// (restricted:v1.30) [default: the config's, else baseline].
+    #[arg(long, value_name = "LEVEL[:VERSION]", value_parser = crate::rules::pss::Policy::parse)]
+    pod_security: Option<crate::rules::pss::Policy>,
+
     /// Do not honour .gitignore and other ignore files when walking directories.
     #[arg(long)]
     no_ignore: bool,
@@ -372,6 +384,19 @@ fn lint_command(args: LintArgs) -> i32 {
             return 2;
         }
     }
+    let crds: Vec<PathBuf> = args.crds.iter().cloned().chain(config.crd_paths()).collect();
+    for path in &crds {
+        if !path.exists() {
+            let from = if args.crds.contains(path) {
+                "--crd".to_owned()
+            } else {
+                format!("crds in {}", config.file.as_deref().unwrap_or(crate::config::FILE_NAME))
+            };
+            eprintln!("k2e: {from} {}: no such file or folder", path.display());
+            return 2;
+        }
+    }
+    let pod_security = args.pod_security.or(config.pod_security).unwrap_or_default();
     // An id named with --select is reported even when the config ignores it (or a prefix of
     // it): the command line wins.
     let ignore = config
@@ -412,6 +437,8 @@ fn lint_command(args: LintArgs) -> i32 {
         progress: (std::io::stderr().is_terminal() && std::env::var_os("CI").is_none())
             .then_some(show_progress as lint::Progress),
         config,
+        crds,
+        pod_security,
     };
     let outcome = lint::run(&opts, &validators);
     let fail_on = match args.fail_on {

@@ -106,6 +106,8 @@ fn lint_dir(dir: &Path, target: Target) -> Vec<String> {
         selection: Selection::default(),
         today: "2026-11-21".to_owned(),
         progress: None,
+        crds: Vec::new(),
+        pod_security: Default::default(),
         config: Default::default(),
     };
     let outcome = lint::run(&opts, &Validators::new("1.37", Vec::new()).unwrap());

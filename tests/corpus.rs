@@ -36,6 +36,8 @@ fn lint_dir_for(dir: &Path, target: Target, selection: Selection) -> Outcome {
         selection,
         today: "2026-11-21".to_owned(),
         progress: None,
+        crds: Vec::new(),
+        pod_security: Default::default(),
         config: Default::default(),
     };
     lint::run(&opts, &Validators::new("1.37", Vec::new()).unwrap())

@@ -30,6 +30,8 @@ fn run_example(example: &rules::Example) -> Vec<k2e::finding::Finding> {
         selection: Selection::default(),
         today: "2026-11-21".to_owned(),
         progress: None,
+        crds: Vec::new(),
+        pod_security: Default::default(),
         config: example.config.as_deref().map_or_else(Default::default, |text| {
             let mut config = k2e::config::Config::parse(".k2e.yaml", text).unwrap_or_else(|e| panic!("{e}"));
             config.root = dir.path().to_path_buf();

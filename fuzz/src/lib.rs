@@ -99,6 +99,8 @@ fn lint_options() -> lint::Options {
         today: "2026-11-21".to_owned(),
         config: Default::default(),
         progress: None,
+        crds: Vec::new(),
+        pod_security: Default::default(),
         allow_special_files: false,
         follow: false,
     }

@@ -39,6 +39,13 @@ pub struct Config {
     pub profiles: Vec<Profile>,
     /// `fail-on-empty`: a run that checks no file exits 2, as `--fail-on-empty`.
     pub fail_on_empty: bool,
+    /// `crds`: files or folders of CustomResourceDefinitions, relative to `root`.
+    crds: Vec<String>,
+    /// `pod-security`: the Pod Security Standards level checked where no Namespace sets one.
+    pub pod_security: Option<crate::rules::pss::Policy>,
+    /// `pod-creating-kinds`: custom resource kinds (`Kind` or `Kind.group`) that create pods, on
+    /// top of the built-in list; K8S030 abstains in their namespace.
+    pub pod_creating_kinds: Vec<String>,
     /// The parsed file, for findings about its own lines (unused or expired suppressions).
     pub doc: Option<Document>,
 }
@@ -74,6 +81,11 @@ struct Raw {
     fargate_profiles: Vec<RawProfile>,
     #[serde(default)]
     fail_on_empty: bool,
+    #[serde(default)]
+    crds: Vec<String>,
+    pod_security: Option<String>,
+    #[serde(default)]
+    pod_creating_kinds: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -291,6 +303,11 @@ impl Config {
                     .collect(),
             })
             .collect();
+        let pod_security = raw.pod_security.as_deref().and_then(|p| {
+            crate::rules::pss::Policy::parse(p)
+                .map_err(|e| errors.push(at(root.pointer("/pod-security").map(|(n, _)| n), &e)))
+                .ok()
+        });
         if !errors.is_empty() {
             return Err(errors.join("\n"));
         }
@@ -310,6 +327,9 @@ impl Config {
             suppressions,
             profiles,
             fail_on_empty: raw.fail_on_empty,
+            crds: raw.crds,
+            pod_security,
+            pod_creating_kinds: raw.pod_creating_kinds,
             doc: Some(doc.clone()),
         })
     }
@@ -339,6 +359,11 @@ impl Config {
             })
             .collect();
         Some(parts.join("/"))
+    }
+
+    /// The `crds:` paths, relative to the config's folder.
+    pub fn crd_paths(&self) -> Vec<PathBuf> {
+        self.crds.iter().map(|p| self.root.join(p)).collect()
     }
 
     pub fn excluded(&self, file: &str) -> bool {

@@ -1,6 +1,9 @@
 //! The lint pipeline: discover -> read -> parse -> detect -> validate -> findings.
 
+mod gather;
 mod resources;
+
+pub use gather::Gathered;
 
 use crate::config::{self, Config};
 use crate::detect::{Detected, detect};
@@ -40,9 +43,19 @@ pub struct Options {
     pub today: String,
     /// `.k2e.yaml` (the default config when there is none).
     pub config: Config,
+    /// Files and folders of CustomResourceDefinitions besides the inputs (`--crd`, `crds:`).
+    pub crds: Vec<PathBuf>,
+    /// The Pod Security Standards level for pods whose namespace sets none among the inputs.
+    pub pod_security: rules::pss::Policy,
     /// Shows progress during long runs, on a thread of its own, until `finished` is set: given
     /// by the CLI only when stderr is a terminal, never in CI.
     pub progress: Option<Progress>,
+}
+
+/// What the check of every file reads besides its own text.
+struct Context<'a> {
+    validators: &'a Validators,
+    gathered: &'a Gathered,
 }
 
 /// A progress display: files done so far, whether the run has finished, files in all.
@@ -66,6 +79,15 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
     let before = inputs.len();
     inputs.retain(|input| !opts.config.excluded(&input.display()));
     let excluded = before - inputs.len();
+    let bounds = input::Options {
+        limit: opts.max_file_size,
+        allow_special_files: opts.allow_special_files,
+    };
+    let mut gathered = gather::collect(&inputs, &opts.crds, walk, &bounds, &opts.limits);
+    let cx = Context {
+        validators,
+        gathered: &gathered,
+    };
     let done = AtomicUsize::new(0);
     let finished = std::sync::atomic::AtomicBool::new(false);
     let (mut files, runs): (Vec<FileResult>, Vec<Run>) = std::thread::scope(|scope| {
@@ -77,7 +99,7 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
         let results = inputs
             .par_iter()
             .map(|input| {
-                let (mut result, facts) = lint_input(input, opts, validators);
+                let (mut result, facts) = lint_input(input, opts, &cx);
                 if found.is_outside(input) {
                     // Reached through a link out of the paths given (--follow): checked, never quoted.
                     let findings = result.findings.iter_mut().chain(result.suppressed.iter_mut());
@@ -90,7 +112,12 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
         finished.store(true, Ordering::Relaxed);
         results
     });
-    for problem in problems.into_iter().chain(validators.schema_problems()) {
+    let gathered_problems = std::mem::take(&mut gathered.problems);
+    for problem in problems
+        .into_iter()
+        .chain(validators.schema_problems())
+        .chain(gathered_problems)
+    {
         files.push(FileResult {
             file: problem.file.clone(),
             findings: vec![problem],
@@ -202,7 +229,7 @@ fn whole_project(opts: &Options) -> bool {
 }
 
 /// The file's findings, and what it contributes to the checks across documents.
-fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> (FileResult, Run) {
+fn lint_input(input: &Input, opts: &Options, cx: &Context) -> (FileResult, Run) {
     let name = input.display();
     let mut result = FileResult {
         file: name.clone(),
@@ -217,6 +244,19 @@ fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> (FileRe
         Input::Stdin => Format::Sniff,
         Input::File(_) => Format::of(&name, Format::Yaml),
     };
+    if matches!(input, Input::Stdin) {
+        let read = cx.gathered.stdin.lock().ok().and_then(|mut s| s.take());
+        let read = read.unwrap_or_else(|| input::stdin(&bounds).read_all());
+        let mut facts = Run::default();
+        match read {
+            Ok(bytes) => {
+                let pieces = parse::read(&bytes, format, &opts.limits, opts.max_documents);
+                lint_pieces(&name, pieces, opts, cx, &mut result, &mut facts);
+            }
+            Err(e) => result.findings.push(unreadable(&name, &e.into())),
+        }
+        return (result, facts);
+    }
     let reader = match input::open_or_stdin(input.path(), &bounds) {
         Ok(reader) => reader,
         Err(e) => {
@@ -226,7 +266,7 @@ fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> (FileRe
     };
     if matches!(input, Input::File(_)) && frontend::is_terraform(&name) {
         match reader.read_all() {
-            Ok(bytes) => terraform(&name, input.path(), &bytes, opts, validators, &mut result),
+            Ok(bytes) => terraform(&name, input.path(), &bytes, opts, cx.validators, &mut result),
             Err(e) => result.findings.push(unreadable(&name, &e.into())),
         }
         return (result, Run::default());
@@ -236,13 +276,13 @@ fn lint_input(input: &Input, opts: &Options, validators: &Validators) -> (FileRe
         let limit = reader.limit();
         let reader = BufReader::with_capacity(1 << 16, reader);
         let pieces = parse::stream(reader, limit, opts.max_documents);
-        lint_pieces(&name, pieces, opts, validators, &mut result, &mut facts);
+        lint_pieces(&name, pieces, opts, cx, &mut result, &mut facts);
         return (result, facts);
     }
     match reader.read_all() {
         Ok(bytes) => {
             let pieces = parse::read(&bytes, format, &opts.limits, opts.max_documents);
-            lint_pieces(&name, pieces, opts, validators, &mut result, &mut facts);
+            lint_pieces(&name, pieces, opts, cx, &mut result, &mut facts);
         }
         Err(e) => result.findings.push(unreadable(&name, &e.into())),
     }
@@ -253,7 +293,7 @@ fn lint_pieces<R: std::io::BufRead + Send>(
     name: &str,
     pieces: Pieces<R>,
     opts: &Options,
-    validators: &Validators,
+    cx: &Context,
     result: &mut FileResult,
     facts: &mut Run,
 ) {
@@ -266,7 +306,7 @@ fn lint_pieces<R: std::io::BufRead + Send>(
         .par_bridge()
         .filter_map(|(index, piece)| {
             let (part, part_facts) = match piece {
-                Ok(piece) => check_piece(name, piece, opts, validators),
+                Ok(piece) => check_piece(name, piece, opts, cx),
                 Err(e) => (
                     FileResult {
                         findings: vec![unreadable(name, &e)],
@@ -298,12 +338,12 @@ fn lint_pieces<R: std::io::BufRead + Send>(
     }
 }
 
-fn check_piece(name: &str, piece: Piece, opts: &Options, validators: &Validators) -> (FileResult, Run) {
+fn check_piece(name: &str, piece: Piece, opts: &Options, cx: &Context) -> (FileResult, Run) {
     let mut part = FileResult::default();
     let mut facts = Run::default();
     let mut counted = false;
     for doc in piece.documents(&opts.limits) {
-        counted |= check_document(name, doc, opts, validators, &mut part, &mut facts);
+        counted |= check_document(name, doc, opts, cx, &mut part, &mut facts);
     }
     part.documents = usize::from(counted);
     if !opts.snippets {
@@ -321,12 +361,12 @@ fn check_document(
     file: &str,
     doc: Document,
     opts: &Options,
-    validators: &Validators,
+    cx: &Context,
     out: &mut FileResult,
     facts: &mut Run,
 ) -> bool {
     let start = out.findings.len();
-    let counted = check_unsuppressed(file, &doc, opts, validators, out, facts);
+    let counted = check_unsuppressed(file, &doc, opts, cx, out, facts);
     let found = out.findings.split_off(start);
     let (mut kept, mut suppressed) = rules::suppress::apply(file, &doc, found, &opts.today);
     if let Some(source) = helm_source(&doc) {
@@ -357,7 +397,7 @@ fn check_unsuppressed(
     file: &str,
     doc: &Document,
     opts: &Options,
-    validators: &Validators,
+    cx: &Context,
     out: &mut FileResult,
     facts: &mut Run,
 ) -> bool {
@@ -385,7 +425,7 @@ fn check_unsuppressed(
         return false;
     }
     if let Some(read) = frontend::read(doc, root) {
-        checked_resources(file, doc, root, &read, opts, validators, out);
+        checked_resources(file, doc, root, &read, opts, cx.validators, out);
         return true;
     }
     match detect(root) {
@@ -412,7 +452,7 @@ fn check_unsuppressed(
             }
             for obj in &objects {
                 let first = out.findings.len();
-                let schema = validators.check_kubernetes(file, doc, obj);
+                let schema = cx.validators.check_kubernetes(file, doc, obj);
                 if schema.iter().any(|f| f.rule == ids::K8S_NO_SCHEMA) {
                     rules::yaml::unschemaed(file, doc, obj.node, &obj.pointer, &obj.label(), &mut out.findings);
                 }
@@ -444,7 +484,7 @@ fn check_unsuppressed(
             }
         }
         Detected::Ecs { shape, family } => {
-            out.findings.extend(validators.check_ecs(file, doc, root, shape));
+            out.findings.extend(cx.validators.check_ecs(file, doc, root, shape));
             // An empty family is a schema error; name the object by its kind alone then.
             let label = Some(
                 family
@@ -643,8 +683,14 @@ pub fn lint_text(name: &str, bytes: &[u8], opts: &Options, validators: &Validato
     } else if frontend::is_terraform(name) {
         terraform(name, None, bytes, opts, validators, &mut result);
     } else {
-        let pieces = parse::read(bytes, Format::of(name, Format::Yaml), &opts.limits, opts.max_documents);
-        lint_pieces(name, pieces, opts, validators, &mut result, &mut facts);
+        let format = Format::of(name, Format::Yaml);
+        let gathered = gather::of_text(name, bytes, format, &opts.limits);
+        let cx = Context {
+            validators,
+            gathered: &gathered,
+        };
+        let pieces = parse::read(bytes, format, &opts.limits, opts.max_documents);
+        lint_pieces(name, pieces, opts, &cx, &mut result, &mut facts);
     }
     check_across(&facts, std::slice::from_mut(&mut result));
     result.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -9,6 +9,7 @@ mod fargate_ecs;
 mod fargate_eks;
 mod k8s;
 mod profile;
+pub mod pss;
 pub mod suppress;
 mod target;
 pub mod yaml;

@@ -1,0 +1,268 @@
+//! What one file tells about the others, read before any file is checked: the
+//! CustomResourceDefinitions that validate custom resources wherever they are, and the Pod
+//! Security labels of Namespaces, which set the level for the pods in them.
+//!
+//! Only files that mention a CRD or a Pod Security label are parsed here (a byte search finds
+//! them), so the pass costs one extra read of each file, not a second parse.
+
+use crate::detect::{Detected, detect};
+use crate::discover::{Input, Walk, discover_with};
+use crate::finding::{Finding, LineIndex, Severity, ids};
+use crate::input;
+use crate::parse::{self, Document, Format, Limits};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// A CustomResourceDefinition document, as JSON, and where it was read.
+#[derive(Clone, Debug)]
+pub struct Crd {
+    pub file: String,
+    pub line: usize,
+    /// The object's pointer in its document (`/items/0` in a List).
+    pub pointer: String,
+    pub value: serde_json::Value,
+}
+
+/// A Namespace among the inputs and its labels.
+#[derive(Clone, Debug)]
+pub struct Namespace {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub file: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Gathered {
+    /// From the inputs first, then from `--crd` and `crds:` paths, each in file order.
+    pub crds: Vec<Crd>,
+    pub namespaces: Vec<Namespace>,
+    /// Files named by `--crd`/`crds:` (and not linted) that could not be read or parsed.
+    pub problems: Vec<Finding>,
+    /// Standard input, read here once since it cannot be read twice; taken by the lint.
+    pub stdin: Mutex<Option<Result<Vec<u8>, input::Error>>>,
+}
+
+/// What any input mentions before it can hold a CRD or a Pod Security label.
+const MARKERS: [&[u8]; 2] = [b"CustomResourceDefinition", b"pod-security.kubernetes.io"];
+
+pub fn collect(
+    inputs: &[Input],
+    crd_paths: &[PathBuf],
+    walk: Walk,
+    bounds: &input::Options,
+    limits: &Limits,
+) -> Gathered {
+    let mut gathered = Gathered::default();
+    if inputs.contains(&Input::Stdin) {
+        let read = input::stdin(bounds).read_all();
+        if let Ok(bytes) = &read {
+            gather_text("<stdin>", bytes, Format::Sniff, limits, &mut gathered);
+        }
+        gathered.stdin = Mutex::new(Some(read));
+    }
+    let files: Vec<&Input> = inputs.iter().filter(|i| matches!(i, Input::File(_))).collect();
+    let from_inputs: Vec<Gathered> = files
+        .par_iter()
+        .map(|input| {
+            let mut part = Gathered::default();
+            let name = input.display();
+            // An input that cannot be read is reported when it is linted.
+            if let Some(bytes) = input.path().and_then(|p| input::open(p, bounds).ok()?.read_all().ok()) {
+                gather_text(&name, &bytes, Format::of(&name, Format::Yaml), limits, &mut part);
+            }
+            part
+        })
+        .collect();
+    let extra = crd_files(crd_paths, walk, inputs);
+    let from_paths: Vec<Gathered> = extra
+        .par_iter()
+        .map(|input| {
+            let mut part = Gathered::default();
+            let name = input.display();
+            let read = input
+                .path()
+                .map(|p| input::open(p, bounds).and_then(input::Reader::read_all));
+            match read {
+                Some(Ok(bytes)) => {
+                    let format = Format::of(&name, Format::Yaml);
+                    let docs = gather_text(&name, &bytes, format, limits, &mut part);
+                    part.problems.extend(syntax_errors(&name, &docs));
+                }
+                Some(Err(e)) => part.problems.push(unreadable(&name, e)),
+                None => {}
+            }
+            part.namespaces.clear();
+            part
+        })
+        .collect();
+    for part in from_inputs.into_iter().chain(from_paths) {
+        gathered.crds.extend(part.crds);
+        gathered.namespaces.extend(part.namespaces);
+        gathered.problems.extend(part.problems);
+    }
+    gathered
+}
+
+/// What one text held in memory tells (`lint_text`: tests and fuzzing).
+pub fn of_text(name: &str, bytes: &[u8], format: Format, limits: &Limits) -> Gathered {
+    let mut gathered = Gathered::default();
+    gather_text(name, bytes, format, limits, &mut gathered);
+    gathered
+}
+
+/// The files under `--crd`/`crds:` paths that are not inputs already (those are gathered, and
+/// their problems reported, as inputs).
+fn crd_files(paths: &[PathBuf], walk: Walk, inputs: &[Input]) -> Vec<Input> {
+    if paths.is_empty() {
+        return Vec::new();
+    }
+    let found = discover_with(paths, walk);
+    let known: std::collections::BTreeSet<PathBuf> = inputs
+        .iter()
+        .filter_map(|i| i.path().and_then(|p| std::fs::canonicalize(p).ok()))
+        .collect();
+    found
+        .inputs
+        .into_iter()
+        .filter(|i| matches!(i, Input::File(p) if !crate::frontend::is_terraform(&p.to_string_lossy())))
+        .filter(|i| {
+            i.path()
+                .and_then(|p| std::fs::canonicalize(p).ok())
+                .is_none_or(|p| !known.contains(&p))
+        })
+        .collect()
+}
+
+/// Parses `bytes` when they mention a marker and records what they hold; returns the
+/// documents parsed (none when no marker was found).
+fn gather_text(name: &str, bytes: &[u8], format: Format, limits: &Limits, out: &mut Gathered) -> Vec<Document> {
+    if crate::frontend::is_terraform(name) || !MARKERS.iter().any(|m| memchr::memmem::find(bytes, m).is_some()) {
+        return Vec::new();
+    }
+    let (docs, _) = parse::documents(bytes, format, limits, parse::MAX_DOCUMENTS);
+    for doc in &docs {
+        gather_document(name, doc, out);
+    }
+    docs
+}
+
+fn gather_document(name: &str, doc: &Document, out: &mut Gathered) {
+    let Some(root) = &doc.root else {
+        return;
+    };
+    let Detected::Kubernetes(objects) = detect(root) else {
+        return;
+    };
+    let lines = LineIndex::of(doc);
+    for obj in objects {
+        let line = lines.position(obj.node.span.start).line;
+        let group = obj.api_version.split_once('/').map_or("", |(g, _)| g);
+        match (group, obj.kind) {
+            ("apiextensions.k8s.io", "CustomResourceDefinition") => out.crds.push(Crd {
+                file: name.to_owned(),
+                line,
+                pointer: obj.pointer.clone(),
+                value: obj.node.to_json(),
+            }),
+            ("", "Namespace") if obj.api_version == "v1" => {
+                let labels = obj.node.pointer("/metadata/labels").map(|(l, _)| l.to_json());
+                let labels = labels
+                    .as_ref()
+                    .and_then(serde_json::Value::as_object)
+                    .map(|l| {
+                        l.iter()
+                            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if let Some(ns) = obj.name {
+                    out.namespaces.push(Namespace {
+                        name: ns.to_owned(),
+                        labels,
+                        file: name.to_owned(),
+                        line,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The first syntax error of each document of a `--crd` file: its CRDs may be missing.
+fn syntax_errors(name: &str, docs: &[Document]) -> Vec<Finding> {
+    docs.iter()
+        .filter_map(|doc| {
+            let e = doc.errors.first()?;
+            let message = format!("{} (CustomResourceDefinitions in it may be missing)", e.message);
+            Some(Finding::at(ids::SYNTAX, Severity::Error, name, doc, e.span, message))
+        })
+        .collect()
+}
+
+fn unreadable(name: &str, e: input::Error) -> Finding {
+    let e: parse::InputError = e.into();
+    Finding::file(ids::UNREADABLE, Severity::Error, name, format!("--crd: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CRD: &str = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n";
+
+    #[test]
+    fn crds_and_namespace_labels_are_gathered_with_their_lines() {
+        let text = format!(
+            "{CRD}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n"
+        );
+        let mut out = Gathered::default();
+        gather_text("all.yaml", text.as_bytes(), Format::Yaml, &Limits::default(), &mut out);
+        assert_eq!(out.crds.len(), 1);
+        assert_eq!(
+            (out.crds[0].line, out.crds[0].value["spec"]["group"].as_str()),
+            (1, Some("example.com"))
+        );
+        assert_eq!(out.namespaces.len(), 1);
+        let ns = &out.namespaces[0];
+        assert_eq!((ns.name.as_str(), ns.line), ("apps", 8));
+        assert_eq!(ns.labels["pod-security.kubernetes.io/enforce"], "restricted");
+    }
+
+    #[test]
+    fn files_without_a_marker_are_not_parsed() {
+        let mut out = Gathered::default();
+        let docs = gather_text(
+            "a.yaml",
+            b"kind: Namespace\nmetadata: {name: x}\n",
+            Format::Yaml,
+            &Limits::default(),
+            &mut out,
+        );
+        assert!(docs.is_empty() && out.namespaces.is_empty());
+    }
+
+    #[test]
+    fn crd_paths_are_walked_and_their_syntax_errors_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.yaml"), CRD).unwrap();
+        std::fs::write(dir.path().join("b.yaml"), "kind: CustomResourceDefinition\n  bad: [\n").unwrap();
+        let bounds = input::Options {
+            limit: 1 << 20,
+            allow_special_files: false,
+        };
+        let got = collect(
+            &[],
+            &[dir.path().to_path_buf()],
+            Walk::default(),
+            &bounds,
+            &Limits::default(),
+        );
+        assert_eq!(got.crds.len(), 1);
+        assert_eq!(got.problems.len(), 1);
+        assert!(got.problems[0].file.ends_with("b.yaml"), "{:?}", got.problems[0]);
+    }
+}

@@ -1,0 +1,123 @@
+//! A Pod Security Standards policy: a level and the Kubernetes version whose definition of it
+//! applies, as `pod-security.kubernetes.io/enforce` and `-enforce-version` name them.
+
+use std::fmt;
+
+/// The three levels, from least to most restrictive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Privileged,
+    Baseline,
+    Restricted,
+}
+
+impl Level {
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "privileged" => Some(Level::Privileged),
+            "baseline" => Some(Level::Baseline),
+            "restricted" => Some(Level::Restricted),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Privileged => "privileged",
+            Level::Baseline => "baseline",
+            Level::Restricted => "restricted",
+        }
+    }
+}
+
+/// `v1.X` as admission reads `-enforce-version`; `Latest` is the newest definition k2e knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Version {
+    Minor(u32),
+    #[default]
+    Latest,
+}
+
+impl Version {
+    /// `latest`, `v1.30` or `1.30` (admission itself only accepts `latest` and `v1.X`).
+    pub fn parse(s: &str) -> Option<Version> {
+        if s == "latest" {
+            return Some(Version::Latest);
+        }
+        let minor = s.strip_prefix('v').unwrap_or(s).strip_prefix("1.")?;
+        (!minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| minor.parse().ok().map(Version::Minor))
+            .flatten()
+    }
+
+    /// Whether a control that Kubernetes added (or changed) in 1.`minor` is part of this
+    /// version's definition.
+    pub fn includes(self, minor: u32) -> bool {
+        match self {
+            Version::Latest => true,
+            Version::Minor(m) => m >= minor,
+        }
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Version::Latest => f.write_str("latest"),
+            Version::Minor(m) => write!(f, "v1.{m}"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    pub level: Level,
+    pub version: Version,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            level: Level::Baseline,
+            version: Version::Latest,
+        }
+    }
+}
+
+impl Policy {
+    /// `baseline`, `restricted`, `privileged`, optionally with `:v1.X` or `:latest`.
+    pub fn parse(s: &str) -> Result<Policy, String> {
+        let (level, version) = s.split_once(':').unwrap_or((s, "latest"));
+        let level = Level::parse(level)
+            .ok_or_else(|| format!("{level:?} is not a Pod Security level: use privileged, baseline or restricted"))?;
+        let version =
+            Version::parse(version).ok_or_else(|| format!("{version:?} is not a version: use v1.X or latest"))?;
+        Ok(Policy { level, version })
+    }
+}
+
+impl fmt::Display for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.version {
+            Version::Latest => f.write_str(self.level.name()),
+            v => write!(f, "{}:{v}", self.level.name()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policies_parse_with_and_without_a_version() {
+        assert_eq!(Policy::parse("baseline"), Ok(Policy::default()));
+        let p = Policy::parse("restricted:v1.30").unwrap();
+        assert_eq!((p.level, p.version), (Level::Restricted, Version::Minor(30)));
+        assert_eq!(p.to_string(), "restricted:v1.30");
+        assert!(Policy::parse("strict").is_err());
+        assert!(Policy::parse("baseline:2.0").is_err());
+        assert!(Policy::parse("baseline:v1.").is_err());
+        assert!(Version::Minor(25).includes(25) && !Version::Minor(25).includes(26));
+    }
+}
