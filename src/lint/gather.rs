@@ -69,8 +69,10 @@ pub fn collect(
         .map(|input| {
             let mut part = Gathered::default();
             let name = input.display();
-            // An input that cannot be read is reported when it is linted.
-            if let Some(bytes) = input.path().and_then(|p| input::open(p, bounds).ok()?.read_all().ok()) {
+            // An input that cannot be read is reported when it is linted. A pipe or device can
+            // be read only once: it is left to the lint, and CRDs or Namespaces in it are not seen.
+            let regular = input.path().filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file()));
+            if let Some(bytes) = regular.and_then(|p| input::open(p, bounds).ok()?.read_all().ok()) {
                 gather_text(&name, &bytes, Format::of(&name, Format::Yaml), limits, &mut part);
             }
             part
