@@ -1,7 +1,7 @@
 //! The Pod Security Standards: one rule per control of the `baseline` (PSS001-PSS012) and
 //! `restricted` (PSS101-PSS106) levels, as the Pod Security admission controller
 //! (k8s.io/pod-security-admission, `policy/check_*.go`) defines them, version by version, up to
-//! Kubernetes 1.36 (`latest`). Every Kubernetes object with a pod spec is checked: Pods, the
+//! Kubernetes 1.37 (`latest`). Every Kubernetes object with a pod spec is checked: Pods, the
 //! templates of the built-in workloads and PodTemplates, with init and ephemeral containers.
 
 mod apparmor;
@@ -72,3 +72,6 @@ pub struct Covered {
     /// PSS102 applies: it flags every container K8S016 would.
     pub privilege_escalation: bool,
 }
+
+#[cfg(test)]
+mod tests;

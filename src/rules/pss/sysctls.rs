@@ -1,5 +1,6 @@
 //! PSS011 (baseline): sysctls other than the safe, namespaced ones. Only
-//! `spec.securityContext.sysctls[*].name` is read; the allowed set grew in 1.27, 1.29 and 1.32.
+//! `spec.securityContext.sysctls[*].name` is read; the allowed set grew in 1.27, 1.29, 1.32 and
+//! 1.37.
 
 use super::check::{Check, items};
 use crate::finding::Finding;
@@ -19,6 +20,8 @@ const SAFE: &[(&str, u32)] = &[
     ("net.ipv4.tcp_keepalive_probes", 29),
     ("net.ipv4.tcp_rmem", 32),
     ("net.ipv4.tcp_wmem", 32),
+    ("net.ipv4.tcp_slow_start_after_idle", 37),
+    ("net.ipv4.tcp_notsent_lowat", 37),
 ];
 
 pub(super) fn check(cx: &Check<'_>, out: &mut Vec<Finding>) {
@@ -38,7 +41,7 @@ pub(super) fn check(cx: &Check<'_>, out: &mut Vec<Finding>) {
             cx.report(PSS_SYSCTLS, e.value.span, &at, format!("forbidden sysctls ({value})"))
                 .with_label("unsafe sysctl")
                 .with_help(format!(
-                    "remove the sysctl; {} allows only {}",
+                    "remove the sysctl (baseline at {} allows only {})",
                     cx.applied.policy.version,
                     allowed.join(", ")
                 )),
