@@ -43,7 +43,12 @@ fn pss(findings: &[Value]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = findings
         .iter()
         .filter(|f| f["rule"].as_str().is_some_and(|r| r.starts_with("PSS")))
-        .map(|f| (f["rule"].as_str().unwrap().to_owned(), f["severity"].as_str().unwrap().to_owned()))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["severity"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     out.sort();
     out
@@ -78,7 +83,10 @@ fn a_namespace_enforcing_restricted_in_another_file_makes_errors() {
     let m = message(&findings, "PSS003");
     assert!(m.starts_with("violates PodSecurity \"restricted:latest\": privileged (container \"web\" must not set securityContext.privileged=true)"), "{m}");
     assert!(m.contains("namespace \"apps\" enforces it (a-namespace.yaml:1)"), "{m}");
-    assert!(m.ends_with("the API server refuses the pods this Deployment's controller creates"), "{m}");
+    assert!(
+        m.ends_with("the API server refuses the pods this Deployment's controller creates"),
+        "{m}"
+    );
     // The restricted controls say what K8S015 and K8S016 would.
     assert!(!findings.iter().any(|f| f["rule"] == "K8S015" || f["rule"] == "K8S016"));
 }
@@ -87,7 +95,10 @@ fn a_namespace_enforcing_restricted_in_another_file_makes_errors() {
 fn enforce_privileged_checks_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let ns = format!("{NAMESPACE}    pod-security.kubernetes.io/enforce: privileged\n");
-    write(dir.path(), &[("ns.yaml", &ns), ("app.yaml", &deployment(Some("apps"), PRIVILEGED))]);
+    write(
+        dir.path(),
+        &[("ns.yaml", &ns), ("app.yaml", &deployment(Some("apps"), PRIVILEGED))],
+    );
     let (run, findings) = lint(dir.path(), &["--pod-security", "restricted"]);
     assert_eq!(rules(&findings), Vec::<String>::new());
     assert_eq!(run.code, 0);
@@ -97,10 +108,15 @@ fn enforce_privileged_checks_nothing() {
 fn an_older_enforce_version_leaves_out_the_controls_it_did_not_have() {
     let dir = tempfile::tempdir().unwrap();
     let ns = |v: &str| {
-        format!("{NAMESPACE}    pod-security.kubernetes.io/enforce: restricted\n    pod-security.kubernetes.io/enforce-version: {v}\n")
+        format!(
+            "{NAMESPACE}    pod-security.kubernetes.io/enforce: restricted\n    pod-security.kubernetes.io/enforce-version: {v}\n"
+        )
     };
     let sc = "            runAsUser: 0\n            runAsNonRoot: true\n            allowPrivilegeEscalation: false\n            seccompProfile: {type: RuntimeDefault}\n";
-    write(dir.path(), &[("ns.yaml", &ns("v1.22")), ("app.yaml", &deployment(Some("apps"), sc))]);
+    write(
+        dir.path(),
+        &[("ns.yaml", &ns("v1.22")), ("app.yaml", &deployment(Some("apps"), sc))],
+    );
     // 1.22: no runAsUser control (1.23) and no probe host control (1.34); capabilities are (1.22).
     let (run, findings) = lint(dir.path(), &[]);
     assert_eq!(rules(&findings), ["PSS106"]);
@@ -116,14 +132,20 @@ fn an_older_enforce_version_leaves_out_the_controls_it_did_not_have() {
 fn objects_without_a_namespace_get_the_default_level_as_warnings() {
     let dir = tempfile::tempdir().unwrap();
     let ns = format!("{NAMESPACE}    pod-security.kubernetes.io/enforce: restricted\n");
-    write(dir.path(), &[("ns.yaml", &ns), ("app.yaml", &deployment(None, PRIVILEGED))]);
+    write(
+        dir.path(),
+        &[("ns.yaml", &ns), ("app.yaml", &deployment(None, PRIVILEGED))],
+    );
     let (run, findings) = lint(dir.path(), &[]);
     // Baseline by default: privileged and the probe host, nothing of restricted.
     assert_eq!(
         pss(&findings),
         [("PSS003".into(), "warning".into()), ("PSS012".into(), "warning".into())]
     );
-    assert_eq!(message(&findings, "PSS003"), "violates PodSecurity \"baseline:latest\": privileged (container \"web\" must not set securityContext.privileged=true)");
+    assert_eq!(
+        message(&findings, "PSS003"),
+        "violates PodSecurity \"baseline:latest\": privileged (container \"web\" must not set securityContext.privileged=true)"
+    );
     assert_eq!(run.code, 0);
     // Warnings fail the run only when asked.
     let (run, _) = lint(dir.path(), &["--fail-on", "warning"]);
@@ -134,7 +156,10 @@ fn objects_without_a_namespace_get_the_default_level_as_warnings() {
 fn the_pod_security_option_sets_level_and_version() {
     let dir = tempfile::tempdir().unwrap();
     let windows = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: win\nspec:\n  os: {name: windows}\n  securityContext: {runAsNonRoot: true}\n  containers:\n    - name: app\n      image: mcr.microsoft.com/windows/nanoserver:ltsc2022\n";
-    write(dir.path(), &[("app.yaml", &deployment(None, ROOT_USER)), ("win.yaml", windows)]);
+    write(
+        dir.path(),
+        &[("app.yaml", &deployment(None, ROOT_USER)), ("win.yaml", windows)],
+    );
     let (run, findings) = lint(dir.path(), &["--pod-security", "restricted:v1.25"]);
     // v1.25: no probe host control (1.34); the Windows pod is exempt from the Linux-only controls.
     assert_eq!(rules(&findings), ["PSS102", "PSS103", "PSS104", "PSS105", "PSS106"]);
@@ -159,10 +184,16 @@ fn the_config_sets_the_default_level_and_the_option_wins() {
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
-        &[(".k2e.yaml", "pod-security: restricted\n"), ("app.yaml", &deployment(None, ROOT_USER))],
+        &[
+            (".k2e.yaml", "pod-security: restricted\n"),
+            ("app.yaml", &deployment(None, ROOT_USER)),
+        ],
     );
     let (_, findings) = lint(dir.path(), &[]);
-    assert_eq!(rules(&findings), ["PSS012", "PSS102", "PSS103", "PSS104", "PSS105", "PSS106"]);
+    assert_eq!(
+        rules(&findings),
+        ["PSS012", "PSS102", "PSS103", "PSS104", "PSS105", "PSS106"]
+    );
     let (_, findings) = lint(dir.path(), &["--pod-security", "baseline"]);
     assert_eq!(rules(&findings), ["PSS012"]);
 }
@@ -171,7 +202,10 @@ fn the_config_sets_the_default_level_and_the_option_wins() {
 fn an_unreadable_label_is_refused_and_read_as_restricted() {
     let dir = tempfile::tempdir().unwrap();
     let ns = format!("{NAMESPACE}    pod-security.kubernetes.io/enforce: Restricted\n");
-    write(dir.path(), &[("ns.yaml", &ns), ("app.yaml", &deployment(Some("apps"), ROOT_USER))]);
+    write(
+        dir.path(),
+        &[("ns.yaml", &ns), ("app.yaml", &deployment(Some("apps"), ROOT_USER))],
+    );
     let (run, findings) = lint(dir.path(), &[]);
     assert_eq!(
         message(&findings, "PSS000"),
@@ -184,8 +218,13 @@ fn an_unreadable_label_is_refused_and_read_as_restricted() {
 #[test]
 fn a_warn_label_without_enforce_gives_warnings() {
     let dir = tempfile::tempdir().unwrap();
-    let ns = format!("{NAMESPACE}    pod-security.kubernetes.io/warn: restricted\n    pod-security.kubernetes.io/audit: restricted\n");
-    write(dir.path(), &[("ns.yaml", &ns), ("app.yaml", &deployment(Some("apps"), ROOT_USER))]);
+    let ns = format!(
+        "{NAMESPACE}    pod-security.kubernetes.io/warn: restricted\n    pod-security.kubernetes.io/audit: restricted\n"
+    );
+    write(
+        dir.path(),
+        &[("ns.yaml", &ns), ("app.yaml", &deployment(Some("apps"), ROOT_USER))],
+    );
     let (run, findings) = lint(dir.path(), &[]);
     assert!(pss(&findings).iter().all(|(_, s)| s == "warning"));
     assert!(message(&findings, "PSS104").contains("namespace \"apps\" warns at it (ns.yaml:1)"));
@@ -197,16 +236,24 @@ fn pods_pod_templates_and_every_workload_kind_are_checked() {
     let dir = tempfile::tempdir().unwrap();
     let pod_spec = "spec:\n  hostPID: true\n  containers:\n    - name: c\n      image: busybox:1.36\n";
     let indent = |text: &str, n: usize| {
-        text.lines().map(|l| format!("{}{l}\n", " ".repeat(n))).collect::<String>()
+        text.lines()
+            .map(|l| format!("{}{l}\n", " ".repeat(n)))
+            .collect::<String>()
     };
     let template = format!("template:\n  metadata: {{labels: {{app: x}}}}\n{}", indent(pod_spec, 2));
     let controller = |api: &str, kind: &str| {
-        format!("apiVersion: {api}\nkind: {kind}\nmetadata:\n  name: x\nspec:\n  selector: {{matchLabels: {{app: x}}}}\n{}", indent(&template, 2))
+        format!(
+            "apiVersion: {api}\nkind: {kind}\nmetadata:\n  name: x\nspec:\n  selector: {{matchLabels: {{app: x}}}}\n{}",
+            indent(&template, 2)
+        )
     };
     let mut docs = vec![
         format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n{pod_spec}"),
         format!("apiVersion: v1\nkind: PodTemplate\nmetadata:\n  name: x\n{template}"),
-        format!("apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: x\nspec:\n  schedule: \"@daily\"\n  jobTemplate:\n    spec:\n{}", indent(&template, 6)),
+        format!(
+            "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: x\nspec:\n  schedule: \"@daily\"\n  jobTemplate:\n    spec:\n{}",
+            indent(&template, 6)
+        ),
     ];
     for (api, kind) in [
         ("apps/v1", "Deployment"),

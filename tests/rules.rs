@@ -12,11 +12,14 @@ fn run_example(example: &rules::Example) -> Vec<k2e::finding::Finding> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(file);
     std::fs::write(&path, text).unwrap();
-    let config = example.config.as_deref().map_or_else(k2e::config::Config::default, |text| {
-        let mut config = k2e::config::Config::parse(".k2e.yaml", text).unwrap_or_else(|e| panic!("{e}"));
-        config.root = dir.path().to_path_buf();
-        config
-    });
+    let config = example
+        .config
+        .as_deref()
+        .map_or_else(k2e::config::Config::default, |text| {
+            let mut config = k2e::config::Config::parse(".k2e.yaml", text).unwrap_or_else(|e| panic!("{e}"));
+            config.root = dir.path().to_path_buf();
+            config
+        });
     let opts = Options {
         paths: vec![path],
         no_ignore: false,

@@ -10,7 +10,8 @@ use crate::finding::ids::PSS_APPARMOR;
 use crate::parse::Node;
 
 const ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
-const HELP: &str = "use type RuntimeDefault or Localhost (annotation: runtime/default or localhost/<profile>), or leave it unset";
+const HELP: &str =
+    "use type RuntimeDefault or Localhost (annotation: runtime/default or localhost/<profile>), or leave it unset";
 
 pub(super) fn check(cx: &Check<'_>, out: &mut Vec<Finding>) {
     out.extend(field(cx, cx.pod_sc(), &cx.pod_sc_at(), "pod".to_owned()));

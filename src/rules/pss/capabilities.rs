@@ -55,7 +55,10 @@ fn baseline(cx: &Check<'_>, c: &ContainerRef<'_>, out: &mut Vec<Finding>) {
         out.push(
             cx.report(PSS_CAPABILITIES, cap.span, &at, what)
                 .with_label("capability beyond the default set")
-                .with_help(format!("remove {value} from capabilities.add; baseline allows adding only {}", DEFAULT_SET.join(", "))),
+                .with_help(format!(
+                    "remove {value} from capabilities.add; baseline allows adding only {}",
+                    DEFAULT_SET.join(", ")
+                )),
         );
     }
 }
@@ -66,13 +69,17 @@ fn restricted(cx: &Check<'_>, c: &ContainerRef<'_>, out: &mut Vec<Finding>) {
     let drops_all = items(caps, "drop").any(|(_, d)| d.as_str() == Some("ALL"));
     if !drops_all {
         let caps_at = format!("{}/securityContext/capabilities", c.pointer);
-        let place = match (caps.and_then(|n| n.entry("drop")), sc(c).and_then(|s| s.entry("capabilities"))) {
+        let place = match (
+            caps.and_then(|n| n.entry("drop")),
+            sc(c).and_then(|s| s.entry("capabilities")),
+        ) {
             (Some(drop), _) => Some((drop.key_span, format!("{caps_at}/drop"))),
             (None, Some(e)) => Some((e.key_span, caps_at)),
             (None, None) => anchor(c),
         };
         if let Some((span, at)) = place {
-            let what = format!("unrestricted capabilities ({who} must set securityContext.capabilities.drop=[\"ALL\"])");
+            let what =
+                format!("unrestricted capabilities ({who} must set securityContext.capabilities.drop=[\"ALL\"])");
             out.push(
                 cx.report(PSS_RESTRICTED_CAPABILITIES, span, &at, what)
                     .with_label("does not drop ALL")
@@ -91,7 +98,9 @@ fn restricted(cx: &Check<'_>, c: &ContainerRef<'_>, out: &mut Vec<Finding>) {
         out.push(
             cx.report(PSS_RESTRICTED_CAPABILITIES, cap.span, &at, what)
                 .with_label("capability restricted forbids")
-                .with_help(format!("remove {value} from capabilities.add; restricted allows adding only NET_BIND_SERVICE")),
+                .with_help(format!(
+                    "remove {value} from capabilities.add; restricted allows adding only NET_BIND_SERVICE"
+                )),
         );
     }
 }

@@ -185,7 +185,9 @@ pub(super) fn as_int(node: &Node) -> Option<i64> {
         NodeKind::Scalar {
             value: Scalar::Number(n),
             ..
-        } => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+        } => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
         _ => None,
     }
 }

@@ -21,7 +21,9 @@ pub(super) fn check(cx: &Check<'_>, out: &mut Vec<Finding>) {
         out.push(
             cx.report(PSS_PRIVILEGED, e.value.span, &at, what)
                 .with_label("privileged container")
-                .with_help("remove privileged: true (allowed: unset or false); add only the capabilities the program needs"),
+                .with_help(
+                    "remove privileged: true (allowed: unset or false); add only the capabilities the program needs",
+                ),
         );
     }
 }

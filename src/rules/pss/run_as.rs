@@ -67,8 +67,7 @@ fn explained(f: Finding) -> Finding {
 }
 
 fn user(cx: &Check<'_>, out: &mut Vec<Finding>) {
-    let mut setters: Vec<(Option<&Node>, String, String)> =
-        vec![(cx.pod_sc(), cx.pod_sc_at(), "pod".to_owned())];
+    let mut setters: Vec<(Option<&Node>, String, String)> = vec![(cx.pod_sc(), cx.pod_sc_at(), "pod".to_owned())];
     for c in &cx.containers {
         let at = format!("{}/securityContext", c.pointer);
         setters.push((sc(c), at, format!("container \"{}\"", name(c))));
@@ -81,7 +80,9 @@ fn user(cx: &Check<'_>, out: &mut Vec<Finding>) {
         out.push(
             cx.report(PSS_RUN_AS_USER, e.value.span, &format!("{at}/runAsUser"), what)
                 .with_label("runs as root")
-                .with_help("set runAsUser to a non-zero UID (for example 10001), or remove it and set runAsNonRoot: true"),
+                .with_help(
+                    "set runAsUser to a non-zero UID (for example 10001), or remove it and set runAsNonRoot: true",
+                ),
         );
     }
 }

@@ -60,7 +60,9 @@ fn baseline(cx: &Check<'_>, out: &mut Vec<Finding>) {
         setters.push((setting(sc(c), &at), format!("container \"{}\"", name(c))));
     }
     for (s, who) in setters {
-        let Some(s) = s.filter(|s| !valid(&s.value)) else { continue };
+        let Some(s) = s.filter(|s| !valid(&s.value)) else {
+            continue;
+        };
         out.push(bad_value(cx, PSS_SECCOMP, &s, &who));
     }
 }
@@ -96,7 +98,9 @@ fn restricted(cx: &Check<'_>, out: &mut Vec<Finding>) {
                 out.push(
                     cx.report(PSS_RESTRICTED_SECCOMP, span, &at, what)
                         .with_label("no seccomp profile")
-                        .with_help("set securityContext.seccompProfile.type: RuntimeDefault on the pod (or on each container)"),
+                        .with_help(
+                            "set securityContext.seccompProfile.type: RuntimeDefault on the pod (or on each container)",
+                        ),
                 );
             }
         }
@@ -107,7 +111,11 @@ fn restricted(cx: &Check<'_>, out: &mut Vec<Finding>) {
 fn annotations(cx: &Check<'_>, out: &mut Vec<Finding>) {
     let Some((node, at)) = &cx.annotations else { return };
     let mut keys = vec![POD_ANNOTATION.to_owned()];
-    keys.extend(cx.containers.iter().map(|c| format!("{CONTAINER_ANNOTATION}{}", name(c))));
+    keys.extend(
+        cx.containers
+            .iter()
+            .map(|c| format!("{CONTAINER_ANNOTATION}{}", name(c))),
+    );
     for key in keys {
         let Some(e) = node.entry(&key) else { continue };
         let Some(value) = e.value.as_str() else { continue };

@@ -27,7 +27,11 @@ fn options(cx: &Check<'_>, sc: Option<&Node>, at: &str, who: String, out: &mut V
     if let Some(e) = opts.entry("type") {
         if let Some(t) = e.value.as_str().filter(|t| !allowed(t)) {
             let what = format!("seLinuxOptions ({who} set forbidden securityContext.seLinuxOptions: type \"{t}\")");
-            let types = if engine { "container_t, container_init_t, container_kvm_t or container_engine_t" } else { "container_t, container_init_t or container_kvm_t" };
+            let types = if engine {
+                "container_t, container_init_t, container_kvm_t or container_engine_t"
+            } else {
+                "container_t, container_init_t or container_kvm_t"
+            };
             out.push(
                 cx.report(PSS_SELINUX, e.value.span, &format!("{at}/type"), what)
                     .with_label("SELinux type not allowed")

@@ -76,7 +76,13 @@ fn user_namespaces_relax_run_as_and_baseline_proc_mount_from_1_35() {
 fn a_pod_level_setting_is_reported_once_and_covers_unset_containers() {
     let spec = "  securityContext: {runAsNonRoot: false, seccompProfile: {type: Unconfined}}\n  containers:\n    - name: a\n      image: a:1\n    - name: b\n      image: b:1\n      securityContext: {runAsNonRoot: false}\n";
     let found = findings("restricted", spec);
-    let of = |rule: &str| found.iter().filter(|f| f.starts_with(rule)).cloned().collect::<Vec<_>>();
+    let of = |rule: &str| {
+        found
+            .iter()
+            .filter(|f| f.starts_with(rule))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
     assert_eq!(of("PSS103"), ["PSS103 6:35", "PSS103 12:39"]);
     assert_eq!(of("PSS105"), ["PSS105 6:65"]);
 }
@@ -104,8 +110,15 @@ fn seccomp_annotations_count_before_1_19_only() {
 
 #[test]
 fn sysctls_follow_the_version() {
-    let spec = |name: &str| format!("  securityContext:\n    sysctls:\n      - {{name: {name}, value: \"1\"}}\n  containers:\n    - name: c\n      image: c:1\n");
-    assert_eq!(rules("baseline:v1.26", &spec("net.ipv4.ip_local_reserved_ports")), ["PSS011"]);
+    let spec = |name: &str| {
+        format!(
+            "  securityContext:\n    sysctls:\n      - {{name: {name}, value: \"1\"}}\n  containers:\n    - name: c\n      image: c:1\n"
+        )
+    };
+    assert_eq!(
+        rules("baseline:v1.26", &spec("net.ipv4.ip_local_reserved_ports")),
+        ["PSS011"]
+    );
     assert!(rules("baseline:v1.27", &spec("net.ipv4.ip_local_reserved_ports")).is_empty());
     assert_eq!(rules("baseline:v1.31", &spec("net.ipv4.tcp_rmem")), ["PSS011"]);
     assert!(rules("baseline", &spec("net.ipv4.tcp_wmem")).is_empty());

@@ -40,12 +40,20 @@ pub(super) fn check(cx: &Check<'_>, out: &mut Vec<Finding>) {
 
 fn restricted(cx: &Check<'_>, volume: &Node, name: &str, at: &str, out: &mut Vec<Finding>) {
     let Some(entries) = volume.as_map() else { return };
-    let sources = || entries.iter().filter(|e| e.key != "name" && !super::check::is_null(&e.value));
+    let sources = || {
+        entries
+            .iter()
+            .filter(|e| e.key != "name" && !super::check::is_null(&e.value))
+    };
     if sources().any(|e| ALLOWED.contains(&e.key.as_str())) {
         return;
     }
     let (span, kind, pointer) = match sources().next() {
-        Some(e) => (e.key_span, e.key.as_str(), format!("{at}/{}", super::check::token(&e.key))),
+        Some(e) => (
+            e.key_span,
+            e.key.as_str(),
+            format!("{at}/{}", super::check::token(&e.key)),
+        ),
         None => match volume.entry("name") {
             Some(e) => (e.value.span, "unknown", format!("{at}/name")),
             None => return,
