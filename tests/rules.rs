@@ -12,6 +12,14 @@ fn run_example(example: &rules::Example) -> Vec<k2e::finding::Finding> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(file);
     std::fs::write(&path, text).unwrap();
+    let config = example
+        .config
+        .as_deref()
+        .map_or_else(k2e::config::Config::default, |text| {
+            let mut config = k2e::config::Config::parse(".k2e.yaml", text).unwrap_or_else(|e| panic!("{e}"));
+            config.root = dir.path().to_path_buf();
+            config
+        });
     let opts = Options {
         paths: vec![path],
         no_ignore: false,
@@ -31,12 +39,9 @@ fn run_example(example: &rules::Example) -> Vec<k2e::finding::Finding> {
         today: "2026-11-21".to_owned(),
         progress: None,
         crds: Vec::new(),
-        pod_security: Default::default(),
-        config: example.config.as_deref().map_or_else(Default::default, |text| {
-            let mut config = k2e::config::Config::parse(".k2e.yaml", text).unwrap_or_else(|e| panic!("{e}"));
-            config.root = dir.path().to_path_buf();
-            config
-        }),
+        // As the CLI does: the config's level when no --pod-security is given.
+        pod_security: config.pod_security.unwrap_or_default(),
+        config,
     };
     let validators = Validators::new("1.37", Vec::new()).unwrap();
     lint::run(&opts, &validators).findings().cloned().collect()

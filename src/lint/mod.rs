@@ -56,6 +56,8 @@ pub struct Options {
 struct Context<'a> {
     validators: &'a Validators,
     gathered: &'a Gathered,
+    /// The Pod Security policy of each namespace the inputs label, and the default.
+    policies: rules::pss::Policies,
 }
 
 /// A progress display: files done so far, whether the run has finished, files in all.
@@ -87,6 +89,7 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
     let cx = Context {
         validators,
         gathered: &gathered,
+        policies: pod_security(opts, &gathered),
     };
     let done = AtomicUsize::new(0);
     let finished = std::sync::atomic::AtomicBool::new(false);
@@ -459,6 +462,7 @@ fn check_unsuppressed(
                 facts.workloads.extend(service_selectors::custom_resource(obj));
                 out.findings.extend(schema);
                 rules::check_kubernetes(file, doc, obj, &mut out.findings);
+                rules::pss::check(file, doc, obj, cx.policies.for_object(obj), &mut out.findings);
                 facts.workloads.extend(service_selectors::workload(obj));
                 facts
                     .services
@@ -614,6 +618,18 @@ fn checked_resources(
     resources::check(file, doc, read, opts, validators, out);
 }
 
+/// The Pod Security policies: the default level, and the level each Namespace among the inputs
+/// enforces with its labels.
+fn pod_security(opts: &Options, gathered: &Gathered) -> rules::pss::Policies {
+    let namespaces = gathered.namespaces.iter().map(|ns| rules::pss::Labelled {
+        name: &ns.name,
+        labels: &ns.labels,
+        file: &ns.file,
+        line: ns.line,
+    });
+    rules::pss::Policies::new(opts.pod_security, namespaces)
+}
+
 /// Records the object's namespace on its findings, so reports can tell `Deployment/web` in
 /// two namespaces apart (SARIF fingerprints and logical locations).
 fn tag_namespace(obj: &crate::detect::K8sObject<'_>, findings: &mut [Finding]) {
@@ -688,6 +704,7 @@ pub fn lint_text(name: &str, bytes: &[u8], opts: &Options, validators: &Validato
         let cx = Context {
             validators,
             gathered: &gathered,
+            policies: pod_security(opts, &gathered),
         };
         let pieces = parse::read(bytes, format, &opts.limits, opts.max_documents);
         lint_pieces(name, pieces, opts, &cx, &mut result, &mut facts);

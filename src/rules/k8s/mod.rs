@@ -21,6 +21,8 @@ mod selectors;
 pub mod service_selectors;
 mod volumes;
 
+pub(super) use security_context::drop_repeated_by_pss;
+
 use super::fargate_eks::Check;
 use crate::detect::K8sObject;
 use crate::finding::Finding;

@@ -96,6 +96,27 @@ pub(super) fn check(check: &Check<'_>, pod: &Pod<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Where the restricted Pod Security level applies to a pod, its controls already flag every
+/// container K8S015 (PSS103, PSS104) and K8S016 (PSS102) would, as errors under an enforcing
+/// namespace: these findings on the pod (pointers under `pod_at`) are dropped so each fact is said
+/// once. Elsewhere (baseline, a Windows pod, a user-namespace pod) they stay.
+pub(in crate::rules) fn drop_repeated_by_pss(
+    covered: crate::rules::pss::Covered,
+    file: &str,
+    document: usize,
+    pod_at: &str,
+    out: &mut Vec<Finding>,
+) {
+    out.retain(|f| {
+        let repeated = (f.rule == RUN_AS_ROOT && covered.run_as_root)
+            || (f.rule == PRIVILEGE_ESCALATION && covered.privilege_escalation);
+        let on_pod = f.file == file
+            && f.document == Some(document)
+            && f.pointer.as_deref().is_some_and(|p| p.starts_with(pod_at));
+        !(repeated && on_pod)
+    });
+}
+
 /// K8S016: only the container-level field exists; unset means allowed.
 fn escalation(check: &Check<'_>, c: &ContainerRef<'_>, sc: Option<&Node>, anchor: Span, out: &mut Vec<Finding>) {
     let entry = sc.and_then(|s| s.entry("allowPrivilegeEscalation"));

@@ -50,6 +50,21 @@ impl Version {
             .flatten()
     }
 
+    /// `latest` or `v1.X` exactly as admission reads the `-version` labels (`^v1\.(0|[1-9][0-9]*)$`):
+    /// `1.30` and `v1.05` are not versions there.
+    pub fn parse_label(s: &str) -> Option<Version> {
+        if s == "latest" {
+            return Some(Version::Latest);
+        }
+        let minor = s.strip_prefix("v1.")?;
+        let digits = !minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit());
+        if !digits || (minor.len() > 1 && minor.starts_with('0')) {
+            return None;
+        }
+        // A number too large for u32 is newer than any definition: latest.
+        Some(minor.parse().map_or(Version::Latest, Version::Minor))
+    }
+
     /// Whether a control that Kubernetes added (or changed) in 1.`minor` is part of this
     /// version's definition.
     pub fn includes(self, minor: u32) -> bool {
@@ -119,5 +134,11 @@ mod tests {
         assert!(Policy::parse("baseline:2.0").is_err());
         assert!(Policy::parse("baseline:v1.").is_err());
         assert!(Version::Minor(25).includes(25) && !Version::Minor(25).includes(26));
+        assert_eq!(Version::parse_label("v1.30"), Some(Version::Minor(30)));
+        assert_eq!(Version::parse_label("v1.0"), Some(Version::Minor(0)));
+        assert_eq!(Version::parse_label("latest"), Some(Version::Latest));
+        for bad in ["1.30", "v1.05", "v1.", "v2.1", "v1.3a", "Latest"] {
+            assert_eq!(Version::parse_label(bad), None, "{bad}");
+        }
     }
 }
