@@ -45,6 +45,21 @@ pub struct Gathered {
     pub stdin: Mutex<Option<Result<Vec<u8>, input::Error>>>,
 }
 
+impl Gathered {
+    /// The CRDs, in order, as the validators take them.
+    pub fn crd_inputs(&self) -> Vec<crate::validate::CrdInput> {
+        self.crds
+            .iter()
+            .map(|c| crate::validate::CrdInput {
+                file: c.file.clone(),
+                line: c.line,
+                pointer: c.pointer.clone(),
+                value: c.value.clone(),
+            })
+            .collect()
+    }
+}
+
 /// What any input mentions before it can hold a CRD or a Pod Security label.
 const MARKERS: [&[u8]; 2] = [b"CustomResourceDefinition", b"pod-security.kubernetes.io"];
 
@@ -90,6 +105,7 @@ pub fn collect(
                     let format = Format::of(&name, Format::Yaml);
                     let docs = gather_text(&name, &bytes, format, limits, &mut part);
                     part.problems.extend(syntax_errors(&name, &docs));
+                    part.problems.extend(invalid_crds(&name, &docs));
                 }
                 Some(Err(e)) => part.problems.push(unreadable(&name, e)),
                 None => {}
@@ -190,6 +206,25 @@ fn gather_document(name: &str, doc: &Document, out: &mut Gathered) {
             _ => {}
         }
     }
+}
+
+/// K8S008 for the CRDs of a `--crd` file that are not structural (those among the inputs are
+/// reported when they are linted).
+fn invalid_crds(name: &str, docs: &[Document]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for doc in docs {
+        let Some(Detected::Kubernetes(objects)) = doc.root.as_ref().map(detect) else {
+            continue;
+        };
+        for obj in objects
+            .iter()
+            .filter(|o| o.kind == "CustomResourceDefinition" && o.api_version == "apiextensions.k8s.io/v1")
+        {
+            let value = obj.node.to_json();
+            out.extend(crate::validate::crd::structural_findings(name, doc, obj, &value));
+        }
+    }
+    out
 }
 
 /// The first syntax error of each document of a `--crd` file: its CRDs may be missing.
