@@ -221,7 +221,7 @@ impl Validators {
                 format!("no schema for {} {}; not validated", obj.api_version, obj.kind),
             )
             .with_label("no schema")
-            .with_help("pass --schema-dir DIR with {kind}-{group}-{version}.json schemas (e.g. generated from the CRD)")
+            .with_help("lint its CustomResourceDefinition with it, or name it with --crd PATH or crds: in .k2e.yaml; or pass --schema-dir DIR with {kind}-{group}-{version}.json schemas")
             .with_pointer(format!("{}/kind", obj.pointer))
             .with_object(label),
         ]

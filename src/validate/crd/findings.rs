@@ -97,7 +97,7 @@ pub fn structural_findings(file: &str, doc: &Document, obj: &K8sObject<'_>, valu
         .collect()
 }
 
-fn problem(file: &str, doc: &Document, obj: &K8sObject<'_>, p: &Problem) -> Finding {
+pub(super) fn problem(file: &str, doc: &Document, obj: &K8sObject<'_>, p: &Problem) -> Finding {
     let span = span_at(obj.node, &p.pointer);
     Finding::at(
         ids::K8S_INVALID_CRD,

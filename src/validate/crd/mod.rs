@@ -5,11 +5,13 @@
 //! Every schema is converted and compiled on first use, once, then shared by all threads.
 
 mod convert;
+mod export;
 mod findings;
 mod instance;
 mod structural;
 
 pub use convert::OBJECT_META;
+pub use export::{Export, Exported};
 pub use findings::structural_findings;
 pub use instance::Duplicate;
 pub use structural::Problem;
