@@ -7,8 +7,9 @@
 //!   replaced by the type, so a wrong value gets one finding, not two);
 //! - `x-kubernetes-embedded-resource: true` objects (and the root) take `apiVersion`, `kind` and
 //!   `metadata`; embedded ones require `apiVersion` and `kind`;
-//! - `nullable: true` lets a field be null (a null elsewhere is pruned before validation: see
-//!   instance.rs);
+//! - a field may be null: with `nullable: true` it is kept, otherwise the API server prunes it
+//!   before validation (as if unset; instance.rs does the same in a lint run, so a required
+//!   field that is null is missing), and either way the value is valid;
 //! - a required field with a `default` is never missing (the default is applied first);
 //! - OpenAPI 3.0 boolean `exclusiveMinimum`/`exclusiveMaximum` become the 2020-12 numbers.
 //!
@@ -110,7 +111,7 @@ fn convert(schema: &Value, place: Place, defaulted: &[String]) -> Value {
     match s.get("additionalProperties") {
         Some(extra @ Value::Object(_)) => {
             let inner = if place == Place::Nested { Place::Nested } else { Place::Field };
-            out.insert("additionalProperties".into(), convert(extra, inner, &[]));
+            out.insert("additionalProperties".into(), field(extra, inner));
         }
         Some(Value::Bool(false)) => drop(out.insert("additionalProperties".into(), false.into())),
         Some(_) => {}
@@ -123,6 +124,28 @@ fn convert(schema: &Value, place: Place, defaulted: &[String]) -> Value {
     }
     junctors(s, int_or_string, defaults, &mut out);
     Value::Object(out)
+}
+
+/// An object's field: null is valid there, whether kept (`nullable`) or pruned.
+fn field(schema: &Value, place: Place) -> Value {
+    let mut out = convert(schema, place, &[]);
+    if place == Place::Nested {
+        return out;
+    }
+    if let Some(Value::String(t)) = out.get("type") {
+        let types = json!([t, "null"]);
+        out["type"] = types;
+    } else if let Some(Value::Array(types)) = out.get_mut("type") {
+        if !types.contains(&Value::from("null")) {
+            types.push("null".into());
+        }
+    }
+    if let Some(Value::Array(values)) = out.get_mut("enum") {
+        if !values.contains(&Value::Null) {
+            values.push(Value::Null);
+        }
+    }
+    out
 }
 
 /// OpenAPI 3.0 `exclusiveMinimum: true` beside `minimum: m` is JSON Schema's
@@ -161,7 +184,7 @@ fn properties(s: &Map<String, Value>, place: Place, embedded: bool, out: &mut Ma
             props
                 .iter()
                 .filter(|(name, _)| !(embedded && place != Place::Nested && *name == "metadata"))
-                .map(|(name, p)| (name.clone(), convert(p, inner, &[])))
+                .map(|(name, p)| (name.clone(), field(p, inner)))
                 .collect()
         })
         .unwrap_or_default();
@@ -280,7 +303,10 @@ mod tests {
         assert_eq!(out["additionalProperties"], json!(false));
         assert_eq!(out["properties"]["spec"]["additionalProperties"], json!(false));
         assert!(out["properties"]["raw"].get("additionalProperties").is_none());
-        assert_eq!(out["properties"]["map"]["additionalProperties"], json!({"type": "string"}));
+        assert_eq!(
+            out["properties"]["map"]["additionalProperties"],
+            json!({"type": ["string", "null"]})
+        );
         assert_eq!(out["required"], json!(["apiVersion", "kind"]));
         assert_eq!(
             out["properties"]["metadata"],
@@ -296,7 +322,7 @@ mod tests {
             "note": {"type": "string", "nullable": true, "enum": ["a"]}
         }}));
         let props = &out["properties"];
-        assert_eq!(props["port"], json!({"type": ["integer", "string"]}));
+        assert_eq!(props["port"], json!({"type": ["integer", "string", "null"]}));
         assert_eq!(props["size"]["exclusiveMinimum"], json!(0));
         assert!(props["size"].get("minimum").is_none());
         assert_eq!(props["note"]["type"], json!(["string", "null"]));

@@ -165,8 +165,11 @@ mod tests {
             .map(|s| format!("{}/{}_{}", s.group, s.kind, s.version))
             .collect();
         assert_eq!(names, ["example.com/Widget_v1"]);
-        assert_eq!(export.problems.len(), 1, "{:?}", export.problems);
-        assert_eq!(export.problems[0].rule, ids::K8S_INVALID_CRD);
-        assert_eq!(export.problems[0].start.line, 27, "{:?}", export.problems[0]);
+        let at: Vec<(&str, usize, usize)> = export
+            .problems
+            .iter()
+            .map(|f| (f.rule, f.start.line, f.start.column))
+            .collect();
+        assert_eq!(at, [(ids::K8S_INVALID_CRD, 27, 7), (ids::K8S_INVALID_CRD, 27, 38)]);
     }
 }
