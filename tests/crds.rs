@@ -45,13 +45,13 @@ fn at(file: &str, line: usize, column: usize, rule: &str) -> (String, usize, usi
 /// What the CRDs say of widgets.yaml, case by case (the comment names the custom resource).
 fn widget_findings() -> Vec<(String, usize, usize, String)> {
     vec![
-        at("widgets.yaml", 27, 3, "K8S001"),   // unknown-field: `colour`, pruned by the API server
-        at("widgets.yaml", 34, 9, "K8S002"),   // wrong-type: size "three"
-        at("widgets.yaml", 50, 9, "K8S002"),   // int-or-string-invalid: port true
-        at("widgets.yaml", 71, 11, "K8S004"),  // duplicate-key: list-map key name "http" again
-        at("widgets.yaml", 74, 13, "K8S007"),  // unserved: v1beta1 has served: false
-        at("widgets.yaml", 89, 7, "K8S005"),   // invalid-crd: Gadget's CRD is not structural
-        at("widgets.yaml", 101, 3, "K8S003"),  // embedded-without-kind: template needs kind
+        at("widgets.yaml", 27, 3, "K8S001"), // unknown-field: `colour`, pruned by the API server
+        at("widgets.yaml", 34, 9, "K8S002"), // wrong-type: size "three"
+        at("widgets.yaml", 50, 9, "K8S002"), // int-or-string-invalid: port true
+        at("widgets.yaml", 71, 11, "K8S004"), // duplicate-key: list-map key name "http" again
+        at("widgets.yaml", 74, 13, "K8S007"), // unserved: v1beta1 has served: false
+        at("widgets.yaml", 89, 7, "K8S005"), // invalid-crd: Gadget's CRD is not structural
+        at("widgets.yaml", 101, 3, "K8S003"), // embedded-without-kind: template needs kind
     ]
 }
 
@@ -74,10 +74,14 @@ fn custom_resources_are_validated_against_crds_among_the_inputs() {
         .filter_map(|f| f["message"].as_str())
         .collect();
     assert!(
-        messages.contains(&"example.com/v1 Gadget: its CustomResourceDefinition at crds.yaml:56 is invalid; not validated"),
+        messages
+            .contains(&"example.com/v1 Gadget: its CustomResourceDefinition at crds.yaml:56 is invalid; not validated"),
         "{messages:#?}"
     );
-    assert!(messages.contains(&"Duplicate value: {\"name\":\"http\"}"), "{messages:#?}");
+    assert!(
+        messages.contains(&"Duplicate value: {\"name\":\"http\"}"),
+        "{messages:#?}"
+    );
     let human = lint(&fixtures(), &["--no-config", "."]);
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path("../snapshots");
@@ -153,11 +157,19 @@ fn export_writes_kubeconform_layouts_and_keeps_existing_files() {
 
     std::fs::write(&written, "{}").unwrap();
     let again = export(dir.path(), &out, &[]);
-    assert!(again.stderr.contains("exists already; pass --force"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("exists already; pass --force"),
+        "{}",
+        again.stderr
+    );
     assert_eq!(std::fs::read_to_string(&written).unwrap(), "{}", "kept without --force");
     let forced = export(dir.path(), &out, &["--force"]);
     assert!(forced.stdout.contains("wrote "), "{}", forced.stdout);
-    assert_ne!(std::fs::read_to_string(&written).unwrap(), "{}", "replaced with --force");
+    assert_ne!(
+        std::fs::read_to_string(&written).unwrap(),
+        "{}",
+        "replaced with --force"
+    );
 
     let flat = dir.path().join("flat");
     let run = export(dir.path(), &flat, &["--flat"]);

@@ -115,7 +115,14 @@ fn export(args: &ExportArgs) -> i32 {
         let path = args.output.join(&rel);
         match write_schema(&path, &s.schema, args.force) {
             Ok(()) => {
-                println!("wrote {} ({} {}/{} from {})", path.display(), s.kind, s.group, s.version, s.source);
+                println!(
+                    "wrote {} ({} {}/{} from {})",
+                    path.display(),
+                    s.kind,
+                    s.group,
+                    s.version,
+                    s.source
+                );
                 written.push((rel, s));
             }
             Err(e) => {

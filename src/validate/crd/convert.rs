@@ -44,10 +44,7 @@ pub fn document(root: &Value, meta_defs: &Value) -> Value {
         Value::Object(map) => map,
         _ => Map::new(),
     };
-    out.insert(
-        "$schema".into(),
-        "https://json-schema.org/draft/2020-12/schema".into(),
-    );
+    out.insert("$schema".into(), "https://json-schema.org/draft/2020-12/schema".into());
     out.insert("$defs".into(), meta_defs.clone());
     Value::Object(out)
 }
@@ -101,16 +98,28 @@ fn convert(schema: &Value, place: Place, defaulted: &[String]) -> Value {
     }
     bounds(s, &mut out);
     let own_defaults = defaulted_properties(s);
-    let defaults = if place == Place::Nested { defaulted } else { &own_defaults };
+    let defaults = if place == Place::Nested {
+        defaulted
+    } else {
+        &own_defaults
+    };
     properties(s, place, embedded, &mut out);
     required(s, embedded && place != Place::Nested, defaults, &mut out);
     if let Some(items) = s.get("items").filter(|i| i.is_object()) {
-        let inner = if place == Place::Nested { Place::Nested } else { Place::Field };
+        let inner = if place == Place::Nested {
+            Place::Nested
+        } else {
+            Place::Field
+        };
         out.insert("items".into(), convert(items, inner, &[]));
     }
     match s.get("additionalProperties") {
         Some(extra @ Value::Object(_)) => {
-            let inner = if place == Place::Nested { Place::Nested } else { Place::Field };
+            let inner = if place == Place::Nested {
+                Place::Nested
+            } else {
+                Place::Field
+            };
             out.insert("additionalProperties".into(), field(extra, inner));
         }
         Some(Value::Bool(false)) => drop(out.insert("additionalProperties".into(), false.into())),
@@ -176,7 +185,11 @@ fn defaulted_properties(s: &Map<String, Value>) -> Vec<String> {
 }
 
 fn properties(s: &Map<String, Value>, place: Place, embedded: bool, out: &mut Map<String, Value>) {
-    let inner = if place == Place::Nested { Place::Nested } else { Place::Field };
+    let inner = if place == Place::Nested {
+        Place::Nested
+    } else {
+        Place::Field
+    };
     let mut props: Map<String, Value> = s
         .get("properties")
         .and_then(Value::as_object)
@@ -262,7 +275,11 @@ fn junctors(s: &Map<String, Value>, int_or_string: bool, defaulted: &[String], o
                 if key == "allOf" && i == 0 && int_or_string {
                     let mut b = b.clone();
                     if let Some(map) = b.as_object_mut() {
-                        if map.get("anyOf").and_then(Value::as_array).is_some_and(|a| is_int_or_string_pattern(a)) {
+                        if map
+                            .get("anyOf")
+                            .and_then(Value::as_array)
+                            .is_some_and(|a| is_int_or_string_pattern(a))
+                        {
                             map.remove("anyOf");
                         }
                     }
@@ -280,9 +297,7 @@ fn junctors(s: &Map<String, Value>, int_or_string: bool, defaulted: &[String], o
 }
 
 fn is_int_or_string_pattern(branches: &[Value]) -> bool {
-    branches.len() == 2
-        && branches[0] == json!({"type": "integer"})
-        && branches[1] == json!({"type": "string"})
+    branches.len() == 2 && branches[0] == json!({"type": "integer"}) && branches[1] == json!({"type": "string"})
 }
 
 #[cfg(test)]

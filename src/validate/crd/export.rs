@@ -44,15 +44,20 @@ impl Validators {
         let meta = match self.object_meta() {
             Ok(meta) => meta.clone(),
             Err(e) => {
-                out.problems
-                    .push(Finding::file(ids::INTERNAL, Severity::Error, "", format!("bundled schemas: {e}")));
+                out.problems.push(Finding::file(
+                    ids::INTERNAL,
+                    Severity::Error,
+                    "",
+                    format!("bundled schemas: {e}"),
+                ));
                 return out;
             }
         };
         for input in found.inputs.iter().filter(|i| matches!(i, Input::File(_))) {
             let name = input.display();
             let Some(path) = input.path() else { continue };
-            if crate::frontend::is_terraform(&name) {
+            // Terraform files are found by the walk but hold no CRD.
+            if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tf")) {
                 continue;
             }
             out.files += 1;
@@ -121,8 +126,7 @@ fn file(name: &str, bytes: &[u8], meta: &Value, out: &mut Export) {
             };
             let compile = def.compile_problems(meta);
             if let Some(p) = compile.first() {
-                out.problems
-                    .push(super::findings::problem(name, doc, obj, p));
+                out.problems.push(super::findings::problem(name, doc, obj, p));
                 continue;
             }
             for v in def.versions.iter().filter(|v| v.served) {

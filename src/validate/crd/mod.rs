@@ -295,10 +295,10 @@ mod tests {
             line: 1,
             pointer: String::new(),
             value: json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-                "spec": {"group": group, "names": {"kind": "Widget"}, "versions": [
-                    {"name": "v1", "served": true, "storage": true, "schema": {"openAPIV3Schema": schema}},
-                    {"name": "v0", "served": false, "storage": false, "schema": {"openAPIV3Schema": {"type": "object"}}}
-                ]}}),
+            "spec": {"group": group, "names": {"kind": "Widget"}, "versions": [
+                {"name": "v1", "served": true, "storage": true, "schema": {"openAPIV3Schema": schema}},
+                {"name": "v0", "served": false, "storage": false, "schema": {"openAPIV3Schema": {"type": "object"}}}
+            ]}}),
         }
     }
 
@@ -308,7 +308,10 @@ mod tests {
 
     #[test]
     fn the_first_crd_of_a_kind_wins_and_versions_are_looked_up() {
-        let first = crd("example.com", json!({"type": "object", "properties": {"spec": {"type": "object"}}}));
+        let first = crd(
+            "example.com",
+            json!({"type": "object", "properties": {"spec": {"type": "object"}}}),
+        );
         let mut second = crd("example.com", json!({"type": "object"}));
         second.file = "other.yaml".into();
         let set = CrdSet::new(vec![first, second]);
@@ -325,7 +328,10 @@ mod tests {
             Lookup::Unserved(_, served) => assert_eq!(served, ["v1"]),
             _ => panic!("v0 is not served"),
         }
-        assert!(matches!(set.lookup("example.org", "v1", "Widget", &meta()), Lookup::None));
+        assert!(matches!(
+            set.lookup("example.org", "v1", "Widget", &meta()),
+            Lookup::None
+        ));
     }
 
     #[test]

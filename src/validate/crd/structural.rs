@@ -156,12 +156,23 @@ fn additional(s: &Map<String, Value>, level: Level, embedded: bool, at: &str, ou
     if extra == &Value::Bool(false) {
         push(out, pointer.clone(), "additionalProperties cannot be set to false");
     }
-    let with_properties = s.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
+    let with_properties = s
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| !p.is_empty());
     if with_properties && extra != &Value::Bool(true) {
-        push(out, pointer.clone(), "additionalProperties and properties are mutual exclusive");
+        push(
+            out,
+            pointer.clone(),
+            "additionalProperties and properties are mutual exclusive",
+        );
     }
     if level == Level::Root {
-        push(out, pointer.clone(), "additionalProperties must not be used at the root");
+        push(
+            out,
+            pointer.clone(),
+            "additionalProperties must not be used at the root",
+        );
     }
     if embedded {
         push(
@@ -191,7 +202,11 @@ fn types(s: &Map<String, Value>, level: Level, at: &str, out: &mut Vec<Problem>)
         push(out, at.to_owned(), message);
     }
     if level == Level::Root && !ty.is_empty() && ty != "object" {
-        push(out, format!("{at}/type"), format!("type must be object at the root, not \"{ty}\""));
+        push(
+            out,
+            format!("{at}/type"),
+            format!("type must be object at the root, not \"{ty}\""),
+        );
     }
 }
 
@@ -202,7 +217,11 @@ fn type_meta(s: &Map<String, Value>, level: Level, at: &str, out: &mut Vec<Probl
     for key in ["apiVersion", "kind"] {
         if let Some(p) = props.and_then(|p| p.get(key)).and_then(Value::as_object) {
             if type_of(p) != "string" {
-                push(out, format!("{at}/properties/{key}/type"), format!("{key} must be a string"));
+                push(
+                    out,
+                    format!("{at}/properties/{key}/type"),
+                    format!("{key} must be a string"),
+                );
             }
         }
     }
@@ -247,7 +266,11 @@ fn lists(s: &Map<String, Value>, at: &str, out: &mut Vec<Problem>) {
     if let Some(list_type) = list_type {
         let pointer = format!("{at}/x-kubernetes-list-type");
         if type_of(s) != "array" {
-            push(out, pointer.clone(), "x-kubernetes-list-type must only be used on arrays");
+            push(
+                out,
+                pointer.clone(),
+                "x-kubernetes-list-type must only be used on arrays",
+            );
         }
         match list_type {
             "atomic" => {}
@@ -307,7 +330,11 @@ fn map_keys(items: Option<&Map<String, Value>>, keys: Option<&Vec<Value>>, at: &
     for (i, key) in keys.iter().enumerate() {
         let pointer = format!("{at}/x-kubernetes-list-map-keys/{i}");
         let Some(name) = key.as_str() else { continue };
-        let Some(p) = items.get("properties").and_then(|p| p.get(name)).and_then(Value::as_object) else {
+        let Some(p) = items
+            .get("properties")
+            .and_then(|p| p.get(name))
+            .and_then(Value::as_object)
+        else {
             push(
                 out,
                 pointer,
@@ -317,7 +344,11 @@ fn map_keys(items: Option<&Map<String, Value>>, keys: Option<&Vec<Value>>, at: &
         };
         if !matches!(type_of(p), "string" | "integer" | "number" | "boolean") && !flag(p, "x-kubernetes-int-or-string")
         {
-            push(out, pointer, format!("x-kubernetes-list-map-keys: \"{name}\" must be a scalar"));
+            push(
+                out,
+                pointer,
+                format!("x-kubernetes-list-map-keys: \"{name}\" must be a scalar"),
+            );
         } else if !required.contains(&name) && p.get("default").is_none() {
             push(
                 out,
@@ -389,7 +420,9 @@ fn nested(branch: &Value, at: &str, skip_int_or_string: bool, out: &mut Vec<Prob
         for (i, inner) in b.get(key).and_then(Value::as_array).into_iter().flatten().enumerate() {
             let pattern = skip_int_or_string
                 && key == "anyOf"
-                && b.get("anyOf").and_then(Value::as_array).is_some_and(|a| is_int_or_string(a));
+                && b.get("anyOf")
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| is_int_or_string(a));
             if !pattern {
                 nested(inner, &format!("{at}/{key}/{i}"), false, out);
             }
@@ -423,7 +456,11 @@ fn complete(structural: &Map<String, Value>, branch: &Value, at: &str, out: &mut
         let here = format!("{at}/items");
         match structural.get("items").and_then(Value::as_object) {
             Some(s) => complete(s, items, &here, out),
-            None => push(out, here, "items must also be specified outside allOf, anyOf, oneOf and not"),
+            None => push(
+                out,
+                here,
+                "items must also be specified outside allOf, anyOf, oneOf and not",
+            ),
         }
     }
     for key in ["allOf", "anyOf", "oneOf"] {
