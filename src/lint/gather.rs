@@ -84,8 +84,12 @@ pub fn collect(
         .map(|input| {
             let mut part = Gathered::default();
             let name = input.display();
-            // An input that cannot be read is reported when it is linted.
-            if let Some(bytes) = input.path().and_then(|p| input::open(p, bounds).ok()?.read_all().ok()) {
+            // An input that cannot be read is reported when it is linted. Only regular files
+            // are read here: a pipe or a device (`/dev/stdin`, `<(helm template ...)`) can be
+            // read once, by the lint.
+            let regular = |p: &std::path::Path| std::fs::metadata(p).is_ok_and(|m| m.is_file());
+            let path = input.path().filter(|p| regular(p));
+            if let Some(bytes) = path.and_then(|p| input::open(p, bounds).ok()?.read_all().ok()) {
                 gather_text(&name, &bytes, Format::of(&name, Format::Yaml), limits, &mut part);
             }
             part
