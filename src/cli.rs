@@ -1,8 +1,10 @@
 //! Command-line interface. Every subcommand returns the process exit code. The arguments and
-//! printing of `convert` and `estimate` are in cli/convert.rs and cli/estimate.rs.
+//! printing of `convert` and `estimate` are in cli/convert.rs and cli/estimate.rs, `schemas`
+//! in cli/schemas.rs.
 
 pub mod convert;
 pub mod estimate;
+pub mod schemas;
 
 use crate::config::Config;
 use crate::finding::Severity;
@@ -46,6 +48,9 @@ enum Command {
     Convert(convert::ConvertArgs),
     /// Estimate what workloads cost on Fargate and packed onto EC2, from the files alone.
     Estimate(estimate::EstimateArgs),
+    /// Work with JSON schemas: `schemas export` writes those of CustomResourceDefinitions, in
+    /// kubeconform's layout.
+    Schemas(schemas::SchemasArgs),
     /// List every rule: id, default severity, category, name and summary.
     Rules,
     /// Show everything about one rule: why it exists, how to fix it, examples.
@@ -265,6 +270,7 @@ pub fn main() -> i32 {
             start_threads(None);
             estimate::run(args)
         }
+        Command::Schemas(args) => schemas::run(args),
         Command::Rules => print(&crate::rules::docs::table()),
         Command::Completions { shell } => {
             let shell = match shell {

@@ -30,6 +30,10 @@ pub struct FileResult {
     pub findings: Vec<Finding>,
     pub skipped: Vec<Skipped>,
     pub checked: Vec<Checked>,
+    /// Kubernetes objects validated against a schema (bundled, a CRD's or a --schema-dir file),
+    /// and those that were not (no schema, or a version their CRD does not serve).
+    pub validated: usize,
+    pub not_validated: usize,
     /// Findings silenced by a suppression with a reason (kept for reports that list them).
     pub suppressed: Vec<Finding>,
     /// The `.k2e.yaml` itself, holding findings about its suppressions: not a linted file.

@@ -45,6 +45,21 @@ pub struct Gathered {
     pub stdin: Mutex<Option<Result<Vec<u8>, input::Error>>>,
 }
 
+impl Gathered {
+    /// The CRDs, in order, as the validators take them.
+    pub fn crd_inputs(&self) -> Vec<crate::validate::CrdInput> {
+        self.crds
+            .iter()
+            .map(|c| crate::validate::CrdInput {
+                file: c.file.clone(),
+                line: c.line,
+                pointer: c.pointer.clone(),
+                value: c.value.clone(),
+            })
+            .collect()
+    }
+}
+
 /// What any input mentions before it can hold a CRD or a Pod Security label.
 const MARKERS: [&[u8]; 2] = [b"CustomResourceDefinition", b"pod-security.kubernetes.io"];
 
@@ -69,10 +84,12 @@ pub fn collect(
         .map(|input| {
             let mut part = Gathered::default();
             let name = input.display();
-            // An input that cannot be read is reported when it is linted. A pipe or device can
-            // be read only once: it is left to the lint, and CRDs or Namespaces in it are not seen.
-            let regular = input.path().filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file()));
-            if let Some(bytes) = regular.and_then(|p| input::open(p, bounds).ok()?.read_all().ok()) {
+            // An input that cannot be read is reported when it is linted. Only regular files
+            // are read here: a pipe or a device (`/dev/stdin`, `<(helm template ...)`) can be
+            // read once, by the lint.
+            let regular = |p: &std::path::Path| std::fs::metadata(p).is_ok_and(|m| m.is_file());
+            let path = input.path().filter(|p| regular(p));
+            if let Some(bytes) = path.and_then(|p| input::open(p, bounds).ok()?.read_all().ok()) {
                 gather_text(&name, &bytes, Format::of(&name, Format::Yaml), limits, &mut part);
             }
             part
@@ -92,6 +109,7 @@ pub fn collect(
                     let format = Format::of(&name, Format::Yaml);
                     let docs = gather_text(&name, &bytes, format, limits, &mut part);
                     part.problems.extend(syntax_errors(&name, &docs));
+                    part.problems.extend(invalid_crds(&name, &docs));
                 }
                 Some(Err(e)) => part.problems.push(unreadable(&name, e)),
                 None => {}
@@ -192,6 +210,25 @@ fn gather_document(name: &str, doc: &Document, out: &mut Gathered) {
             _ => {}
         }
     }
+}
+
+/// K8S008 for the CRDs of a `--crd` file that are not structural (those among the inputs are
+/// reported when they are linted).
+fn invalid_crds(name: &str, docs: &[Document]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for doc in docs {
+        let Some(Detected::Kubernetes(objects)) = doc.root.as_ref().map(detect) else {
+            continue;
+        };
+        for obj in objects
+            .iter()
+            .filter(|o| o.kind == "CustomResourceDefinition" && o.api_version == "apiextensions.k8s.io/v1")
+        {
+            let value = obj.node.to_json();
+            out.extend(crate::validate::crd::structural_findings(name, doc, obj, &value));
+        }
+    }
+    out
 }
 
 /// The first syntax error of each document of a `--crd` file: its CRDs may be missing.

@@ -86,8 +86,9 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
         allow_special_files: opts.allow_special_files,
     };
     let mut gathered = gather::collect(&inputs, &opts.crds, walk, &bounds, &opts.limits);
+    let with_crds = validators.with_crds(gathered.crd_inputs());
     let cx = Context {
-        validators,
+        validators: &with_crds,
         gathered: &gathered,
         policies: pod_security(opts, &gathered),
     };
@@ -320,6 +321,7 @@ fn lint_pieces<R: std::io::BufRead + Send>(
             };
             documents.fetch_add(part.documents, Ordering::Relaxed);
             let empty = part.findings.is_empty()
+                && part.validated + part.not_validated == 0
                 && part.skipped.is_empty()
                 && part.checked.is_empty()
                 && part.suppressed.is_empty()
@@ -329,6 +331,8 @@ fn lint_pieces<R: std::io::BufRead + Send>(
         .collect();
     parts.sort_unstable_by_key(|(index, _, _)| *index);
     result.documents += documents.into_inner();
+    result.validated += parts.iter().map(|(_, p, _)| p.validated).sum::<usize>();
+    result.not_validated += parts.iter().map(|(_, p, _)| p.not_validated).sum::<usize>();
     result
         .findings
         .reserve_exact(parts.iter().map(|(_, p, _)| p.findings.len()).sum());
@@ -456,8 +460,15 @@ fn check_unsuppressed(
             for obj in &objects {
                 let first = out.findings.len();
                 let schema = cx.validators.check_kubernetes(file, doc, obj);
-                if schema.iter().any(|f| f.rule == ids::K8S_NO_SCHEMA) {
+                let unvalidated = |f: &Finding| f.rule == ids::K8S_NO_SCHEMA || f.rule == ids::K8S_UNSERVED_VERSION;
+                if schema.iter().any(unvalidated) {
                     rules::yaml::unschemaed(file, doc, obj.node, &obj.pointer, &obj.label(), &mut out.findings);
+                    out.not_validated += 1;
+                } else {
+                    out.validated += 1;
+                }
+                if is_crd(obj) {
+                    out.findings.extend(cx.validators.check_crd(file, doc, obj));
                 }
                 facts.workloads.extend(service_selectors::custom_resource(obj));
                 out.findings.extend(schema);
@@ -646,6 +657,10 @@ fn tag_namespace(obj: &crate::detect::K8sObject<'_>, findings: &mut [Finding]) {
     }
 }
 
+fn is_crd(obj: &crate::detect::K8sObject<'_>) -> bool {
+    obj.kind == "CustomResourceDefinition" && obj.api_version == "apiextensions.k8s.io/v1"
+}
+
 /// `---` followed by nothing, or a document holding only comments, is empty: not counted.
 fn is_null(node: &parse::Node) -> bool {
     matches!(
@@ -701,8 +716,9 @@ pub fn lint_text(name: &str, bytes: &[u8], opts: &Options, validators: &Validato
     } else {
         let format = Format::of(name, Format::Yaml);
         let gathered = gather::of_text(name, bytes, format, &opts.limits);
+        let with_crds = validators.with_crds(gathered.crd_inputs());
         let cx = Context {
-            validators,
+            validators: &with_crds,
             gathered: &gathered,
             policies: pod_security(opts, &gathered),
         };

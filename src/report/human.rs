@@ -62,11 +62,25 @@ pub fn write(outcome: &Outcome, style: &Style, out: &mut dyn std::io::Write) -> 
             )?;
         }
     }
-    writeln!(out, "k2e: {}", Summary::of(outcome))?;
+    let summary = Summary::of(outcome);
+    writeln!(out, "k2e: {summary}{}", unvalidated(&summary))?;
     if let Some(why) = super::empty_run(outcome) {
         writeln!(out, "warning: no files checked; {why}")?;
     }
     Ok(())
+}
+
+/// How many Kubernetes objects had no schema, beside those that had one: said only when some
+/// had none, as the "no schema" infos are easy to overlook among many findings.
+fn unvalidated(s: &Summary) -> String {
+    match s.objects_not_validated {
+        0 => String::new(),
+        n => format!(
+            "; {} of {} Kubernetes objects not validated against a schema",
+            n,
+            n + s.objects_validated
+        ),
+    }
 }
 
 struct Rendered<'a> {

@@ -28,6 +28,9 @@ pub struct Summary {
     pub infos: usize,
     pub skipped: usize,
     pub suppressed: usize,
+    /// Kubernetes objects validated against a schema, and those that were not (no schema).
+    pub objects_validated: usize,
+    pub objects_not_validated: usize,
 }
 
 impl Summary {
@@ -40,6 +43,8 @@ impl Summary {
             s.documents += file.documents;
             s.skipped += file.skipped.len();
             s.suppressed += file.suppressed.len();
+            s.objects_validated += file.validated;
+            s.objects_not_validated += file.not_validated;
         }
         for f in outcome.findings() {
             match f.severity {

@@ -1,6 +1,7 @@
 //! Strict schema validation of Kubernetes objects and ECS task definitions.
 
 pub mod cfn;
+pub mod crd;
 mod errors;
 mod numbers;
 pub mod schemas;
@@ -15,7 +16,9 @@ use errors::{Context, Ids};
 use schemas::{EcsSchemas, KubernetesSchemas, SchemaDirs};
 use serde_json::Value;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+
+pub use crd::CrdInput;
 
 pub use schemas::{DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS};
 
@@ -34,12 +37,16 @@ const ECS_IDS: Ids = Ids {
 };
 
 /// All schemas of a run. Each is parsed on first use and each validator compiled once,
-/// for the kinds actually seen, then shared by every thread.
+/// for the kinds actually seen, then shared by every thread (and by the copies `with_crds`
+/// makes, which share what is already loaded).
 pub struct Validators {
     kubernetes_version: String,
-    kubernetes: OnceLock<Result<KubernetesSchemas, String>>,
-    ecs: OnceLock<Result<EcsSchemas, String>>,
-    user: SchemaDirs,
+    kubernetes: Arc<OnceLock<Result<KubernetesSchemas, String>>>,
+    ecs: Arc<OnceLock<Result<EcsSchemas, String>>>,
+    user: Arc<SchemaDirs>,
+    /// ObjectMeta and the definitions it reaches, as `$defs` for CRD schemas.
+    object_meta: Arc<OnceLock<Result<Value, String>>>,
+    crds: Arc<crd::CrdSet>,
 }
 
 impl Validators {
@@ -57,10 +64,34 @@ impl Validators {
         }
         Ok(Validators {
             kubernetes_version: version.to_owned(),
-            kubernetes: OnceLock::new(),
-            ecs: OnceLock::new(),
-            user: SchemaDirs::new(schema_dirs),
+            kubernetes: Arc::default(),
+            ecs: Arc::default(),
+            user: Arc::new(SchemaDirs::new(schema_dirs)),
+            object_meta: Arc::default(),
+            crds: Arc::default(),
         })
+    }
+
+    /// These validators, also validating custom resources against these CRDs (the first of a
+    /// group and kind wins). Schemas already loaded are shared, not loaded again.
+    pub fn with_crds(&self, crds: Vec<CrdInput>) -> Validators {
+        Validators {
+            kubernetes_version: self.kubernetes_version.clone(),
+            kubernetes: Arc::clone(&self.kubernetes),
+            ecs: Arc::clone(&self.ecs),
+            user: Arc::clone(&self.user),
+            object_meta: Arc::clone(&self.object_meta),
+            crds: Arc::new(crd::CrdSet::new(crds)),
+        }
+    }
+
+    /// `$defs` holding ObjectMeta (`crd::OBJECT_META`) and what it references, from the
+    /// bundled schemas: custom resources' `metadata` is validated as built-in objects' is.
+    pub fn object_meta(&self) -> Result<&Value, String> {
+        self.object_meta
+            .get_or_init(|| self.kubernetes()?.set.closure(crd::OBJECT_META))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     pub fn kubernetes_version(&self) -> &str {
@@ -122,6 +153,9 @@ impl Validators {
                 Ok(v) => validate(&v, None, &start),
                 Err(e) => vec![internal(file, doc, obj.node, e)],
             };
+        }
+        if let Some(found) = self.check_custom(file, doc, obj, group, version) {
+            return found;
         }
         // A broken schema file is reported once, at that file (schema_problems); the object is
         // checked by the next candidate, or has no schema.
@@ -187,7 +221,7 @@ impl Validators {
                 format!("no schema for {} {}; not validated", obj.api_version, obj.kind),
             )
             .with_label("no schema")
-            .with_help("pass --schema-dir DIR with {kind}-{group}-{version}.json schemas (e.g. generated from the CRD)")
+            .with_help("lint its CustomResourceDefinition with it, or name it with --crd PATH or crds: in .k2e.yaml; or pass --schema-dir DIR with {kind}-{group}-{version}.json schemas")
             .with_pointer(format!("{}/kind", obj.pointer))
             .with_object(label),
         ]
@@ -286,12 +320,22 @@ impl Validators {
 
 /// Validates `node`; the context for messages is only built when there is an error.
 fn run<'a>(validator: &jsonschema::Validator, node: &Node, context: impl FnOnce() -> Context<'a>) -> Vec<Finding> {
-    let instance = node.to_json();
+    run_on(validator, node, &node.to_json(), context)
+}
+
+/// Validates `instance`, which is `node` as JSON, less what the API server prunes (every
+/// pointer into it is one into `node`).
+fn run_on<'a>(
+    validator: &jsonschema::Validator,
+    node: &Node,
+    instance: &Value,
+    context: impl FnOnce() -> Context<'a>,
+) -> Vec<Finding> {
     // `1e400` or `.inf` would reach the schema as a string "inf": reported as written instead,
     // and the schema's word on that value left out.
     let odd = numbers::non_finite(node);
     let mut errors = validator
-        .iter_errors(&instance)
+        .iter_errors(instance)
         .filter(|e| !odd.iter().any(|(pointer, _)| pointer == e.instance_path().as_str()))
         .peekable();
     if errors.peek().is_none() && odd.is_empty() {

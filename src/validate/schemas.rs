@@ -93,7 +93,7 @@ impl DefinitionSet {
     }
 
     /// Only the definitions `name` reaches, parsed now.
-    fn closure(&self, name: &str) -> Result<Value, String> {
+    pub(super) fn closure(&self, name: &str) -> Result<Value, String> {
         let mut out = serde_json::Map::new();
         let mut todo = vec![name.to_owned()];
         while let Some(next) = todo.pop() {
