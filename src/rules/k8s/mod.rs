@@ -10,6 +10,8 @@
 mod counts;
 mod enums;
 mod image;
+mod image_required;
+mod int_or_percent;
 mod names;
 mod ports;
 mod probes;
@@ -74,6 +76,7 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     enums::object(&check, out);
     quantities::object(&check, out);
     counts::object(&check, out);
+    int_or_percent::object(&check, out);
     let Some(template) = PodTemplate::of(obj) else {
         return;
     };
@@ -92,6 +95,7 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     };
     resources::check(&check, &pod, out);
     image::check(&check, &pod, out);
+    image_required::check(&check, &pod, out);
     probes::check(&check, &pod, out);
     security_context::check(&check, &pod, out);
     secrets_in_env::check(&check, &pod, out);
