@@ -8,6 +8,7 @@
 //! skipped silently: the schema rules report it.
 
 mod counts;
+mod duplicate_env;
 mod enums;
 mod image;
 mod image_required;
@@ -99,6 +100,7 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     probes::check(&check, &pod, out);
     security_context::check(&check, &pod, out);
     secrets_in_env::check(&check, &pod, out);
+    duplicate_env::check(&check, &pod, out);
     enums::pod(&check, &pod, out);
     ports::pod(&check, &pod, out);
     names::pod(&check, &pod, out);
