@@ -172,9 +172,7 @@ fn as_int(node: &Node) -> Option<i64> {
 }
 
 /// Text that is still a template (Helm, envsubst, kustomize vars, `<your-name>`), not a value.
-fn is_placeholder(s: &str) -> bool {
-    s.contains("{{") || s.contains("${") || s.contains("$(") || (s.contains('<') && s.contains('>'))
-}
+use crate::model::placeholder::is_placeholder;
 
 /// The allowed value the user most likely meant: same letters in another case, or a close typo.
 fn closest<'a>(value: &str, allowed: &[&'a str]) -> Option<&'a str> {
