@@ -18,6 +18,7 @@ mod ports;
 mod references;
 
 use super::FargateTask as Task;
+pub(super) use ports::reports_awsvpc_host_ports;
 use crate::finding::Finding;
 use crate::parse::{Node, NodeKind, Scalar, Span};
 
