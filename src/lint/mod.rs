@@ -492,21 +492,18 @@ fn check_unsuppressed(
                     .map_or_else(|| "TaskDefinition".to_owned(), |f| format!("TaskDefinition/{f}")),
             );
             rules::yaml::anchors(file, doc, label.as_deref(), &mut out.findings);
-            // A bare container array has no task around it for the task rules to check.
-            let task = TaskDefinition::of(root, shape).filter(|t| !t.containers_only());
-            if let Some(TaskDefinition {
-                node, pointer: prefix, ..
-            }) = task
-            {
+            if let Some(found) = TaskDefinition::of(root, shape) {
                 let task = rules::FargateTask {
                     file,
                     doc,
-                    node,
-                    prefix,
+                    node: found.node,
+                    prefix: found.pointer,
                     object: label.clone(),
                 };
+                // A bare container array gets the container rules; the task rules and Fargate's
+                // need the task around it, which is written elsewhere.
                 rules::check_ecs(&task, &mut out.findings);
-                if opts.target.ecs_fargate(node) {
+                if !found.containers_only() && opts.target.ecs_fargate(found.node) {
                     rules::check_ecs_fargate(&task, &mut out.findings);
                 }
             }
