@@ -128,7 +128,7 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
     move_to_their_files(&mut files);
     let mut run = Run::default();
     runs.into_iter().for_each(|facts| run.extend(facts));
-    check_across(&run, &mut files);
+    check_across(&run, &opts.config.pod_creating_kinds, &mut files);
     // Suppressions see every finding, so one for a rule left out by --select is not "unused";
     // the selection comes after, so it can also leave out the suppression findings.
     config::apply_suppressions(&opts.config, &mut files, &opts.today, whole_project(opts));
@@ -206,9 +206,10 @@ fn move_to_their_files(files: &mut Vec<FileResult>) {
 }
 
 /// The checks across documents, over the findings of every file.
-fn check_across(run: &Run, files: &mut [FileResult]) {
+fn check_across(run: &Run, pod_creating_kinds: &[String], files: &mut [FileResult]) {
     cross::check(
         run,
+        pod_creating_kinds,
         files.iter_mut().map(|f| FileFindings {
             file: &f.file,
             findings: &mut f.findings,
@@ -689,7 +690,7 @@ pub fn lint_text(name: &str, bytes: &[u8], opts: &Options, validators: &Validato
         let pieces = parse::read(bytes, format, &opts.limits, opts.max_documents);
         lint_pieces(name, pieces, opts, &cx, &mut result, &mut facts);
     }
-    check_across(&facts, std::slice::from_mut(&mut result));
+    check_across(&facts, &opts.config.pod_creating_kinds, std::slice::from_mut(&mut result));
     result.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     result
 }

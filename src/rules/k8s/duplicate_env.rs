@@ -85,8 +85,10 @@ mod tests {
             "name: app\nimage: app:1\nenv:\n  - {name: PATH, value: /bin}\n  - {name: PATH, value: \"$(PATH):/opt/bin\"}",
         );
         assert!(lint(&text).iter().all(|f| f.rule != DUPLICATE_ENV));
-        let text = deployment("name: a\nimage: app:1\nenv: [{name: A, value: x}]\n- name: b");
-        assert!(lint(&text).iter().all(|f| f.rule != DUPLICATE_ENV));
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: a, image: \"app:1\", env: [{name: A, value: x}]}\n    - {name: b, image: \"app:1\", env: [{name: A, value: y}, {name: A, value: z}]}\n";
+        let found: Vec<_> = lint(pod).into_iter().filter(|f| f.rule == DUPLICATE_ENV).collect();
+        assert_eq!(found.len(), 1, "one container's own duplicate only: {found:?}");
+        assert!(found[0].message.starts_with("spec.containers[1].env[1]"));
         let text = deployment("name: app\nimage: app:1\nenv:\n  - {name: A, value: x}\n  - {name: A, value: \"$(A)\"}");
         assert_eq!(lint(&text).iter().filter(|f| f.rule == DUPLICATE_ENV).count(), 1);
     }

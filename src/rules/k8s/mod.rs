@@ -13,7 +13,9 @@ mod enums;
 mod image;
 mod image_required;
 mod int_or_percent;
+mod named_ports;
 mod names;
+mod pod_creating;
 mod ports;
 mod probes;
 mod quantities;
@@ -103,6 +105,7 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     duplicate_env::check(&check, &pod, out);
     enums::pod(&check, &pod, out);
     ports::pod(&check, &pod, out);
+    named_ports::check(&check, &pod, out);
     names::pod(&check, &pod, out);
     quantities::pod(&check, &pod, out);
     volumes::check(&check, &pod, out);
