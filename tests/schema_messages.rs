@@ -48,7 +48,10 @@ fn lint_paths(paths: Vec<PathBuf>) -> Outcome {
         pod_security: Default::default(),
         config: Default::default(),
     };
-    lint::run(&opts, &Validators::new("1.37", Vec::new()).expect("bundled schemas load"))
+    lint::run(
+        &opts,
+        &Validators::new("1.37", Vec::new()).expect("bundled schemas load"),
+    )
 }
 
 /// Every finding whose message (or help) quotes the validator, as `file:line message`.
@@ -72,7 +75,10 @@ fn fixtures() -> PathBuf {
 #[test]
 fn fixtures_get_no_json_schema_words() {
     let outcome = lint_paths(vec![fixtures()]);
-    assert!(outcome.files.iter().any(|f| !f.findings.is_empty()), "the fixtures have findings");
+    assert!(
+        outcome.files.iter().any(|f| !f.findings.is_empty()),
+        "the fixtures have findings"
+    );
     let bad = raw_messages(&outcome);
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
@@ -82,7 +88,12 @@ fn fixtures_get_no_json_schema_words() {
 fn corpus_gets_no_json_schema_words() {
     let Some(dir) = corpus() else { return };
     let bad = raw_messages(&lint_paths(vec![dir]));
-    assert!(bad.is_empty(), "{} messages:\n{}", bad.len(), bad.iter().take(50).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{} messages:\n{}",
+        bad.len(),
+        bad.iter().take(50).cloned().collect::<Vec<_>>().join("\n")
+    );
 }
 
 #[test]

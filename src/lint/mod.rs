@@ -690,7 +690,11 @@ pub fn lint_text(name: &str, bytes: &[u8], opts: &Options, validators: &Validato
         let pieces = parse::read(bytes, format, &opts.limits, opts.max_documents);
         lint_pieces(name, pieces, opts, &cx, &mut result, &mut facts);
     }
-    check_across(&facts, &opts.config.pod_creating_kinds, std::slice::from_mut(&mut result));
+    check_across(
+        &facts,
+        &opts.config.pod_creating_kinds,
+        std::slice::from_mut(&mut result),
+    );
     result.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     result
 }

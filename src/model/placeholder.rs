@@ -49,7 +49,17 @@ mod tests {
 
     #[test]
     fn plain_values_are_not_placeholders() {
-        for text in ["nginx:1.27", "nginx", "a$", "cost$1", "1 < 2", "app>1", "", "{x}", "price: $5"] {
+        for text in [
+            "nginx:1.27",
+            "nginx",
+            "a$",
+            "cost$1",
+            "1 < 2",
+            "app>1",
+            "",
+            "{x}",
+            "price: $5",
+        ] {
             assert!(!is_placeholder(text), "{text}");
         }
     }

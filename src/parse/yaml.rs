@@ -641,12 +641,25 @@ mod tests {
         let text = "apiVersion: v1\nkind: ConfigMap\n---apiVersion: v1\r\nkind: ConfigMap\n";
         let doc = one(text);
         assert!(doc.root.is_none());
-        let [err] = doc.errors.as_slice() else { panic!("{:?}", doc.errors) };
+        let [err] = doc.errors.as_slice() else {
+            panic!("{:?}", doc.errors)
+        };
         assert_eq!(err.kind, ParseErrorKind::Syntax);
         assert_eq!(doc.raw(err.span), Some("---apiVersion: v1"));
-        assert!(err.message.contains("\"invalid Yaml document separator: apiVersion: v1\""), "{}", err.message);
+        assert!(
+            err.message
+                .contains("\"invalid Yaml document separator: apiVersion: v1\""),
+            "{}",
+            err.message
+        );
         assert!(err.message.ends_with("put a newline after `---`"));
-        for fine in ["---\na: 1\n", "--- # doc\na: 1\n", "a: |\n  ---x\n", "----\n", "a: ---x\n"] {
+        for fine in [
+            "---\na: 1\n",
+            "--- # doc\na: 1\n",
+            "a: |\n  ---x\n",
+            "----\n",
+            "a: ---x\n",
+        ] {
             assert!(one(fine).errors.is_empty(), "{fine:?}");
         }
     }

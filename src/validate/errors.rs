@@ -35,13 +35,7 @@ pub struct Context<'a> {
 pub fn finding(cx: &Context<'_>, error: &jsonschema::ValidationError<'_>) -> Vec<Finding> {
     let pointer = error.instance_path().as_str().to_owned();
     let Some((node, key_span)) = cx.node.pointer(&pointer) else {
-        return vec![make(
-            cx,
-            cx.ids.invalid_value,
-            cx.node.span,
-            &pointer,
-            describe(error),
-        )];
+        return vec![make(cx, cx.ids.invalid_value, cx.node.span, &pointer, describe(error))];
     };
     let segments = split(&pointer);
     let field = segments.iter().rev().find(|s| s.parse::<usize>().is_err()).cloned();
@@ -110,7 +104,10 @@ pub fn finding(cx: &Context<'_>, error: &jsonschema::ValidationError<'_>) -> Vec
                 .map(|(s, _)| alternatives(s))
                 .filter(|e| !e.is_empty())
                 .unwrap_or_else(|| "the allowed forms".to_owned());
-            let message = format!("\"{field}\": {} fits more than one of {forms}, so its meaning is ambiguous", shown(node));
+            let message = format!(
+                "\"{field}\": {} fits more than one of {forms}, so its meaning is ambiguous",
+                shown(node)
+            );
             vec![make(cx, cx.ids.invalid_value, node.span, &pointer, message).with_label("ambiguous value")]
         }
         ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
@@ -303,7 +300,9 @@ fn describe(error: &jsonschema::ValidationError<'_>) -> String {
         K::Required { property } => format!("missing required field {property}"),
         K::Type { kind } => format!("must be {}", article(&type_words(kind))),
         K::AnyOf { .. } | K::OneOfNotValid { .. } => "is not in any of the allowed forms".to_owned(),
-        K::OneOfMultipleValid { .. } => "fits more than one of the allowed forms, so its meaning is ambiguous".to_owned(),
+        K::OneOfMultipleValid { .. } => {
+            "fits more than one of the allowed forms, so its meaning is ambiguous".to_owned()
+        }
         K::Not { .. } => "has a value that is not allowed here".to_owned(),
         K::FalseSchema => "is not allowed here".to_owned(),
         K::Constant { expected_value } => format!("must be {expected_value}"),

@@ -161,7 +161,9 @@ mod tests {
         assert!(!is_private_ecr("nginx:1"));
         // Unrendered templates name no registry yet (model::placeholder).
         assert!(!is_private_ecr("${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/web:1"));
-        assert!(!is_private_ecr("123456789012.dkr.ecr.us-east-1.amazonaws.com/{{ .app }}"));
+        assert!(!is_private_ecr(
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/{{ .app }}"
+        ));
         assert!(!is_private_ecr(
             "example.com/123456789012.dkr.ecr.us-east-1.amazonaws.com"
         ));

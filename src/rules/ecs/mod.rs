@@ -19,9 +19,9 @@ mod ports;
 mod references;
 
 use super::FargateTask as Task;
-pub(super) use ports::reports_awsvpc_host_ports;
 use crate::finding::Finding;
 use crate::parse::{Node, NodeKind, Scalar, Span};
+pub(super) use ports::reports_awsvpc_host_ports;
 
 /// Runs for every task definition (register input or describe output), and the container rules
 /// for a bare `containerDefinitions` array.

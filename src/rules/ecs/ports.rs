@@ -182,9 +182,16 @@ mod tests {
 ]}"#;
         let found = run(check, text);
         assert_eq!(at(&found), ["2:84"]);
-        assert!(found[0].message.starts_with("hostPort 8080 differs from containerPort 80 of container \"a\""));
+        assert!(
+            found[0]
+                .message
+                .starts_with("hostPort 8080 differs from containerPort 80 of container \"a\"")
+        );
         // Fargate tasks are FG004's; bridge maps host ports freely.
-        let fargate = text.replace(r#""family": "f","#, r#""family": "f", "requiresCompatibilities": ["FARGATE"],"#);
+        let fargate = text.replace(
+            r#""family": "f","#,
+            r#""family": "f", "requiresCompatibilities": ["FARGATE"],"#,
+        );
         assert!(run(check, &fargate).is_empty());
         let bridge = text.replace("awsvpc", "bridge");
         assert!(run(check, &bridge).is_empty());

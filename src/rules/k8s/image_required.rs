@@ -22,9 +22,21 @@ pub(super) fn check(check: &Check<'_>, pod: &Pod<'_>, out: &mut Vec<Finding>) {
         let path = field_path(&pointer);
         let name = container_name(c);
         match c.node.entry("image") {
-            None => missing(check, c, &pointer, format!("{path}: Required value: container \"{name}\" has no image"), out),
+            None => missing(
+                check,
+                c,
+                &pointer,
+                format!("{path}: Required value: container \"{name}\" has no image"),
+                out,
+            ),
             Some(e) if is_null(&e.value) => {
-                missing(check, c, &pointer, format!("{path}: Required value: the image of container \"{name}\" is null"), out);
+                missing(
+                    check,
+                    c,
+                    &pointer,
+                    format!("{path}: Required value: the image of container \"{name}\" is null"),
+                    out,
+                );
             }
             Some(e) => {
                 let Some(image) = e.value.as_str() else { continue };
@@ -69,7 +81,11 @@ fn whitespace(check: &Check<'_>, pod: &Pod<'_>, value: &Node, pointer: &str, pat
     };
     check
         .finding(IMAGE_REQUIRED, value.span, pointer, message)
-        .with_label(if blank { "blank image" } else { "whitespace around the image" })
+        .with_label(if blank {
+            "blank image"
+        } else {
+            "whitespace around the image"
+        })
         .with_help(help)
 }
 
@@ -109,7 +125,9 @@ mod tests {
         let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: a, image: \" nginx:1.27\"}\n";
         assert_eq!(
             only(pod, IMAGE_REQUIRED),
-            ["6:24 spec.containers[0].image: Invalid value: \" nginx:1.27\": must not have leading or trailing whitespace"]
+            [
+                "6:24 spec.containers[0].image: Invalid value: \" nginx:1.27\": must not have leading or trailing whitespace"
+            ]
         );
         let text = deployment("name: a\nimage: \" \"");
         let got = only(&text, IMAGE_REQUIRED);

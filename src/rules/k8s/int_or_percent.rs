@@ -172,7 +172,12 @@ mod tests {
 
     #[test]
     fn numbers_percentages_nulls_and_placeholders_pass() {
-        for (surge, unavailable) in [("1", "0"), ("25%", "0%"), ("", "~"), ("${SURGE}", "\"{{ .Values.x }}\"")] {
+        for (surge, unavailable) in [
+            ("1", "0"),
+            ("25%", "0%"),
+            ("", "~"),
+            ("${SURGE}", "\"{{ .Values.x }}\""),
+        ] {
             let text = deployment(surge, unavailable);
             assert!(only(&text, INT_OR_PERCENT).is_empty(), "{text}");
         }
@@ -185,7 +190,8 @@ mod tests {
             only(text, INT_OR_PERCENT),
             [format!("5:17 spec.minAvailable: Invalid value: \"50 %\": {PERCENT}")]
         );
-        let custom = "apiVersion: example.com/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\nspec: {minAvailable: aa}\n";
+        let custom =
+            "apiVersion: example.com/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\nspec: {minAvailable: aa}\n";
         assert!(only(custom, INT_OR_PERCENT).is_empty());
     }
 }

@@ -83,7 +83,9 @@ fn port_names<'a>(c: &ContainerRef<'a>) -> Vec<&'a str> {
 pub(super) fn is_port_name(text: &str) -> bool {
     !is_placeholder(text)
         && (1..=15).contains(&text.len())
-        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && text.bytes().any(|b| b.is_ascii_lowercase())
 }
 

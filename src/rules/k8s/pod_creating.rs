@@ -8,7 +8,10 @@
 /// API group, and the kinds of it that make pods.
 const KNOWN: &[(&str, &[&str])] = &[
     // Argo Rollouts, Argo Workflows, Argo Events.
-    ("argoproj.io", &["Rollout", "Workflow", "CronWorkflow", "Sensor", "EventSource"]),
+    (
+        "argoproj.io",
+        &["Rollout", "Workflow", "CronWorkflow", "Sensor", "EventSource"],
+    ),
     // KEDA: a ScaledJob makes Jobs (a ScaledObject only scales an existing workload).
     ("keda.sh", &["ScaledJob"]),
     // Knative Serving.
@@ -19,7 +22,14 @@ const KNOWN: &[(&str, &[&str])] = &[
     (
         "kubeflow.org",
         &[
-            "TFJob", "PyTorchJob", "MPIJob", "XGBoostJob", "PaddleJob", "JAXJob", "Notebook", "Experiment",
+            "TFJob",
+            "PyTorchJob",
+            "MPIJob",
+            "XGBoostJob",
+            "PaddleJob",
+            "JAXJob",
+            "Notebook",
+            "Experiment",
         ],
     ),
     ("trainer.kubeflow.org", &["TrainJob"]),
@@ -28,7 +38,10 @@ const KNOWN: &[(&str, &[&str])] = &[
     // KubeRay.
     ("ray.io", &["RayCluster", "RayJob", "RayService"]),
     // Spark operator (its group ends in .k8s.io, but it is no Kubernetes API).
-    ("sparkoperator.k8s.io", &["SparkApplication", "ScheduledSparkApplication"]),
+    (
+        "sparkoperator.k8s.io",
+        &["SparkApplication", "ScheduledSparkApplication"],
+    ),
     ("flink.apache.org", &["FlinkDeployment", "FlinkSessionJob"]),
     // Tekton.
     ("tekton.dev", &["TaskRun", "PipelineRun"]),
@@ -37,7 +50,12 @@ const KNOWN: &[(&str, &[&str])] = &[
     (
         "apps.kruise.io",
         &[
-            "CloneSet", "StatefulSet", "DaemonSet", "BroadcastJob", "AdvancedCronJob", "UnitedDeployment",
+            "CloneSet",
+            "StatefulSet",
+            "DaemonSet",
+            "BroadcastJob",
+            "AdvancedCronJob",
+            "UnitedDeployment",
         ],
     ),
     // Batch schedulers' jobs.
@@ -48,7 +66,12 @@ const KNOWN: &[(&str, &[&str])] = &[
     (
         "kafka.strimzi.io",
         &[
-            "Kafka", "KafkaNodePool", "KafkaConnect", "KafkaMirrorMaker", "KafkaMirrorMaker2", "KafkaBridge",
+            "Kafka",
+            "KafkaNodePool",
+            "KafkaConnect",
+            "KafkaMirrorMaker",
+            "KafkaMirrorMaker2",
+            "KafkaBridge",
         ],
     ),
     // Elastic Cloud on Kubernetes.
@@ -77,7 +100,10 @@ const KNOWN: &[(&str, &[&str])] = &[
     ("pxc.percona.com", &["PerconaXtraDBCluster"]),
     ("rabbitmq.com", &["RabbitmqCluster"]),
     ("databases.spotahome.com", &["RedisFailover"]),
-    ("redis.redis.opstreelabs.in", &["Redis", "RedisCluster", "RedisReplication", "RedisSentinel"]),
+    (
+        "redis.redis.opstreelabs.in",
+        &["Redis", "RedisCluster", "RedisReplication", "RedisSentinel"],
+    ),
     ("minio.min.io", &["Tenant"]),
     ("camel.apache.org", &["Integration"]),
     ("k8s.keycloak.org", &["Keycloak"]),

@@ -163,7 +163,13 @@ pub fn service(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Fi
 }
 
 /// The K8S036 candidates of a Service: each port whose targetPort is a port name.
-fn named_targets(file: &str, doc: &Document, obj: &K8sObject<'_>, spec: &Node, out: &mut Vec<Finding>) -> Vec<NamedTarget> {
+fn named_targets(
+    file: &str,
+    doc: &Document,
+    obj: &K8sObject<'_>,
+    spec: &Node,
+    out: &mut Vec<Finding>,
+) -> Vec<NamedTarget> {
     let ports = spec.get("ports").and_then(Node::as_seq).unwrap_or_default();
     let mut found = Vec::new();
     for (i, port) in ports.iter().enumerate() {
@@ -212,7 +218,9 @@ impl Verdict {
     /// Withdraws the candidate's finding from its file's findings, or gives it its help.
     pub fn apply(&self, findings: &mut Vec<Finding>, suppressed: &mut Vec<Finding>) {
         let is_it = |f: &Finding| {
-            f.rule == self.rule && f.document == Some(self.document) && f.pointer.as_deref() == Some(self.pointer.as_str())
+            f.rule == self.rule
+                && f.document == Some(self.document)
+                && f.pointer.as_deref() == Some(self.pointer.as_str())
         };
         if self.keep {
             for f in findings.iter_mut().chain(suppressed.iter_mut()).filter(|f| is_it(f)) {
@@ -238,7 +246,11 @@ pub fn resolve(workloads: &[Workload], candidates: &[Candidate], extra: &[String
     let namespaces: BTreeSet<&str> = workloads.iter().map(|w| w.namespace.as_str()).collect();
     let mut verdicts = Vec::with_capacity(candidates.len());
     for c in candidates {
-        let in_namespace: Vec<&Workload> = workloads.iter().copied().filter(|w| w.namespace == c.namespace).collect();
+        let in_namespace: Vec<&Workload> = workloads
+            .iter()
+            .copied()
+            .filter(|w| w.namespace == c.namespace)
+            .collect();
         let selects = |labels: &BTreeMap<String, String>| {
             c.selector
                 .iter()
@@ -273,7 +285,12 @@ fn named_target(c: &Candidate, target: &NamedTarget, selected: &[&Workload], mad
     let keep = !made_elsewhere && !selected.is_empty() && selected.iter().all(|w| !w.ports.contains(&key));
     let names: BTreeSet<String> = selected
         .iter()
-        .flat_map(|w| w.ports.iter().filter(|(_, p)| *p == target.protocol).map(|(n, _)| n.clone()))
+        .flat_map(|w| {
+            w.ports
+                .iter()
+                .filter(|(_, p)| *p == target.protocol)
+                .map(|(n, _)| n.clone())
+        })
         .collect();
     let objects: Vec<&str> = selected.iter().map(|w| w.object.as_str()).collect();
     let help = if names.is_empty() {
