@@ -9,7 +9,7 @@
 //! to a running pod, with the image it is given).
 
 use super::ports::field_path;
-use super::{Pod, Workload, container_name, container_span};
+use super::{Pod, Workload, container_span};
 use crate::finding::Finding;
 use crate::finding::ids::IMAGE_REQUIRED;
 use crate::model::k8s::{ContainerRef, Phase};
@@ -20,13 +20,15 @@ pub(super) fn check(check: &Check<'_>, pod: &Pod<'_>, out: &mut Vec<Finding>) {
     for c in pod.containers.iter().filter(|c| c.phase != Phase::Ephemeral) {
         let pointer = format!("{}/image", c.pointer);
         let path = field_path(&pointer);
-        let name = container_name(c);
+        let name = c
+            .name()
+            .map_or_else(|| "the container".to_owned(), |n| format!("container \"{n}\""));
         match c.node.entry("image") {
             None => missing(
                 check,
                 c,
                 &pointer,
-                format!("{path}: Required value: container \"{name}\" has no image"),
+                format!("{path}: Required value: {name} has no image"),
                 out,
             ),
             Some(e) if is_null(&e.value) => {
@@ -34,14 +36,14 @@ pub(super) fn check(check: &Check<'_>, pod: &Pod<'_>, out: &mut Vec<Finding>) {
                     check,
                     c,
                     &pointer,
-                    format!("{path}: Required value: the image of container \"{name}\" is null"),
+                    format!("{path}: Required value: the image of {name} is null"),
                     out,
                 );
             }
             Some(e) => {
                 let Some(image) = e.value.as_str() else { continue };
                 if image.is_empty() {
-                    let message = format!("{path}: Required value: the image of container \"{name}\" is empty");
+                    let message = format!("{path}: Required value: the image of {name} is empty");
                     out.push(
                         check
                             .finding(IMAGE_REQUIRED, e.value.span, &pointer, message)
@@ -142,5 +144,15 @@ mod tests {
         assert!(only(&text, IMAGE_REQUIRED).is_empty());
         let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: \"x:1\"}]\n  ephemeralContainers: [{name: debug}]\n";
         assert!(only(pod, IMAGE_REQUIRED).is_empty());
+    }
+
+    #[test]
+    fn a_container_without_a_name_is_named_by_its_place() {
+        let pod =
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {imagePullPolicy: Always}\n";
+        assert_eq!(
+            only(pod, IMAGE_REQUIRED),
+            ["6:8 spec.containers[0].image: Required value: the container has no image"]
+        );
     }
 }
