@@ -132,7 +132,7 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
     move_to_their_files(&mut files);
     let mut run = Run::default();
     runs.into_iter().for_each(|facts| run.extend(facts));
-    check_across(&run, &mut files);
+    check_across(&run, &opts.config.pod_creating_kinds, &mut files);
     // Suppressions see every finding, so one for a rule left out by --select is not "unused";
     // the selection comes after, so it can also leave out the suppression findings.
     config::apply_suppressions(&opts.config, &mut files, &opts.today, whole_project(opts));
@@ -210,9 +210,10 @@ fn move_to_their_files(files: &mut Vec<FileResult>) {
 }
 
 /// The checks across documents, over the findings of every file.
-fn check_across(run: &Run, files: &mut [FileResult]) {
+fn check_across(run: &Run, pod_creating_kinds: &[String], files: &mut [FileResult]) {
     cross::check(
         run,
+        pod_creating_kinds,
         files.iter_mut().map(|f| FileFindings {
             file: &f.file,
             findings: &mut f.findings,
@@ -507,21 +508,18 @@ fn check_unsuppressed(
                     .map_or_else(|| "TaskDefinition".to_owned(), |f| format!("TaskDefinition/{f}")),
             );
             rules::yaml::anchors(file, doc, label.as_deref(), &mut out.findings);
-            // A bare container array has no task around it for the task rules to check.
-            let task = TaskDefinition::of(root, shape).filter(|t| !t.containers_only());
-            if let Some(TaskDefinition {
-                node, pointer: prefix, ..
-            }) = task
-            {
+            if let Some(found) = TaskDefinition::of(root, shape) {
                 let task = rules::FargateTask {
                     file,
                     doc,
-                    node,
-                    prefix,
+                    node: found.node,
+                    prefix: found.pointer,
                     object: label.clone(),
                 };
+                // A bare container array gets the container rules; the task rules and Fargate's
+                // need the task around it, which is written elsewhere.
                 rules::check_ecs(&task, &mut out.findings);
-                if opts.target.ecs_fargate(node) {
+                if !found.containers_only() && opts.target.ecs_fargate(found.node) {
                     rules::check_ecs_fargate(&task, &mut out.findings);
                 }
             }
@@ -725,7 +723,11 @@ pub fn lint_text(name: &str, bytes: &[u8], opts: &Options, validators: &Validato
         let pieces = parse::read(bytes, format, &opts.limits, opts.max_documents);
         lint_pieces(name, pieces, opts, &cx, &mut result, &mut facts);
     }
-    check_across(&facts, std::slice::from_mut(&mut result));
+    check_across(
+        &facts,
+        &opts.config.pod_creating_kinds,
+        std::slice::from_mut(&mut result),
+    );
     result.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     result
 }

@@ -7,6 +7,7 @@
 pub mod ecs;
 pub mod facts;
 pub mod k8s;
+pub mod placeholder;
 pub mod quantity;
 
 pub use quantity::{Quantity, QuantityError};

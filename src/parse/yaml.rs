@@ -10,6 +10,12 @@ use std::collections::HashMap;
 /// Parses one chunk of a stream (normally one document, see `split`). `offset` and `line`
 /// place the chunk in its file. Returns every document found, each with its errors.
 pub fn parse(text: &str, offset: usize, line: usize, limits: &Limits) -> Vec<Document> {
+    let glued = glued_markers(text, offset);
+    if !glued.is_empty() {
+        let mut builder = Builder::new(text, offset, line, limits, &[]);
+        builder.doc().errors.extend(glued);
+        return builder.finish();
+    }
     let opts = options! {
         emit_anchor_events: true,
         block_nesting_limit: limits.max_depth,
@@ -62,6 +68,38 @@ pub fn parse(text: &str, offset: usize, line: usize, limits: &Limits) -> Vec<Doc
         inserts.sort_unstable();
         padded = Some(fixed);
     }
+}
+
+/// Lines where `---` is glued to the text after it (`---apiVersion: v1`, often left by a Helm
+/// `{{- ... -}}` that trimmed the newline). YAML reads the line as a key `---apiVersion`, so the
+/// two documents merge into one with every key twice; kubectl splits documents line by line and
+/// refuses the whole file ("invalid Yaml document separator: apiVersion: v1"). As kubectl
+/// does, only spaces or a comment may follow the separator; `----` is left to YAML.
+fn glued_markers(text: &str, offset: usize) -> Vec<ParseError> {
+    let mut errors = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let glued = body
+            .strip_prefix("---")
+            .filter(|rest| rest.starts_with(|c: char| !matches!(c, ' ' | '\t' | '-' | '#')));
+        if let Some(rest) = glued {
+            let shown: String = body.chars().take(60).collect();
+            errors.push(ParseError::new(
+                ParseErrorKind::Syntax,
+                Span::new(offset + start, offset + start + body.len()),
+                format!(
+                    "`{shown}` glues the document separator `---` to the text after it: YAML reads one key \
+                     \"---{first}\" and kubectl refuses the file (\"invalid Yaml document separator: {rest}\"); \
+                     put a newline after `---`",
+                    first = rest.split(':').next().unwrap_or(rest),
+                    rest = rest.trim(),
+                ),
+            ));
+        }
+        start += line.len();
+    }
+    errors
 }
 
 /// Each retry re-parses the document, so the fallback is bounded; see `indent`.
@@ -596,6 +634,34 @@ mod tests {
         assert_eq!(doc.errors[0].kind, ParseErrorKind::TooDeep);
         let block: String = (0..300).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
         assert_eq!(one(&block).errors[0].kind, ParseErrorKind::TooDeep);
+    }
+
+    #[test]
+    fn a_separator_glued_to_a_key_is_its_own_syntax_error() {
+        let text = "apiVersion: v1\nkind: ConfigMap\n---apiVersion: v1\r\nkind: ConfigMap\n";
+        let doc = one(text);
+        assert!(doc.root.is_none());
+        let [err] = doc.errors.as_slice() else {
+            panic!("{:?}", doc.errors)
+        };
+        assert_eq!(err.kind, ParseErrorKind::Syntax);
+        assert_eq!(doc.raw(err.span), Some("---apiVersion: v1"));
+        assert!(
+            err.message
+                .contains("\"invalid Yaml document separator: apiVersion: v1\""),
+            "{}",
+            err.message
+        );
+        assert!(err.message.ends_with("put a newline after `---`"));
+        for fine in [
+            "---\na: 1\n",
+            "--- # doc\na: 1\n",
+            "a: |\n  ---x\n",
+            "----\n",
+            "a: ---x\n",
+        ] {
+            assert!(one(fine).errors.is_empty(), "{fine:?}");
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Checks across the documents of a run (K8S030, a Service that selects no pod): each file
+//! Checks across the documents of a run (K8S030, a Service that selects no pod; K8S036, a
+//! Service targetPort name that its pods lack): each file
 //! contributes facts while its documents are checked, and the pass runs once every file is read.
 
 use super::service_selectors::{self, Candidate, Verdict, Workload};
@@ -30,9 +31,10 @@ pub struct FileFindings<'a> {
 }
 
 /// Settles the findings that depend on the whole run, in the files that hold them.
-pub fn check<'a>(run: &Run, files: impl IntoIterator<Item = FileFindings<'a>>) {
+/// `pod_creating_kinds`: the custom resource kinds `.k2e.yaml` adds to those known to make pods.
+pub fn check<'a>(run: &Run, pod_creating_kinds: &[String], files: impl IntoIterator<Item = FileFindings<'a>>) {
     let mut files: Vec<FileFindings<'a>> = files.into_iter().collect();
-    for verdict in service_selectors::resolve(&run.workloads, &run.services) {
+    for verdict in service_selectors::resolve(&run.workloads, &run.services, pod_creating_kinds) {
         apply(&verdict, &mut files);
     }
 }
@@ -77,6 +79,7 @@ mod tests {
         }
         check(
             &run,
+            &[],
             out.iter_mut().map(|(file, findings, suppressed)| FileFindings {
                 file,
                 findings,

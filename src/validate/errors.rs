@@ -35,13 +35,7 @@ pub struct Context<'a> {
 pub fn finding(cx: &Context<'_>, error: &jsonschema::ValidationError<'_>) -> Vec<Finding> {
     let pointer = error.instance_path().as_str().to_owned();
     let Some((node, key_span)) = cx.node.pointer(&pointer) else {
-        return vec![make(
-            cx,
-            cx.ids.invalid_value,
-            cx.node.span,
-            &pointer,
-            error.to_string(),
-        )];
+        return vec![make(cx, cx.ids.invalid_value, cx.node.span, &pointer, describe(error))];
     };
     let segments = split(&pointer);
     let field = segments.iter().rev().find(|s| s.parse::<usize>().is_err()).cloned();
@@ -98,20 +92,23 @@ pub fn finding(cx: &Context<'_>, error: &jsonschema::ValidationError<'_>) -> Vec
             ]
         }
         ValidationErrorKind::Type { kind } => {
-            // Kubernetes schemas allow null almost everywhere; naming it only distracts.
-            let expected = match kind {
-                TypeKind::Single(t) => t.to_string(),
-                TypeKind::Multiple(set) => {
-                    let types: Vec<String> = set.iter().map(|t| t.to_string()).collect();
-                    let useful: Vec<&str> = types.iter().map(String::as_str).filter(|t| *t != "null").collect();
-                    if useful.is_empty() {
-                        types.join(" or ")
-                    } else {
-                        useful.join(" or ")
-                    }
-                }
-            };
+            let expected = type_words(kind);
             type_finding(cx, node, &pointer, &field, &expected)
+        }
+        // Kubernetes schemas give every branch of an int-or-string `null` as well, so a null
+        // value matches them all: the API server reads it as unset, and so does k2e.
+        ValidationErrorKind::OneOfMultipleValid { .. } if node.to_json().is_null() => Vec::new(),
+        ValidationErrorKind::OneOfMultipleValid { .. } => {
+            let forms = here
+                .as_ref()
+                .map(|(s, _)| alternatives(s))
+                .filter(|e| !e.is_empty())
+                .unwrap_or_else(|| "the allowed forms".to_owned());
+            let message = format!(
+                "\"{field}\": {} fits more than one of {forms}, so its meaning is ambiguous",
+                shown(node)
+            );
+            vec![make(cx, cx.ids.invalid_value, node.span, &pointer, message).with_label("ambiguous value")]
         }
         ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
             let expected = here
@@ -278,17 +275,68 @@ fn make(cx: &Context<'_>, rule: &'static str, span: Span, pointer: &str, message
         .with_object(cx.object.clone())
 }
 
+/// The error in plain words, for every kind the validator reports: never its own text, which
+/// names JSON Schema keywords ("oneOf", "schemas listed in ...") that mean nothing to the reader
+/// of a manifest.
 fn describe(error: &jsonschema::ValidationError<'_>) -> String {
+    use ValidationErrorKind as K;
     match error.kind() {
-        ValidationErrorKind::MinLength { limit } => format!("must be at least {limit} characters"),
-        ValidationErrorKind::MaxLength { limit } => format!("must be at most {limit} characters"),
-        ValidationErrorKind::MinItems { limit } => format!("needs at least {limit} items"),
-        ValidationErrorKind::MaxItems { limit } => format!("allows at most {limit} items"),
-        ValidationErrorKind::Minimum { limit } => format!("must be at least {limit}"),
-        ValidationErrorKind::Maximum { limit } => format!("must be at most {limit}"),
-        ValidationErrorKind::MinProperties { limit } => format!("needs at least {limit} fields"),
-        ValidationErrorKind::MaxProperties { limit } => format!("allows at most {limit} fields"),
-        _ => error.to_string(),
+        K::MinLength { limit } => format!("must be at least {limit} characters"),
+        K::MaxLength { limit } => format!("must be at most {limit} characters"),
+        K::MinItems { limit } => format!("needs at least {limit} items"),
+        K::MaxItems { limit } => format!("allows at most {limit} items"),
+        K::AdditionalItems { limit } => format!("allows at most {limit} items"),
+        K::Minimum { limit } => format!("must be at least {limit}"),
+        K::Maximum { limit } => format!("must be at most {limit}"),
+        K::ExclusiveMinimum { limit } => format!("must be greater than {limit}"),
+        K::ExclusiveMaximum { limit } => format!("must be less than {limit}"),
+        K::MultipleOf { multiple_of } => format!("must be a multiple of {multiple_of}"),
+        K::MinProperties { limit } => format!("needs at least {limit} fields"),
+        K::MaxProperties { limit } => format!("allows at most {limit} fields"),
+        K::AdditionalProperties { unexpected } | K::UnevaluatedProperties { unexpected } => {
+            format!("has fields that are not allowed here: {}", unexpected.join(", "))
+        }
+        K::UnevaluatedItems { .. } => "has items that are not allowed here".to_owned(),
+        K::Required { property } => format!("missing required field {property}"),
+        K::Type { kind } => format!("must be {}", article(&type_words(kind))),
+        K::AnyOf { .. } | K::OneOfNotValid { .. } => "is not in any of the allowed forms".to_owned(),
+        K::OneOfMultipleValid { .. } => {
+            "fits more than one of the allowed forms, so its meaning is ambiguous".to_owned()
+        }
+        K::Not { .. } => "has a value that is not allowed here".to_owned(),
+        K::FalseSchema => "is not allowed here".to_owned(),
+        K::Constant { expected_value } => format!("must be {expected_value}"),
+        K::Enum { options } => format!("must be one of {options}"),
+        K::Contains => "has no item of the required form".to_owned(),
+        K::UniqueItems => "has the same item twice".to_owned(),
+        K::Format { format } => format!("is not a valid {format}"),
+        K::Pattern { pattern } => format!("does not match the required pattern {pattern}"),
+        K::PropertyNames { error } => format!("has a field name that {}", describe(error)),
+        K::ContentEncoding { content_encoding } => format!("is not valid {content_encoding}"),
+        K::ContentMediaType { content_media_type } => format!("is not valid {content_media_type}"),
+        K::FromUtf8 { .. } => "does not decode to UTF-8 text".to_owned(),
+        K::Custom { message, .. } => message.clone(),
+        K::BacktrackLimitExceeded { .. } | K::RegexEngineFailure { .. } => {
+            "could not be checked: the pattern is too costly to match".to_owned()
+        }
+        K::Referencing(_) => "could not be checked: its schema refers to a definition that does not exist".to_owned(),
+    }
+}
+
+/// `string`, `integer or null`: the types a `type` error names, without null when others remain
+/// (Kubernetes schemas allow null almost everywhere; naming it only distracts).
+fn type_words(kind: &TypeKind) -> String {
+    match kind {
+        TypeKind::Single(t) => t.to_string(),
+        TypeKind::Multiple(set) => {
+            let types: Vec<String> = set.iter().map(|t| t.to_string()).collect();
+            let useful: Vec<&str> = types.iter().map(String::as_str).filter(|t| *t != "null").collect();
+            if useful.is_empty() {
+                types.join(" or ")
+            } else {
+                useful.join(" or ")
+            }
+        }
     }
 }
 

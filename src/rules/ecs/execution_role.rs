@@ -135,6 +135,10 @@ fn needs(task: &Task<'_>) -> Vec<Need> {
 /// `<account>.dkr.ecr.<region>.amazonaws.com/...` (and the FIPS and China endpoints). ECR Public
 /// (`public.ecr.aws`) needs no credentials.
 fn is_private_ecr(image: &str) -> bool {
+    // An unrendered template is no known registry yet, as for every rule that reads an image.
+    if crate::model::placeholder::is_placeholder(image) {
+        return false;
+    }
     let host = image.trim().split('/').next().unwrap_or_default();
     let host = host.split(':').next().unwrap_or_default();
     (host.contains(".dkr.ecr.") || host.contains(".dkr.ecr-fips."))
@@ -155,6 +159,11 @@ mod tests {
         ));
         assert!(!is_private_ecr("public.ecr.aws/nginx/nginx:1"));
         assert!(!is_private_ecr("nginx:1"));
+        // Unrendered templates name no registry yet (model::placeholder).
+        assert!(!is_private_ecr("${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/web:1"));
+        assert!(!is_private_ecr(
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/{{ .app }}"
+        ));
         assert!(!is_private_ecr(
             "example.com/123456789012.dkr.ecr.us-east-1.amazonaws.com"
         ));

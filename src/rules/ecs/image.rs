@@ -4,6 +4,7 @@
 use super::{Task, containers, finding};
 use crate::finding::Finding;
 use crate::finding::ids::ECS_IMAGE_TAG;
+use crate::model::placeholder::is_placeholder;
 
 pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {
     for (i, container) in containers(task) {
@@ -38,18 +39,20 @@ enum Floating {
 }
 
 /// Whether an image reference floats. A digest pins it; a colon before the last `/` belongs to
-/// a registry host port (`registry:5000/app`), not to a tag. Unrendered templates are left alone.
+/// a registry host port (`registry:5000/app`), not to a tag. An unrendered template
+/// (`model::placeholder`) is not a reference yet, whatever tag it shows.
 fn floating(reference: &str) -> Option<Floating> {
     let reference = reference.trim();
     if reference.is_empty() || reference.contains('@') {
         return None;
     }
+    if is_placeholder(reference) {
+        return None;
+    }
     let last = reference.rsplit('/').next().unwrap_or(reference);
-    let templated = |s: &str| ["{{", "${", "<", "%", "$("].iter().any(|t| s.contains(t));
     match last.rsplit_once(':') {
         Some((_, "latest")) => Some(Floating::Latest),
         Some(_) => None,
-        None if templated(reference) => None,
         None => Some(Floating::Untagged),
     }
 }
@@ -83,7 +86,8 @@ mod tests {
         assert_eq!(floating("${REPOSITORY_URI}"), None);
         assert_eq!(floating("<IMAGE_URI>"), None);
         assert_eq!(floating("${REPO}:${TAG}"), None);
-        assert_eq!(floating("${REPO}:latest"), Some(Floating::Latest));
+        assert_eq!(floating("${REPO}:latest"), None);
+        assert_eq!(floating("$REPO"), None);
         assert_eq!(floating(""), None);
     }
 

@@ -6,6 +6,7 @@
 //! Odd input (wrong types, missing fields) is skipped: the schema rules (ECS001-ECS004) report it.
 
 mod awslogs;
+mod bare;
 mod depends_on;
 mod environment;
 mod essential;
@@ -20,9 +21,14 @@ mod references;
 use super::FargateTask as Task;
 use crate::finding::Finding;
 use crate::parse::{Node, NodeKind, Scalar, Span};
+pub(super) use ports::reports_awsvpc_host_ports;
 
-/// Runs for every task definition (register input or describe output).
+/// Runs for every task definition (register input or describe output), and the container rules
+/// for a bare `containerDefinitions` array.
 pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {
+    if task.node.as_seq().is_some() {
+        return bare::check(task, out);
+    }
     essential::check(task, out);
     image::check(task, out);
     environment::check(task, out);

@@ -1,4 +1,6 @@
-//! ECS017: two port mappings that claim the same host port, or share a name.
+//! ECS017: two port mappings that claim the same host port, or share a name. ECS021: a hostPort
+//! other than its containerPort under awsvpc, which register-task-definition refuses on every
+//! launch type.
 //!
 //! With awsvpc and host networking every containerPort is also the port on the task's network
 //! interface or on the instance, so the whole task shares one port space; with bridge only static
@@ -6,12 +8,52 @@
 
 use super::{Task, containers, describe, finding, int, items};
 use crate::finding::Finding;
-use crate::finding::ids::ECS_DUPLICATE_PORT;
+use crate::finding::ids::{ECS_AWSVPC_HOST_PORT, ECS_DUPLICATE_PORT};
 use crate::parse::Node;
 
 pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {
     host_ports(task, out);
     mapping_names(task, out);
+    if reports_awsvpc_host_ports(task) {
+        awsvpc_host_ports(task, out);
+    }
+}
+
+/// Whether ECS021 speaks for this task: it says awsvpc, and is not a Fargate task, whose
+/// hostPorts FG004 checks (with or without the network mode Fargate forces), so that one
+/// mismatch is reported once.
+pub(in crate::rules) fn reports_awsvpc_host_ports(task: &Task<'_>) -> bool {
+    task.node.get("networkMode").and_then(Node::as_str) == Some("awsvpc") && !super::requires(task, "FARGATE")
+}
+
+fn awsvpc_host_ports(task: &Task<'_>, out: &mut Vec<Finding>) {
+    for (i, container) in containers(task) {
+        for (j, mapping) in items(container.get("portMappings")).iter().enumerate() {
+            let (Some(host), Some(port)) = (mapping.get("hostPort"), mapping.get("containerPort")) else {
+                continue;
+            };
+            let (Some(host_port), Some(container_port)) = (int(host), int(port)) else {
+                continue;
+            };
+            if host_port == container_port || host_port == 0 {
+                continue;
+            }
+            out.push(
+                finding(
+                    task,
+                    ECS_AWSVPC_HOST_PORT,
+                    host.span,
+                    &format!("/containerDefinitions/{i}/portMappings/{j}/hostPort"),
+                    format!(
+                        "hostPort {host_port} differs from containerPort {container_port} of {}: \"When networkMode=awsvpc, the host ports and container ports in port mappings must match.\"",
+                        describe(i, container)
+                    ),
+                )
+                .with_label("must equal containerPort")
+                .with_help("remove hostPort (it defaults to the containerPort), or set it to the containerPort"),
+            );
+        }
+    }
 }
 
 fn host_ports(task: &Task<'_>, out: &mut Vec<Finding>) {
@@ -130,6 +172,29 @@ mod tests {
         assert_eq!(at(&run(check, text)), ["4:84"]);
         let none = text.replace(r#""family": "f","#, r#""family": "f", "networkMode": "none","#);
         assert!(run(check, &none).is_empty());
+    }
+
+    #[test]
+    fn awsvpc_host_ports_on_ec2_and_external() {
+        let text = r#"{"family": "f", "networkMode": "awsvpc", "containerDefinitions": [
+  {"name": "a", "image": "a:1", "portMappings": [{"containerPort": 80, "hostPort": 8080}, {"containerPort": 81, "hostPort": 81}]},
+  {"name": "b", "image": "b:1", "portMappings": [{"containerPort": 90, "hostPort": 0}, {"containerPort": 91}]}
+]}"#;
+        let found = run(check, text);
+        assert_eq!(at(&found), ["2:84"]);
+        assert!(
+            found[0]
+                .message
+                .starts_with("hostPort 8080 differs from containerPort 80 of container \"a\"")
+        );
+        // Fargate tasks are FG004's; bridge maps host ports freely.
+        let fargate = text.replace(
+            r#""family": "f","#,
+            r#""family": "f", "requiresCompatibilities": ["FARGATE"],"#,
+        );
+        assert!(run(check, &fargate).is_empty());
+        let bridge = text.replace("awsvpc", "bridge");
+        assert!(run(check, &bridge).is_empty());
     }
 
     #[test]

@@ -7,6 +7,16 @@ use crate::finding::ids::UNKNOWN_REFERENCE;
 use crate::parse::Node;
 
 pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {
+    references(task, true, out);
+}
+
+/// The references between containers only, for containers without their task (`bare`): the
+/// volumes their mountPoints name are declared elsewhere.
+pub fn between_containers(task: &Task<'_>, out: &mut Vec<Finding>) {
+    references(task, false, out);
+}
+
+fn references(task: &Task<'_>, with_volumes: bool, out: &mut Vec<Finding>) {
     let known: Vec<&str> = names(task).into_iter().map(|(n, _)| n).collect();
     let volumes: Vec<&str> = items(task.node.get("volumes"))
         .iter()
@@ -53,6 +63,9 @@ pub fn check(task: &Task<'_>, out: &mut Vec<Finding>) {
                     .with_help(known_hint("containers", target, &known)),
                 );
             }
+        }
+        if !with_volumes {
+            continue;
         }
         for (j, mount) in items(container.get("mountPoints")).iter().enumerate() {
             let Some(source) = mount.get("sourceVolume") else {

@@ -62,6 +62,7 @@ pub(super) fn findings_in(text: &str) -> Vec<Finding> {
 
 pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Finding>) {
     let check = Check { file, doc, obj };
+    let start = out.len();
     daemonset::check(&check, out);
     ebs::check(&check, out);
     storage::check(&check, out);
@@ -79,7 +80,16 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     node_selection::check(&check, &pod, &containers, out);
     ephemeral_storage::check(&check, &containers, out);
     identity::check(&check, &containers, out);
-    super::eks_sizing::check(&check, spec, at, &containers, out);
+    // A pod that Fargate never runs has no Fargate size or price to speak of.
+    if !out[start..].iter().any(blocks) {
+        super::eks_sizing::check(&check, spec, at, &containers, out);
+    }
+}
+
+/// An error of a rule whose data file says `fargate: blocks`: the pod stays off Fargate.
+fn blocks(finding: &Finding) -> bool {
+    finding.severity == crate::finding::Severity::Error
+        && super::fargate_fit(finding.rule) == Some(super::FargateFit::Blocks)
 }
 
 fn is_bool(node: &Node) -> bool {
@@ -140,6 +150,23 @@ mod tests {
         let sizing = [ids::EKS_FG_SIZE, ids::EKS_FG_SIZE_JUMP, ids::EKS_FG_TOO_LARGE];
         out.retain(|f| !sizing.contains(&f.rule));
         out
+    }
+
+    #[test]
+    fn no_size_or_price_for_a_pod_fargate_never_runs() {
+        let sized = |text: &str| {
+            let sizing = [ids::EKS_FG_SIZE, ids::EKS_FG_SIZE_JUMP];
+            findings_in(text).iter().filter(|f| sizing.contains(&f.rule)).count()
+        };
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: a:1, resources: {requests: {cpu: 1, memory: 8Gi}}}]\n";
+        assert_eq!(sized(pod), 2, "FG110 and FG111 for a pod Fargate runs");
+        let daemon = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {app: d}}\n  template:\n    metadata: {labels: {app: d}}\n    spec:\n      containers: [{name: a, image: a:1, resources: {requests: {cpu: 1, memory: 8Gi}}}]\n";
+        assert_eq!(sized(daemon), 0, "FG101 blocks it");
+        let arm = pod.replace("spec:\n", "spec:\n  nodeSelector: {kubernetes.io/arch: arm64}\n");
+        assert_eq!(sized(&arm), 0, "FG108 blocks it");
+        // FG117 only needs a change: the pod is still sized.
+        let identity = pod.replace("spec:\n", "spec:\n  serviceAccountName: s\n");
+        assert_eq!(sized(&identity), 2);
     }
 
     #[test]

@@ -87,6 +87,9 @@ mod tests {
         assert_eq!(problem("${IMAGE}"), None);
         assert_eq!(problem("{{ .Values.image }}"), None);
         assert_eq!(problem("<your-image>"), None);
+        assert_eq!(problem("$IMAGE"), None);
+        assert_eq!(problem("${REPO}:latest"), None);
+        assert_eq!(problem("$(IMAGE)"), None);
         assert_eq!(problem(""), None);
     }
 

@@ -8,9 +8,14 @@
 //! skipped silently: the schema rules report it.
 
 mod counts;
+mod duplicate_env;
 mod enums;
 mod image;
+mod image_required;
+mod int_or_percent;
+mod named_ports;
 mod names;
+mod pod_creating;
 mod ports;
 mod probes;
 mod quantities;
@@ -76,6 +81,7 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     enums::object(&check, out);
     quantities::object(&check, out);
     counts::object(&check, out);
+    int_or_percent::object(&check, out);
     let Some(template) = PodTemplate::of(obj) else {
         return;
     };
@@ -94,11 +100,14 @@ pub fn check(file: &str, doc: &Document, obj: &K8sObject<'_>, out: &mut Vec<Find
     };
     resources::check(&check, &pod, out);
     image::check(&check, &pod, out);
+    image_required::check(&check, &pod, out);
     probes::check(&check, &pod, out);
     security_context::check(&check, &pod, out);
     secrets_in_env::check(&check, &pod, out);
+    duplicate_env::check(&check, &pod, out);
     enums::pod(&check, &pod, out);
     ports::pod(&check, &pod, out);
+    named_ports::check(&check, &pod, out);
     names::pod(&check, &pod, out);
     quantities::pod(&check, &pod, out);
     volumes::check(&check, &pod, out);
@@ -168,9 +177,7 @@ fn as_int(node: &Node) -> Option<i64> {
 }
 
 /// Text that is still a template (Helm, envsubst, kustomize vars, `<your-name>`), not a value.
-fn is_placeholder(s: &str) -> bool {
-    s.contains("{{") || s.contains("${") || s.contains("$(") || (s.contains('<') && s.contains('>'))
-}
+use crate::model::placeholder::is_placeholder;
 
 /// The allowed value the user most likely meant: same letters in another case, or a close typo.
 fn closest<'a>(value: &str, allowed: &[&'a str]) -> Option<&'a str> {
