@@ -3,7 +3,7 @@
 mod gather;
 mod resources;
 
-pub use gather::Gathered;
+pub use gather::{Gathered, crd_paths};
 
 use crate::config::{self, Config};
 use crate::detect::{Detected, detect};
@@ -85,8 +85,8 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
         limit: opts.max_file_size,
         allow_special_files: opts.allow_special_files,
     };
-    let mut gathered = gather::collect(&inputs, &opts.crds, walk, &bounds, &opts.limits);
-    let with_crds = validators.with_crds(gathered.crd_inputs());
+    let mut gathered = gather::collect(&inputs, &opts.crds, walk, &bounds, &opts.limits, validators);
+    let with_crds = validators.with_crds(std::mem::take(&mut gathered.crds));
     let cx = Context {
         validators: &with_crds,
         gathered: &gathered,
@@ -467,7 +467,7 @@ fn check_unsuppressed(
                 } else {
                     out.validated += 1;
                 }
-                if is_crd(obj) {
+                if crate::validate::crd::is_crd(obj) {
                     out.findings.extend(cx.validators.check_crd(file, doc, obj));
                 }
                 facts.workloads.extend(service_selectors::custom_resource(obj));
@@ -657,10 +657,6 @@ fn tag_namespace(obj: &crate::detect::K8sObject<'_>, findings: &mut [Finding]) {
     }
 }
 
-fn is_crd(obj: &crate::detect::K8sObject<'_>) -> bool {
-    obj.kind == "CustomResourceDefinition" && obj.api_version == "apiextensions.k8s.io/v1"
-}
-
 /// `---` followed by nothing, or a document holding only comments, is empty: not counted.
 fn is_null(node: &parse::Node) -> bool {
     matches!(
@@ -715,8 +711,8 @@ pub fn lint_text(name: &str, bytes: &[u8], opts: &Options, validators: &Validato
         terraform(name, None, bytes, opts, validators, &mut result);
     } else {
         let format = Format::of(name, Format::Yaml);
-        let gathered = gather::of_text(name, bytes, format, &opts.limits);
-        let with_crds = validators.with_crds(gathered.crd_inputs());
+        let mut gathered = gather::of_text(name, bytes, format, &opts.limits);
+        let with_crds = validators.with_crds(std::mem::take(&mut gathered.crds));
         let cx = Context {
             validators: &with_crds,
             gathered: &gathered,
