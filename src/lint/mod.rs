@@ -90,7 +90,7 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
     let cx = Context {
         validators: &with_crds,
         gathered: &gathered,
-        policies: pod_security(opts, &gathered),
+        policies: pod_security(opts, &gathered, validators),
     };
     let done = AtomicUsize::new(0);
     let finished = std::sync::atomic::AtomicBool::new(false);
@@ -473,7 +473,12 @@ fn check_unsuppressed(
                 facts.workloads.extend(service_selectors::custom_resource(obj));
                 out.findings.extend(schema);
                 rules::check_kubernetes(file, doc, obj, &mut out.findings);
-                rules::pss::check(file, doc, obj, cx.policies.for_object(obj), &mut out.findings);
+                let scope = rules::pss::Scope {
+                    applied: cx.policies.for_object(obj),
+                    selection: &opts.selection,
+                    first,
+                };
+                rules::pss::check(file, doc, obj, &scope, &mut out.findings);
                 facts.workloads.extend(service_selectors::workload(obj));
                 facts
                     .services
@@ -630,15 +635,16 @@ fn checked_resources(
 }
 
 /// The Pod Security policies: the default level, and the level each Namespace among the inputs
-/// enforces with its labels.
-fn pod_security(opts: &Options, gathered: &Gathered) -> rules::pss::Policies {
+/// enforces with its labels, with `latest` read as the run's Kubernetes version.
+fn pod_security(opts: &Options, gathered: &Gathered, validators: &Validators) -> rules::pss::Policies {
     let namespaces = gathered.namespaces.iter().map(|ns| rules::pss::Labelled {
         name: &ns.name,
         labels: &ns.labels,
         file: &ns.file,
         line: ns.line,
     });
-    rules::pss::Policies::new(opts.pod_security, namespaces)
+    let newest = rules::pss::minor_of(validators.kubernetes_version());
+    rules::pss::Policies::new(opts.pod_security, newest, namespaces)
 }
 
 /// Records the object's namespace on its findings, so reports can tell `Deployment/web` in
@@ -716,7 +722,7 @@ pub fn lint_text(name: &str, bytes: &[u8], opts: &Options, validators: &Validato
         let cx = Context {
             validators: &with_crds,
             gathered: &gathered,
-            policies: pod_security(opts, &gathered),
+            policies: pod_security(opts, &gathered, validators),
         };
         let pieces = parse::read(bytes, format, &opts.limits, opts.max_documents);
         lint_pieces(name, pieces, opts, &cx, &mut result, &mut facts);
