@@ -2,8 +2,12 @@
 //! CustomResourceDefinitions that validate custom resources wherever they are, and the Pod
 //! Security labels of Namespaces, which set the level for the pods in them.
 //!
-//! Only files that mention a CRD or a Pod Security label are parsed here (a byte search finds
-//! them), so the pass costs one extra read of each file, not a second parse.
+//! Every regular input file is read whole here, and again when it is linted; only those whose
+//! bytes mention `CustomResourceDefinition` or `pod-security.kubernetes.io` are parsed here too
+//! (so those are parsed twice). Standard input is read once, here, and handed to the lint. A
+//! pipe or device named as a path (`<(helm template ...)`) is not read here: it can be read only
+//! once, by the lint, so what it holds is not gathered. `--crd`/`crds:` files are read and
+//! parsed here only.
 
 use crate::detect::{Detected, detect};
 use crate::discover::{Input, Walk, discover_with};

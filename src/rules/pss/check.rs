@@ -176,15 +176,18 @@ pub(super) fn as_bool(node: &Node) -> Option<bool> {
     }
 }
 
-/// A whole number written as one (not a string).
+/// A whole number written as one (not a string); one too large for i64 saturates. The same
+/// reading as `rules::k8s::as_int`, which is private to that module: keep the two in step.
 pub(super) fn as_int(node: &Node) -> Option<i64> {
     match &node.kind {
         NodeKind::Scalar {
             value: Scalar::Number(n),
             ..
-        } => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+        } => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.is_finite())
+                .map(|f| f as i64)
+        }),
         _ => None,
     }
 }
