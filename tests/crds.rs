@@ -117,7 +117,7 @@ fn crds_named_in_the_config_validate_the_inputs() {
     // Without the config the custom resources have no schema.
     let bare = lint(dir.path(), &["--no-config", "--format", "json", "widgets.yaml"]);
     let rules: Vec<String> = positions(&bare).into_iter().map(|(_, _, _, r)| r).collect();
-    assert!(rules.iter().all(|r| r == "K8S005"), "{rules:?}");
+    assert!(!rules.is_empty() && rules.iter().all(|r| r == "K8S005"), "{rules:?}");
 }
 
 fn export(dir: &Path, out: &Path, extra: &[&str]) -> Run {
@@ -213,4 +213,105 @@ fn exported_schemas_serve_schema_dir_in_both_layouts() {
             .collect();
         assert_eq!(positions(&run), expected, "{name}");
     }
+}
+
+/// A CRD of `group`/`kind` whose one version `name` has a field `a` with `pattern`.
+fn crd(group: &str, kind: &str, version: &str, pattern: &str) -> String {
+    format!(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: things.{group}\nspec:\n  group: {group}\n  scope: Namespaced\n  names: {{plural: things, singular: thing, kind: {kind}}}\n  versions:\n  - name: {version}\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n        properties:\n          a: {{type: string, pattern: '{pattern}'}}\n"
+    )
+}
+
+/// Pointers are per document: each CRD of a multi-document file has its own problems.
+#[test]
+fn the_second_crd_of_a_file_does_not_take_the_first_ones_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{}---\n{}",
+        crd("a.example.com", "Bad", "v1", "(unclosed"),
+        crd("b.example.com", "Good", "v1", "^a$")
+    );
+    std::fs::write(dir.path().join("crds.yaml"), text).unwrap();
+    let run = lint(dir.path(), &["--no-config", "--format", "json", "crds.yaml"]);
+    assert_eq!(positions(&run), [at("crds.yaml", 14, 7, "K8S008")], "{}", run.stdout);
+}
+
+/// A `--crd` file's CRD whose schema cannot be compiled is reported (K8S008), so the K8S005
+/// of its custom resources has a finding to point at.
+#[test]
+fn a_crd_option_file_reports_schemas_that_cannot_be_compiled() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("crds.yaml"),
+        crd("example.com", "Thing", "v1", "(unclosed"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("things.yaml"),
+        "apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: t}\na: x\n",
+    )
+    .unwrap();
+    let run = lint(
+        dir.path(),
+        &["--no-config", "--format", "json", "--crd", "crds.yaml", "things.yaml"],
+    );
+    assert_eq!(
+        positions(&run),
+        [at("crds.yaml", 14, 7, "K8S008"), at("things.yaml", 2, 7, "K8S005")],
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("fix the CustomResourceDefinition (K8S008)"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// Names from the input never reach outside the output folder: the API server's rules for
+/// group, kind and version names refuse them first, at their key, and nothing is written.
+#[test]
+fn export_refuses_names_that_would_leave_the_output_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = [
+        crd("../../escape.io", "Thing", "v1", "^a$"),
+        crd("example.com", "../Thing", "v1", "^a$"),
+        crd("example.com", "Thing", "../../v1", "^a$"),
+    ]
+    .join("---\n");
+    std::fs::write(dir.path().join("crds.yaml"), text).unwrap();
+    let out = dir.path().join("out/schemas");
+    let run = k2e_in(
+        dir.path(),
+        &["schemas", "export", "crds.yaml", "-o", out.to_str().unwrap(), "--force"],
+    );
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    for expected in [
+        "crds.yaml:6:3: error K8S008 invalid CustomResourceDefinition: spec.group: Invalid value: \"../../escape.io\"",
+        "crds.yaml:26:44: error K8S008 invalid CustomResourceDefinition: spec.names.kind: Invalid value: \"../Thing\"",
+        "crds.yaml:46:5: error K8S008 invalid CustomResourceDefinition: spec.versions[0].name: Invalid value: \"../../v1\"",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
+    assert!(run.stdout.contains("0 schemas written"), "{}", run.stdout);
+    let entries: Vec<_> = walk(dir.path());
+    assert_eq!(entries, ["crds.yaml"], "nothing written anywhere");
+}
+
+/// Every file under `dir`, relative, sorted.
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
 }

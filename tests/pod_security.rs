@@ -87,8 +87,58 @@ fn a_namespace_enforcing_restricted_in_another_file_makes_errors() {
         m.ends_with("the API server refuses the pods this Deployment's controller creates"),
         "{m}"
     );
-    // The restricted controls say what K8S015 and K8S016 would.
-    assert!(!findings.iter().any(|f| f["rule"] == "K8S015" || f["rule"] == "K8S016"));
+    // The restricted controls say what K8S015 and K8S016 would; without the Namespace they
+    // are the ones that say it.
+    let general = |findings: &[Value]| -> Vec<String> {
+        let mut r: Vec<String> = findings
+            .iter()
+            .filter_map(|f| f["rule"].as_str())
+            .filter(|r| *r == "K8S015" || *r == "K8S016")
+            .map(str::to_owned)
+            .collect();
+        r.sort();
+        r
+    };
+    assert!(general(&findings).is_empty(), "{findings:#?}");
+    std::fs::remove_file(dir.path().join("a-namespace.yaml")).unwrap();
+    let (_, without) = lint(dir.path(), &[]);
+    assert_eq!(general(&without), ["K8S015", "K8S016"]);
+}
+
+/// K8S015 and K8S016 give way only to PSS rules the run reports.
+#[test]
+fn general_rules_stay_when_the_pss_rules_that_cover_them_are_not_selected() {
+    let dir = tempfile::tempdir().unwrap();
+    let ns = format!("{NAMESPACE}    pod-security.kubernetes.io/enforce: restricted\n");
+    let app = deployment(Some("apps"), PRIVILEGED);
+    write(dir.path(), &[("a-namespace.yaml", &ns), ("b-app.yaml", &app)]);
+    let has = |findings: &[Value], rule: &str| findings.iter().any(|f| f["rule"] == rule);
+    let (_, findings) = lint(dir.path(), &["--ignore", "PSS103"]);
+    assert!(has(&findings, "K8S015") && !has(&findings, "K8S016"), "{findings:#?}");
+    let (_, findings) = lint(dir.path(), &["--ignore", "PSS102"]);
+    assert!(!has(&findings, "K8S015") && has(&findings, "K8S016"), "{findings:#?}");
+    let (_, findings) = lint(dir.path(), &["--select", "K8S"]);
+    assert!(has(&findings, "K8S015") && has(&findings, "K8S016"), "{findings:#?}");
+}
+
+/// `latest` is the Kubernetes version of the run, as admission resolves it to its own: baseline
+/// allows any procMount in a user-namespace pod from 1.35 on, not before.
+#[test]
+fn latest_follows_the_kubernetes_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  containers:\n    - name: c\n      image: c:1.0\n      securityContext:\n        procMount: Unmasked\n";
+    write(dir.path(), &[("pod.yaml", pod)]);
+    let (_, old) = lint(dir.path(), &["--kubernetes-version", "1.34"]);
+    assert_eq!(rules(&old), ["PSS009"]);
+    assert!(message(&old, "PSS009").starts_with("violates PodSecurity \"baseline:latest\": procMount"));
+    let (_, new) = lint(dir.path(), &["--kubernetes-version", "1.37"]);
+    assert!(rules(&new).is_empty(), "{new:#?}");
+    // A version newer than the cluster's is its newest definition too.
+    let (_, pinned) = lint(
+        dir.path(),
+        &["--kubernetes-version", "1.34", "--pod-security", "baseline:v1.36"],
+    );
+    assert_eq!(rules(&pinned), ["PSS009"]);
 }
 
 #[test]
@@ -226,7 +276,11 @@ fn a_warn_label_without_enforce_gives_warnings() {
         &[("ns.yaml", &ns), ("app.yaml", &deployment(Some("apps"), ROOT_USER))],
     );
     let (run, findings) = lint(dir.path(), &[]);
-    assert!(pss(&findings).iter().all(|(_, s)| s == "warning"));
+    let found = pss(&findings);
+    assert!(
+        !found.is_empty() && found.iter().all(|(_, s)| s == "warning"),
+        "{found:?}"
+    );
     assert!(message(&findings, "PSS104").contains("namespace \"apps\" warns at it (ns.yaml:1)"));
     assert_eq!(run.code, 0);
 }

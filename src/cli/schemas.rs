@@ -9,8 +9,7 @@
 
 use crate::validate::{DEFAULT_KUBERNETES_VERSION, Validators, crd::Exported};
 use clap::{Args, Subcommand};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -60,14 +59,26 @@ pub fn run(args: SchemasArgs) -> i32 {
     export(&args)
 }
 
-/// The file a schema goes to, relative to the output folder.
-fn relative(s: &Exported, flat: bool) -> PathBuf {
+/// The file a schema goes to, relative to the output folder. The names come from the input:
+/// a CRD whose group, kind or version is not what the API server accepts is refused (K8S008)
+/// before it gets here; this checks again that every component is a plain name, so that no
+/// input can reach outside the output folder. None when one is not.
+fn relative(s: &Exported, flat: bool) -> Option<PathBuf> {
     let name = format!("{}_{}.json", s.kind.to_lowercase(), s.version.to_lowercase());
-    if flat {
+    let plain = |part: &str| {
+        let mut components = Path::new(part).components();
+        matches!(components.next(), Some(Component::Normal(_)))
+            && components.next().is_none()
+            && !part.contains(['/', '\\'])
+    };
+    if !plain(&name) || (!flat && !plain(&s.group)) {
+        return None;
+    }
+    Some(if flat {
         PathBuf::from(name)
     } else {
         Path::new(&s.group).join(name)
-    }
+    })
 }
 
 fn export(args: &ExportArgs) -> i32 {
@@ -84,7 +95,11 @@ fn export(args: &ExportArgs) -> i32 {
             return 2;
         }
     }
-    let found = validators.export_crds(&args.paths, 64 << 20);
+    let bounds = crate::input::Options {
+        limit: 64 << 20,
+        allow_special_files: false,
+    };
+    let found = crate::lint::crd_paths(&args.paths, &bounds, &crate::parse::Limits::default(), &validators);
     let mut failed = !found.problems.is_empty();
     for f in &found.problems {
         match f.start.line {
@@ -92,9 +107,24 @@ fn export(args: &ExportArgs) -> i32 {
             line => eprintln!("{}:{line}:{}: error {} {}", f.file, f.start.column, f.rule, f.message),
         }
     }
+    let files = found.crd_files;
+    let schemas = match validators.export_schemas(found.crds) {
+        Ok(schemas) => schemas,
+        Err(e) => {
+            eprintln!("k2e: bundled schemas: {e}");
+            return 2;
+        }
+    };
     let mut written: Vec<(PathBuf, &Exported)> = Vec::new();
-    for s in &found.schemas {
-        let rel = relative(s, args.flat);
+    for s in &schemas {
+        let Some(rel) = relative(s, args.flat) else {
+            eprintln!(
+                "k2e: {}: not written for {} {}/{}: the group, kind or version is not a plain file name",
+                s.source, s.kind, s.group, s.version
+            );
+            failed = true;
+            continue;
+        };
         if let Some((_, first)) = written.iter().find(|(p, _)| *p == rel) {
             eprintln!(
                 "k2e: {}: not written for {} {}/{} ({}): {} {}/{} ({}) has the same name{}",
@@ -135,8 +165,8 @@ fn export(args: &ExportArgs) -> i32 {
         "k2e: {} schema{} written from {} file{}",
         written.len(),
         if written.len() == 1 { "" } else { "s" },
-        found.files,
-        if found.files == 1 { "" } else { "s" }
+        files,
+        if files == 1 { "" } else { "s" }
     );
     if !written.is_empty() {
         let dir = args.output.display();
@@ -151,9 +181,9 @@ fn export(args: &ExportArgs) -> i32 {
     if failed { 2 } else { 0 }
 }
 
-/// Writes `schema` to `path` through a temporary file beside it, renamed into place: whole or
-/// not at all; an existing file is replaced only with `force` (the rename refuses otherwise,
-/// so a file created meanwhile is not lost either).
+/// Writes `schema` to `path` whole or not at all (the crate's atomic writer: a temporary file
+/// beside it, synced, renamed into place); an existing file is replaced only with `force` (the
+/// rename refuses otherwise, so a file created meanwhile is not lost either).
 fn write_schema(path: &Path, schema: &serde_json::Value, force: bool) -> std::io::Result<()> {
     if !force && path.exists() {
         return Err(std::io::Error::new(
@@ -163,19 +193,9 @@ fn write_schema(path: &Path, schema: &serde_json::Value, force: bool) -> std::io
     }
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let mut file = crate::convert::temp_file_beside(dir, path)?;
-    {
-        let mut out = std::io::BufWriter::new(file.as_file_mut());
-        serde_json::to_writer_pretty(&mut out, schema)?;
-        out.write_all(b"\n")?;
-        out.flush()?;
-    }
-    if force {
-        file.persist(path).map_err(|e| e.error)?;
-    } else {
-        file.persist_noclobber(path).map_err(|e| e.error)?;
-    }
-    Ok(())
+    let mut bytes = serde_json::to_vec_pretty(schema)?;
+    bytes.push(b'\n');
+    crate::convert::write_atomically(dir, path, &bytes, force)
 }
 
 #[cfg(test)]
@@ -191,8 +211,27 @@ mod tests {
             source: "crds.yaml:1".into(),
             schema: serde_json::json!({}),
         };
-        assert_eq!(relative(&s, false), Path::new("cert-manager.io/clusterissuer_v1.json"));
-        assert_eq!(relative(&s, true), Path::new("clusterissuer_v1.json"));
+        assert_eq!(
+            relative(&s, false).as_deref(),
+            Some(Path::new("cert-manager.io/clusterissuer_v1.json"))
+        );
+        assert_eq!(relative(&s, true).as_deref(), Some(Path::new("clusterissuer_v1.json")));
+        for (group, kind, version) in [
+            ("/etc", "A", "v1"),
+            ("..", "A", "v1"),
+            ("a/b", "A", "v1"),
+            ("a.io", "../A", "v1"),
+            ("a.io", "A", "v1/../../x"),
+            ("a.io", "A", "v1\\x"),
+        ] {
+            let s = Exported {
+                group: group.into(),
+                kind: kind.into(),
+                version: version.into(),
+                ..s.clone()
+            };
+            assert_eq!(relative(&s, false), None, "{group} {kind} {version}");
+        }
     }
 
     #[test]

@@ -2,28 +2,23 @@
 //! CustomResourceDefinitions that validate custom resources wherever they are, and the Pod
 //! Security labels of Namespaces, which set the level for the pods in them.
 //!
-//! Only files that mention a CRD or a Pod Security label are parsed here (a byte search finds
-//! them), so the pass costs one extra read of each file, not a second parse.
+//! Every regular input file is read whole here, and again when it is linted; only those whose
+//! bytes mention `CustomResourceDefinition` or `pod-security.kubernetes.io` are parsed here too
+//! (so those are parsed twice). Standard input is read once, here, and handed to the lint. A
+//! pipe or device named as a path (`<(helm template ...)`) is not read here: it can be read only
+//! once, by the lint, so what it holds is not gathered. `--crd`/`crds:` files are read and
+//! parsed here only.
 
 use crate::detect::{Detected, detect};
 use crate::discover::{Input, Walk, discover_with};
 use crate::finding::{Finding, LineIndex, Severity, ids};
 use crate::input;
 use crate::parse::{self, Document, Format, Limits};
+use crate::validate::{CrdInput, Validators, crd};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
-
-/// A CustomResourceDefinition document, as JSON, and where it was read.
-#[derive(Clone, Debug)]
-pub struct Crd {
-    pub file: String,
-    pub line: usize,
-    /// The object's pointer in its document (`/items/0` in a List).
-    pub pointer: String,
-    pub value: serde_json::Value,
-}
 
 /// A Namespace among the inputs and its labels.
 #[derive(Clone, Debug)]
@@ -37,27 +32,15 @@ pub struct Namespace {
 #[derive(Debug, Default)]
 pub struct Gathered {
     /// From the inputs first, then from `--crd` and `crds:` paths, each in file order.
-    pub crds: Vec<Crd>,
+    pub crds: Vec<CrdInput>,
     pub namespaces: Vec<Namespace>,
-    /// Files named by `--crd`/`crds:` (and not linted) that could not be read or parsed.
+    /// Files named by `--crd`/`crds:` (and not linted) that could not be read or parsed, and
+    /// the CRDs in them the API server would refuse (K8S008).
     pub problems: Vec<Finding>,
+    /// How many `--crd`/`crds:` files were read.
+    pub crd_files: usize,
     /// Standard input, read here once since it cannot be read twice; taken by the lint.
     pub stdin: Mutex<Option<Result<Vec<u8>, input::Error>>>,
-}
-
-impl Gathered {
-    /// The CRDs, in order, as the validators take them.
-    pub fn crd_inputs(&self) -> Vec<crate::validate::CrdInput> {
-        self.crds
-            .iter()
-            .map(|c| crate::validate::CrdInput {
-                file: c.file.clone(),
-                line: c.line,
-                pointer: c.pointer.clone(),
-                value: c.value.clone(),
-            })
-            .collect()
-    }
 }
 
 /// What any input mentions before it can hold a CRD or a Pod Security label.
@@ -69,6 +52,7 @@ pub fn collect(
     walk: Walk,
     bounds: &input::Options,
     limits: &Limits,
+    validators: &Validators,
 ) -> Gathered {
     let mut gathered = Gathered::default();
     if inputs.contains(&Input::Stdin) {
@@ -95,7 +79,9 @@ pub fn collect(
             part
         })
         .collect();
-    let extra = crd_files(crd_paths, walk, inputs);
+    let (extra, walk_problems) = crd_files(crd_paths, walk, inputs);
+    gathered.problems = walk_problems;
+    gathered.crd_files = extra.len();
     let from_paths: Vec<Gathered> = extra
         .par_iter()
         .map(|input| {
@@ -109,7 +95,7 @@ pub fn collect(
                     let format = Format::of(&name, Format::Yaml);
                     let docs = gather_text(&name, &bytes, format, limits, &mut part);
                     part.problems.extend(syntax_errors(&name, &docs));
-                    part.problems.extend(invalid_crds(&name, &docs));
+                    part.problems.extend(invalid_crds(&name, &docs, validators));
                 }
                 Some(Err(e)) => part.problems.push(unreadable(&name, e)),
                 None => {}
@@ -126,6 +112,12 @@ pub fn collect(
     gathered
 }
 
+/// The CRDs of `paths` alone, and what is wrong with them and their files: `k2e schemas export`
+/// reads them as a lint run reads `--crd` files.
+pub fn crd_paths(paths: &[PathBuf], bounds: &input::Options, limits: &Limits, validators: &Validators) -> Gathered {
+    collect(&[], paths, Walk::default(), bounds, limits, validators)
+}
+
 /// What one text held in memory tells (`lint_text`: tests and fuzzing).
 pub fn of_text(name: &str, bytes: &[u8], format: Format, limits: &Limits) -> Gathered {
     let mut gathered = Gathered::default();
@@ -135,16 +127,16 @@ pub fn of_text(name: &str, bytes: &[u8], format: Format, limits: &Limits) -> Gat
 
 /// The files under `--crd`/`crds:` paths that are not inputs already (those are gathered, and
 /// their problems reported, as inputs).
-fn crd_files(paths: &[PathBuf], walk: Walk, inputs: &[Input]) -> Vec<Input> {
+fn crd_files(paths: &[PathBuf], walk: Walk, inputs: &[Input]) -> (Vec<Input>, Vec<Finding>) {
     if paths.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let found = discover_with(paths, walk);
     let known: std::collections::BTreeSet<PathBuf> = inputs
         .iter()
         .filter_map(|i| i.path().and_then(|p| std::fs::canonicalize(p).ok()))
         .collect();
-    found
+    let files = found
         .inputs
         .into_iter()
         .filter(|i| matches!(i, Input::File(p) if !crate::frontend::is_terraform(&p.to_string_lossy())))
@@ -153,7 +145,8 @@ fn crd_files(paths: &[PathBuf], walk: Walk, inputs: &[Input]) -> Vec<Input> {
                 .and_then(|p| std::fs::canonicalize(p).ok())
                 .is_none_or(|p| !known.contains(&p))
         })
-        .collect()
+        .collect();
+    (files, found.problems)
 }
 
 /// Parses `bytes` when they mention a marker and records what they hold; returns the
@@ -179,15 +172,15 @@ fn gather_document(name: &str, doc: &Document, out: &mut Gathered) {
     let lines = LineIndex::of(doc);
     for obj in objects {
         let line = lines.position(obj.node.span.start).line;
-        let group = obj.api_version.split_once('/').map_or("", |(g, _)| g);
-        match (group, obj.kind) {
-            ("apiextensions.k8s.io", "CustomResourceDefinition") => out.crds.push(Crd {
+        match (obj.api_version, obj.kind) {
+            _ if crd::is_crd(&obj) => out.crds.push(CrdInput {
                 file: name.to_owned(),
                 line,
+                document: doc.index,
                 pointer: obj.pointer.clone(),
                 value: obj.node.to_json(),
             }),
-            ("", "Namespace") if obj.api_version == "v1" => {
+            ("v1", "Namespace") => {
                 let labels = obj.node.pointer("/metadata/labels").map(|(l, _)| l.to_json());
                 let labels = labels
                     .as_ref()
@@ -212,20 +205,16 @@ fn gather_document(name: &str, doc: &Document, out: &mut Gathered) {
     }
 }
 
-/// K8S008 for the CRDs of a `--crd` file that are not structural (those among the inputs are
-/// reported when they are linted).
-fn invalid_crds(name: &str, docs: &[Document]) -> Vec<Finding> {
+/// K8S008 for the CRDs of a `--crd` file the API server would refuse (those among the inputs
+/// are reported when they are linted), as the lint reports them, compile problems included.
+fn invalid_crds(name: &str, docs: &[Document], validators: &Validators) -> Vec<Finding> {
     let mut out = Vec::new();
     for doc in docs {
         let Some(Detected::Kubernetes(objects)) = doc.root.as_ref().map(detect) else {
             continue;
         };
-        for obj in objects
-            .iter()
-            .filter(|o| o.kind == "CustomResourceDefinition" && o.api_version == "apiextensions.k8s.io/v1")
-        {
-            let value = obj.node.to_json();
-            out.extend(crate::validate::crd::structural_findings(name, doc, obj, &value));
+        for obj in objects.iter().filter(|o| crd::is_crd(o)) {
+            out.extend(validators.check_crd_file(name, doc, obj));
         }
     }
     out
@@ -244,7 +233,8 @@ fn syntax_errors(name: &str, docs: &[Document]) -> Vec<Finding> {
 
 fn unreadable(name: &str, e: input::Error) -> Finding {
     let e: parse::InputError = e.into();
-    Finding::file(ids::UNREADABLE, Severity::Error, name, format!("--crd: {e}"))
+    let message = format!("{e} (CustomResourceDefinitions in it are missing)");
+    Finding::file(ids::UNREADABLE, Severity::Error, name, message)
 }
 
 #[cfg(test)]
@@ -285,23 +275,44 @@ mod tests {
     }
 
     #[test]
-    fn crd_paths_are_walked_and_their_syntax_errors_reported() {
+    fn crd_paths_are_walked_and_their_problems_reported() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.yaml"), CRD).unwrap();
+        let crd = |version: &str, pattern: &str| {
+            format!(
+                "apiVersion: apiextensions.k8s.io/{version}\nkind: CustomResourceDefinition\nmetadata: {{name: ws.example.com}}\nspec:\n  group: example.com\n  names: {{kind: W, plural: ws}}\n  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n        properties:\n          a: {{type: string, pattern: '{pattern}'}}\n"
+            )
+        };
+        std::fs::write(dir.path().join("a.yaml"), crd("v1", "^a$")).unwrap();
         std::fs::write(dir.path().join("b.yaml"), "kind: CustomResourceDefinition\n  bad: [\n").unwrap();
+        std::fs::write(dir.path().join("c.yaml"), crd("v1", "(unclosed")).unwrap();
+        std::fs::write(dir.path().join("d.yaml"), crd("v1beta1", "^a$")).unwrap();
         let bounds = input::Options {
             limit: 1 << 20,
             allow_special_files: false,
         };
-        let got = collect(
-            &[],
-            &[dir.path().to_path_buf()],
-            Walk::default(),
-            &bounds,
-            &Limits::default(),
+        let validators = Validators::new("1.37", Vec::new()).unwrap();
+        let got = crd_paths(&[dir.path().to_path_buf()], &bounds, &Limits::default(), &validators);
+        assert_eq!((got.crds.len(), got.crd_files), (3, 4));
+        let problems: Vec<(String, &str, usize)> = got
+            .problems
+            .iter()
+            .map(|f| {
+                let name = std::path::Path::new(&f.file).file_name().unwrap();
+                (name.to_string_lossy().into_owned(), f.rule, f.start.line)
+            })
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                ("b.yaml".to_owned(), ids::SYNTAX, 2),
+                ("c.yaml".to_owned(), ids::K8S_INVALID_CRD, 13),
+                ("d.yaml".to_owned(), ids::K8S_INVALID_CRD, 1),
+            ]
         );
-        assert_eq!(got.crds.len(), 1);
-        assert_eq!(got.problems.len(), 1);
-        assert!(got.problems[0].file.ends_with("b.yaml"), "{:?}", got.problems[0]);
+        assert!(
+            got.problems[2].message.contains("not apiextensions.k8s.io/v1"),
+            "{:?}",
+            got.problems[2]
+        );
     }
 }

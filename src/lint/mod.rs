@@ -3,7 +3,7 @@
 mod gather;
 mod resources;
 
-pub use gather::Gathered;
+pub use gather::{Gathered, crd_paths};
 
 use crate::config::{self, Config};
 use crate::detect::{Detected, detect};
@@ -85,12 +85,12 @@ pub fn run(opts: &Options, validators: &Validators) -> Outcome {
         limit: opts.max_file_size,
         allow_special_files: opts.allow_special_files,
     };
-    let mut gathered = gather::collect(&inputs, &opts.crds, walk, &bounds, &opts.limits);
-    let with_crds = validators.with_crds(gathered.crd_inputs());
+    let mut gathered = gather::collect(&inputs, &opts.crds, walk, &bounds, &opts.limits, validators);
+    let with_crds = validators.with_crds(std::mem::take(&mut gathered.crds));
     let cx = Context {
         validators: &with_crds,
         gathered: &gathered,
-        policies: pod_security(opts, &gathered),
+        policies: pod_security(opts, &gathered, validators),
     };
     let done = AtomicUsize::new(0);
     let finished = std::sync::atomic::AtomicBool::new(false);
@@ -468,13 +468,18 @@ fn check_unsuppressed(
                 } else {
                     out.validated += 1;
                 }
-                if is_crd(obj) {
+                if crate::validate::crd::is_crd(obj) {
                     out.findings.extend(cx.validators.check_crd(file, doc, obj));
                 }
                 facts.workloads.extend(service_selectors::custom_resource(obj));
                 out.findings.extend(schema);
                 rules::check_kubernetes(file, doc, obj, &mut out.findings);
-                rules::pss::check(file, doc, obj, cx.policies.for_object(obj), &mut out.findings);
+                let scope = rules::pss::Scope {
+                    applied: cx.policies.for_object(obj),
+                    selection: &opts.selection,
+                    first,
+                };
+                rules::pss::check(file, doc, obj, &scope, &mut out.findings);
                 facts.workloads.extend(service_selectors::workload(obj));
                 facts
                     .services
@@ -628,15 +633,16 @@ fn checked_resources(
 }
 
 /// The Pod Security policies: the default level, and the level each Namespace among the inputs
-/// enforces with its labels.
-fn pod_security(opts: &Options, gathered: &Gathered) -> rules::pss::Policies {
+/// enforces with its labels, with `latest` read as the run's Kubernetes version.
+fn pod_security(opts: &Options, gathered: &Gathered, validators: &Validators) -> rules::pss::Policies {
     let namespaces = gathered.namespaces.iter().map(|ns| rules::pss::Labelled {
         name: &ns.name,
         labels: &ns.labels,
         file: &ns.file,
         line: ns.line,
     });
-    rules::pss::Policies::new(opts.pod_security, namespaces)
+    let newest = rules::pss::minor_of(validators.kubernetes_version());
+    rules::pss::Policies::new(opts.pod_security, newest, namespaces)
 }
 
 /// Records the object's namespace on its findings, so reports can tell `Deployment/web` in
@@ -653,10 +659,6 @@ fn tag_namespace(obj: &crate::detect::K8sObject<'_>, findings: &mut [Finding]) {
     for f in findings.iter_mut().filter(|f| f.namespace.is_none()) {
         f.namespace = Some(namespace.to_owned());
     }
-}
-
-fn is_crd(obj: &crate::detect::K8sObject<'_>) -> bool {
-    obj.kind == "CustomResourceDefinition" && obj.api_version == "apiextensions.k8s.io/v1"
 }
 
 /// `---` followed by nothing, or a document holding only comments, is empty: not counted.
@@ -713,12 +715,12 @@ pub fn lint_text(name: &str, bytes: &[u8], opts: &Options, validators: &Validato
         terraform(name, None, bytes, opts, validators, &mut result);
     } else {
         let format = Format::of(name, Format::Yaml);
-        let gathered = gather::of_text(name, bytes, format, &opts.limits);
-        let with_crds = validators.with_crds(gathered.crd_inputs());
+        let mut gathered = gather::of_text(name, bytes, format, &opts.limits);
+        let with_crds = validators.with_crds(std::mem::take(&mut gathered.crds));
         let cx = Context {
             validators: &with_crds,
             gathered: &gathered,
-            policies: pod_security(opts, &gathered),
+            policies: pod_security(opts, &gathered, validators),
         };
         let pieces = parse::read(bytes, format, &opts.limits, opts.max_documents);
         lint_pieces(name, pieces, opts, &cx, &mut result, &mut facts);

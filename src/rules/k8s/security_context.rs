@@ -99,22 +99,30 @@ pub(super) fn check(check: &Check<'_>, pod: &Pod<'_>, out: &mut Vec<Finding>) {
 /// Where the restricted Pod Security level applies to a pod, its controls already flag every
 /// container K8S015 (PSS103, PSS104) and K8S016 (PSS102) would, as errors under an enforcing
 /// namespace: these findings on the pod (pointers under `pod_at`) are dropped so each fact is said
-/// once. Elsewhere (baseline, a Windows pod, a user-namespace pod) they stay.
+/// once, when the run reports the PSS rules that say it (`covered`). Elsewhere (baseline, a
+/// Windows pod, a user-namespace pod) they stay. Only the object's own findings, from `first`
+/// on, are looked at.
 pub(in crate::rules) fn drop_repeated_by_pss(
     covered: crate::rules::pss::Covered,
     file: &str,
     document: usize,
     pod_at: &str,
     out: &mut Vec<Finding>,
+    first: usize,
 ) {
-    out.retain(|f| {
-        let repeated = (f.rule == RUN_AS_ROOT && covered.run_as_root)
+    if !(covered.run_as_root || covered.privilege_escalation) || first >= out.len() {
+        return;
+    }
+    let repeated = |f: &Finding| {
+        let covered = (f.rule == RUN_AS_ROOT && covered.run_as_root)
             || (f.rule == PRIVILEGE_ESCALATION && covered.privilege_escalation);
         let on_pod = f.file == file
             && f.document == Some(document)
             && f.pointer.as_deref().is_some_and(|p| p.starts_with(pod_at));
-        !(repeated && on_pod)
-    });
+        covered && on_pod
+    };
+    let own = out.split_off(first);
+    out.extend(own.into_iter().filter(|f| !repeated(f)));
 }
 
 /// K8S016: only the container-level field exists; unset means allowed.

@@ -3,7 +3,7 @@
 //! and the finding every control reports, worded as admission words its refusal.
 
 use super::policies::{Applied, Source};
-use super::policy::{Level, Version};
+use super::policy::Level;
 use crate::detect::K8sObject;
 use crate::finding::{Finding, Severity};
 use crate::model::k8s::{ContainerRef, PodTemplate};
@@ -53,17 +53,14 @@ impl<'a> Check<'a> {
         })
     }
 
-    pub(super) fn version(&self) -> Version {
-        self.applied.policy.version
-    }
-
     pub(super) fn restricted(&self) -> bool {
         self.applied.policy.level == Level::Restricted
     }
 
-    /// Whether the policy's version has the control (or the change) Kubernetes made in 1.`minor`.
+    /// Whether the definition that applies (`Applied::minor`: `latest` resolved on the run's
+    /// Kubernetes version) has the control (or the change) Kubernetes made in 1.`minor`.
     pub(super) fn since(&self, minor: u32) -> bool {
-        self.version().includes(minor)
+        self.applied.minor >= minor
     }
 
     /// `spec.os.name: windows`, the only OS signal admission reads.
@@ -179,15 +176,18 @@ pub(super) fn as_bool(node: &Node) -> Option<bool> {
     }
 }
 
-/// A whole number written as one (not a string).
+/// A whole number written as one (not a string); one too large for i64 saturates. The same
+/// reading as `rules::k8s::as_int`, which is private to that module: keep the two in step.
 pub(super) fn as_int(node: &Node) -> Option<i64> {
     match &node.kind {
         NodeKind::Scalar {
             value: Scalar::Number(n),
             ..
-        } => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+        } => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.is_finite())
+                .map(|f| f as i64)
+        }),
         _ => None,
     }
 }

@@ -48,8 +48,12 @@ pub enum Source {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Applied {
+    /// As labelled or configured (messages name it so: `restricted:latest`).
     pub policy: Policy,
     pub source: Source,
+    /// The Kubernetes minor whose definition of the level applies: the policy's version
+    /// resolved on the run's Kubernetes version (`Version::resolve`).
+    pub minor: u32,
 }
 
 /// The policy of every namespace the inputs label, and the default for the rest.
@@ -61,23 +65,40 @@ pub struct Policies {
 
 impl Default for Policies {
     fn default() -> Self {
-        Policies::new(Policy::default(), [])
+        Policies::new(Policy::default(), NEWEST, [])
     }
 }
 
+/// The newest Kubernetes minor whose Pod Security definitions k2e knows (1.37).
+pub const NEWEST: u32 = 37;
+
+/// The minor of a `1.X` Kubernetes version (`--kubernetes-version`), at most `NEWEST`.
+pub fn minor_of(kubernetes_version: &str) -> u32 {
+    kubernetes_version
+        .strip_prefix("1.")
+        .and_then(|m| m.parse().ok())
+        .map_or(NEWEST, |m: u32| m.min(NEWEST))
+}
+
 impl Policies {
-    /// When a namespace is defined twice, the later definition wins, as with `kubectl apply`.
-    pub fn new<'a>(default: Policy, namespaces: impl IntoIterator<Item = Labelled<'a>>) -> Policies {
-        let namespaces = namespaces
-            .into_iter()
-            .filter_map(|ns| Some((ns.name.to_owned(), of_namespace(default, &ns)?)))
-            .collect();
+    /// `newest` is the minor of the run's Kubernetes version: what `latest` means there. When a
+    /// namespace is defined twice, the later definition wins, as with `kubectl apply`: a later
+    /// one without Pod Security labels leaves the namespace at the default.
+    pub fn new<'a>(default: Policy, newest: u32, namespaces: impl IntoIterator<Item = Labelled<'a>>) -> Policies {
+        let mut labelled = BTreeMap::new();
+        for ns in namespaces {
+            match of_namespace(default, newest, &ns) {
+                Some(applied) => labelled.insert(ns.name.to_owned(), applied),
+                None => labelled.remove(ns.name),
+            };
+        }
         Policies {
             default: Applied {
                 policy: default,
                 source: Source::Default,
+                minor: default.version.resolve(newest),
             },
-            namespaces,
+            namespaces: labelled,
         }
     }
 
@@ -96,7 +117,7 @@ impl Policies {
 }
 
 /// The policy a Namespace's labels set; None when it sets no level (the default applies).
-fn of_namespace(default: Policy, ns: &Labelled<'_>) -> Option<Applied> {
+fn of_namespace(default: Policy, newest: u32, ns: &Labelled<'_>) -> Option<Applied> {
     let origin = || Origin {
         namespace: ns.name.to_owned(),
         file: ns.file.to_owned(),
@@ -117,6 +138,7 @@ fn of_namespace(default: Policy, ns: &Labelled<'_>) -> Option<Applied> {
         return Some(Applied {
             policy,
             source: Source::Enforced(origin()),
+            minor: policy.version.resolve(newest),
         });
     }
     let level = ns.labels.get(WARN)?;
@@ -129,6 +151,7 @@ fn of_namespace(default: Policy, ns: &Labelled<'_>) -> Option<Applied> {
     Some(Applied {
         policy,
         source: Source::Warned(origin()),
+        minor: policy.version.resolve(newest),
     })
 }
 
@@ -148,7 +171,7 @@ mod tests {
             file: "ns.yaml",
             line: 3,
         };
-        Policies::new(Policy::default(), [ns])
+        Policies::new(Policy::default(), NEWEST, [ns])
     }
 
     #[test]
@@ -177,5 +200,29 @@ mod tests {
         assert!(matches!(p.for_namespace(Some("apps")).source, Source::Warned(_)));
         let p = policies(&[(AUDIT, "restricted")]);
         assert_eq!(p.for_namespace(Some("apps")).source, Source::Default);
+    }
+
+    #[test]
+    fn latest_is_the_runs_kubernetes_version() {
+        let p = Policies::new(Policy::default(), minor_of("1.34"), []);
+        assert_eq!(p.for_namespace(None).minor, 34);
+        assert_eq!(p.for_namespace(None).policy.to_string(), "baseline");
+        assert_eq!((minor_of("1.37"), minor_of("1.99"), minor_of("x")), (37, 37, 37));
+    }
+
+    #[test]
+    fn a_later_namespace_definition_wins_labels_or_not() {
+        let enforced = labels(&[(ENFORCE, "restricted")]);
+        let none = labels(&[]);
+        let ns = |labels| Labelled {
+            name: "apps",
+            labels,
+            file: "ns.yaml",
+            line: 1,
+        };
+        let p = Policies::new(Policy::default(), NEWEST, [ns(&enforced), ns(&none)]);
+        assert_eq!(p.for_namespace(Some("apps")).source, Source::Default);
+        let p = Policies::new(Policy::default(), NEWEST, [ns(&none), ns(&enforced)]);
+        assert_eq!(p.for_namespace(Some("apps")).policy.level, Level::Restricted);
     }
 }

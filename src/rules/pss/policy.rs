@@ -30,7 +30,8 @@ impl Level {
     }
 }
 
-/// `v1.X` as admission reads `-enforce-version`; `Latest` is the newest definition k2e knows.
+/// `v1.X` as admission reads `-enforce-version`; `Latest` is the newest definition of the
+/// cluster's Kubernetes version (`resolve`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub enum Version {
     Minor(u32),
@@ -65,12 +66,12 @@ impl Version {
         Some(minor.parse().map_or(Version::Latest, Version::Minor))
     }
 
-    /// Whether a control that Kubernetes added (or changed) in 1.`minor` is part of this
-    /// version's definition.
-    pub fn includes(self, minor: u32) -> bool {
+    /// The Kubernetes minor whose definition applies on a cluster of Kubernetes 1.`newest`:
+    /// admission resolves `latest` to its own newest definition, and knows none newer than that.
+    pub fn resolve(self, newest: u32) -> u32 {
         match self {
-            Version::Latest => true,
-            Version::Minor(m) => m >= minor,
+            Version::Latest => newest,
+            Version::Minor(m) => m.min(newest),
         }
     }
 }
@@ -133,7 +134,9 @@ mod tests {
         assert!(Policy::parse("strict").is_err());
         assert!(Policy::parse("baseline:2.0").is_err());
         assert!(Policy::parse("baseline:v1.").is_err());
-        assert!(Version::Minor(25).includes(25) && !Version::Minor(25).includes(26));
+        assert_eq!(Version::Minor(25).resolve(37), 25);
+        assert_eq!(Version::Latest.resolve(34), 34);
+        assert_eq!(Version::Minor(36).resolve(34), 34);
         assert_eq!(Version::parse_label("v1.30"), Some(Version::Minor(30)));
         assert_eq!(Version::parse_label("v1.0"), Some(Version::Minor(0)));
         assert_eq!(Version::parse_label("latest"), Some(Version::Latest));

@@ -5,20 +5,35 @@ use super::*;
 use crate::detect::{Detected, detect};
 use crate::parse::{Limits, yaml_text};
 
+fn applied(policy: &str) -> Applied {
+    let policy = Policy::parse(policy).unwrap();
+    Applied {
+        policy,
+        source: Source::Default,
+        minor: policy.version.resolve(NEWEST),
+    }
+}
+
+fn scope(applied: &Applied) -> Scope<'_> {
+    static ALL: std::sync::LazyLock<crate::rules::Selection> = std::sync::LazyLock::new(Default::default);
+    Scope {
+        applied,
+        selection: &ALL,
+        first: 0,
+    }
+}
+
 /// `rule line:col` of the PSS findings of a Pod with `spec` (YAML indented under `spec:`).
 fn findings(policy: &str, spec: &str) -> Vec<String> {
     let text = format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n{spec}");
-    let applied = Applied {
-        policy: Policy::parse(policy).unwrap(),
-        source: Source::Default,
-    };
+    let applied = applied(policy);
     let mut out = Vec::new();
     for doc in yaml_text(&text, &Limits::default()) {
         let Some(Detected::Kubernetes(objects)) = doc.root.as_ref().map(detect) else {
             continue;
         };
         for obj in &objects {
-            check("p.yaml", &doc, obj, &applied, &mut out);
+            check("p.yaml", &doc, obj, &scope(&applied), &mut out);
         }
     }
     out.iter()
@@ -91,14 +106,11 @@ fn a_pod_level_setting_is_reported_once_and_covers_unset_containers() {
 fn seccomp_annotations_count_before_1_19_only() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    seccomp.security.alpha.kubernetes.io/pod: unconfined\n    container.seccomp.security.alpha.kubernetes.io/c: localhost/x\nspec:\n  containers:\n    - name: c\n      image: c:1\n";
     let run = |policy: &str| {
-        let applied = Applied {
-            policy: Policy::parse(policy).unwrap(),
-            source: Source::Default,
-        };
+        let applied = applied(policy);
         let doc = yaml_text(text, &Limits::default()).remove(0);
         let mut out = Vec::new();
         if let Some(Detected::Kubernetes(objects)) = doc.root.as_ref().map(detect) {
-            check("p.yaml", &doc, &objects[0], &applied, &mut out);
+            check("p.yaml", &doc, &objects[0], &scope(&applied), &mut out);
         }
         out.iter().map(|f| f.rule).collect::<Vec<_>>()
     };

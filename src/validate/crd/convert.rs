@@ -265,7 +265,7 @@ fn junctors(s: &Map<String, Value>, int_or_string: bool, defaulted: &[String], o
         let Some(branches) = s.get(key).and_then(Value::as_array) else {
             continue;
         };
-        if key == "anyOf" && int_or_string && is_int_or_string_pattern(branches) {
+        if key == "anyOf" && int_or_string && super::structural::is_int_or_string(branches) {
             continue;
         }
         let converted: Vec<Value> = branches
@@ -278,7 +278,7 @@ fn junctors(s: &Map<String, Value>, int_or_string: bool, defaulted: &[String], o
                         if map
                             .get("anyOf")
                             .and_then(Value::as_array)
-                            .is_some_and(|a| is_int_or_string_pattern(a))
+                            .is_some_and(|a| super::structural::is_int_or_string(a))
                         {
                             map.remove("anyOf");
                         }
@@ -294,10 +294,6 @@ fn junctors(s: &Map<String, Value>, int_or_string: bool, defaulted: &[String], o
     if let Some(not) = s.get("not").filter(|n| n.is_object()) {
         out.insert("not".into(), convert(not, Place::Nested, defaulted));
     }
-}
-
-fn is_int_or_string_pattern(branches: &[Value]) -> bool {
-    branches.len() == 2 && branches[0] == json!({"type": "integer"}) && branches[1] == json!({"type": "string"})
 }
 
 #[cfg(test)]

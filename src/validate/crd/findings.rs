@@ -58,10 +58,13 @@ impl Validators {
         })
     }
 
-    /// K8S008 for a CustomResourceDefinition among the inputs: what makes the API server
-    /// refuse it, each at its key. Its schemas are compiled here (once: the set's CRD of the
-    /// same file and place shares them).
+    /// K8S008 for a CustomResourceDefinition among the inputs (`is_crd`): what makes the API
+    /// server refuse it, each at its key. Its schemas are compiled here (once: the set's CRD of
+    /// the same file and place shares them). An older apiVersion than v1 is K8S006's to report.
     pub fn check_crd(&self, file: &str, doc: &Document, obj: &K8sObject<'_>) -> Vec<Finding> {
+        if obj.api_version != super::API_VERSION {
+            return Vec::new();
+        }
         let value = obj.node.to_json();
         let mut found = structural_findings(file, doc, obj, &value);
         if !found.is_empty() {
@@ -70,11 +73,12 @@ impl Validators {
         let Ok(meta) = self.object_meta() else {
             return found;
         };
-        let problems = match self.crds.at(file, &obj.pointer) {
+        let problems = match self.crds.at(file, doc.index, &obj.pointer) {
             Some(def) => def.compile_problems(meta),
             None => CrdSet::new(vec![super::CrdInput {
                 file: file.to_owned(),
                 line: 0,
+                document: doc.index,
                 pointer: obj.pointer.clone(),
                 value,
             }])
@@ -88,9 +92,43 @@ impl Validators {
     }
 }
 
-/// K8S008 for the structural problems of a CRD object (`value` is its node as JSON): what the
-/// lint of an input and the gathering of `--crd` files both report.
-pub fn structural_findings(file: &str, doc: &Document, obj: &K8sObject<'_>, value: &Value) -> Vec<Finding> {
+impl Validators {
+    /// K8S008 for a CustomResourceDefinition read only for its schemas (`--crd` files,
+    /// `k2e schemas export`), which nothing else checks: also an apiVersion other than v1 and
+    /// a missing group or kind, which make it unusable.
+    pub fn check_crd_file(&self, file: &str, doc: &Document, obj: &K8sObject<'_>) -> Vec<Finding> {
+        let unusable = if obj.api_version != super::API_VERSION {
+            Some(format!(
+                "not {}: the API server serves CustomResourceDefinitions only as {} (v1beta1 was removed in Kubernetes 1.22); nothing is used from it",
+                super::API_VERSION,
+                super::API_VERSION
+            ))
+        } else if super::names(&obj.node.to_json()).is_none() {
+            Some("spec.group and spec.names.kind are required; nothing is used from it".to_owned())
+        } else {
+            None
+        };
+        match unusable {
+            Some(message) => vec![
+                Finding::at(
+                    ids::K8S_INVALID_CRD,
+                    Severity::Error,
+                    file,
+                    doc,
+                    obj.node.entry("apiVersion").map_or(obj.node.span, |e| e.value.span),
+                    format!("invalid CustomResourceDefinition: {message}"),
+                )
+                .with_label("refused by the API server")
+                .with_pointer(format!("{}/apiVersion", obj.pointer))
+                .with_object(Some(obj.label())),
+            ],
+            None => self.check_crd(file, doc, obj),
+        }
+    }
+}
+
+/// K8S008 for the structural problems of a CRD object (`value` is its node as JSON).
+fn structural_findings(file: &str, doc: &Document, obj: &K8sObject<'_>, value: &Value) -> Vec<Finding> {
     super::problems(value)
         .iter()
         .map(|p| problem(file, doc, obj, p))

@@ -6,6 +6,7 @@
 //! from objects, so every pointer into the pruned value is also one into the original.
 
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 fn props(schema: &Value) -> Option<&Map<String, Value>> {
     schema.get("properties").and_then(Value::as_object)
@@ -83,9 +84,60 @@ pub fn duplicates(value: &Value, schema: &Value, at: &str, name: &str, out: &mut
     }
 }
 
+/// A value as JSON text with its keys in order, whatever the map type: equal values, equal
+/// texts, so items can be looked up by it (serde_json's Value is not Hash).
+fn canonical(value: &Value) -> String {
+    fn write(value: &Value, out: &mut String) {
+        match value {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                out.push('{');
+                for (n, key) in keys.into_iter().enumerate() {
+                    if n > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::from(key.as_str()).to_string());
+                    out.push(':');
+                    write(&map[key], out);
+                }
+                out.push('}');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for (n, item) in items.iter().enumerate() {
+                    if n > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            scalar => out.push_str(&scalar.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(value, &mut out);
+    out
+}
+
+/// For each item, the index of the first earlier item equal to it (one pass, by canonical text).
+fn first_equal<'a>(items: impl Iterator<Item = Option<&'a Value>>) -> Vec<Option<usize>> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    items
+        .enumerate()
+        .map(|(j, item)| {
+            let item = item?;
+            let first = *seen.entry(canonical(item)).or_insert(j);
+            (first != j).then_some(first)
+        })
+        .collect()
+}
+
 fn repeated_items(items: &[Value], at: &str, name: &str, out: &mut Vec<Duplicate>) {
-    for (j, item) in items.iter().enumerate() {
-        if let Some(i) = items[..j].iter().position(|earlier| earlier == item) {
+    let firsts = first_equal(items.iter().map(Some));
+    for ((j, item), first) in items.iter().enumerate().zip(firsts) {
+        if let Some(i) = first {
             out.push(Duplicate {
                 pointer: format!("{at}/{j}"),
                 first: format!("{at}/{i}"),
@@ -122,12 +174,10 @@ fn repeated_keys(items: &[Value], schema: &Value, at: &str, name: &str, out: &mu
             })
             .collect()
     };
-    let tuples: Vec<Map<String, Value>> = items.iter().map(key_of).collect();
-    for (j, tuple) in tuples.iter().enumerate() {
-        if !items[j].is_object() {
-            continue;
-        }
-        if let Some(i) = tuples[..j].iter().position(|earlier| earlier == tuple) {
+    let tuples: Vec<Value> = items.iter().map(|item| Value::Object(key_of(item))).collect();
+    let firsts = first_equal(tuples.iter().zip(items).map(|(t, item)| item.is_object().then_some(t)));
+    for (j, (tuple, first)) in tuples.iter().zip(firsts).enumerate() {
+        if let Some(i) = first {
             let shown = keys.iter().find(|k| items[j].get(k.as_str()).is_some());
             let pointer = shown.map_or_else(
                 || format!("{at}/{j}"),
@@ -136,7 +186,7 @@ fn repeated_keys(items: &[Value], schema: &Value, at: &str, name: &str, out: &mu
             out.push(Duplicate {
                 pointer,
                 first: format!("{at}/{i}"),
-                value: Value::Object(tuple.clone()),
+                value: tuple.clone(),
                 list: name.to_owned(),
                 keys: keys.clone(),
             });
@@ -176,5 +226,22 @@ mod tests {
         let found: Vec<(&str, &str)> = out.iter().map(|d| (d.pointer.as_str(), d.first.as_str())).collect();
         assert_eq!(found, [("/ports/2/name", "/ports/0"), ("/tags/2", "/tags/0")]);
         assert_eq!(out[0].value, json!({"name": "x", "proto": "TCP"}));
+    }
+
+    #[test]
+    fn equal_items_are_found_in_one_pass_whatever_their_key_order() {
+        let schema = json!({"type": "array", "x-kubernetes-list-type": "set",
+            "items": {"type": "object", "x-kubernetes-map-type": "atomic"}});
+        let v = json!([{"a": 1, "b": [1, {"c": "x"}]}, {"b": [1, {"c": "x"}], "a": 1}, {"a": 1.0}, {"a": 1}]);
+        let mut out = Vec::new();
+        duplicates(&v, &schema, "", "tags", &mut out);
+        let found: Vec<(&str, &str)> = out.iter().map(|d| (d.pointer.as_str(), d.first.as_str())).collect();
+        assert_eq!(found, [("/1", "/0")]);
+        assert_eq!(canonical(&v[1]), r#"{"a":1,"b":[1,{"c":"x"}]}"#);
+        // Many distinct items: each is hashed once, not compared with every earlier one.
+        let many = Value::Array((0..100_000).map(Value::from).collect());
+        let mut out = Vec::new();
+        duplicates(&many, &schema, "", "tags", &mut out);
+        assert!(out.is_empty());
     }
 }

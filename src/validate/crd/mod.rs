@@ -8,18 +8,36 @@ mod convert;
 mod export;
 mod findings;
 mod instance;
+mod names;
 mod structural;
 
 pub use convert::OBJECT_META;
-pub use export::{Export, Exported};
-pub use findings::structural_findings;
+pub use export::Exported;
 pub use instance::Duplicate;
 pub use structural::Problem;
 
+use crate::detect::K8sObject;
 use jsonschema::Validator;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
+
+/// The only CustomResourceDefinition apiVersion the API server serves (since Kubernetes 1.22).
+pub const API_VERSION: &str = "apiextensions.k8s.io/v1";
+
+/// Whether an object is a CustomResourceDefinition, of any `apiextensions.k8s.io` version:
+/// what the lint, the gathering of CRDs and `k2e schemas export` look for. Only v1 ones are
+/// used (`Definition::read`); the others are reported where they are read.
+pub fn is_crd(obj: &K8sObject<'_>) -> bool {
+    obj.kind == "CustomResourceDefinition"
+        && obj.api_version.split_once('/').map(|(g, _)| g) == Some("apiextensions.k8s.io")
+}
+
+/// `spec.group` and `spec.names.kind` of a CRD object, when both are strings.
+fn names(crd: &Value) -> Option<(&str, &str)> {
+    let spec = crd.get("spec")?;
+    Some((spec.get("group")?.as_str()?, spec.get("names")?.get("kind")?.as_str()?))
+}
 
 /// A CustomResourceDefinition as read from a file: the object as JSON, where it is.
 #[derive(Clone, Debug)]
@@ -27,6 +45,8 @@ pub struct CrdInput {
     pub file: String,
     /// 1-based line of the object's first key.
     pub line: usize,
+    /// The index of its document in the file (pointers are per document).
+    pub document: usize,
     /// The object's pointer in its document (`/items/0` in a List).
     pub pointer: String,
     pub value: Value,
@@ -94,11 +114,11 @@ impl CrdSet {
         self.definitions.is_empty()
     }
 
-    /// The CRD read from this file at this pointer, if it is the one in use for its kind.
-    pub fn at(&self, file: &str, pointer: &str) -> Option<&Definition> {
+    /// The CRD read from this file, document and pointer, if it is the one in use for its kind.
+    pub fn at(&self, file: &str, document: usize, pointer: &str) -> Option<&Definition> {
         self.definitions
             .iter()
-            .find(|d| d.input.file == file && d.input.pointer == pointer)
+            .find(|d| d.input.file == file && d.input.document == document && d.input.pointer == pointer)
     }
 
     pub fn lookup(&self, group: &str, version: &str, kind: &str, meta: &Value) -> Lookup<'_> {
@@ -125,13 +145,13 @@ impl Definition {
     /// built-in schema reports that).
     fn read(input: CrdInput) -> Option<Self> {
         // v1beta1 (removed in Kubernetes 1.22) has another shape; K8S006 reports it.
-        if input.value.get("apiVersion").and_then(Value::as_str) != Some("apiextensions.k8s.io/v1") {
+        if input.value.get("apiVersion").and_then(Value::as_str) != Some(API_VERSION) {
             return None;
         }
-        let spec = input.value.get("spec")?;
-        let group = spec.get("group")?.as_str()?.to_owned();
-        let kind = spec.get("names")?.get("kind")?.as_str()?.to_owned();
-        let versions = spec
+        let (group, kind) = names(&input.value).map(|(g, k)| (g.to_owned(), k.to_owned()))?;
+        let versions = input
+            .value
+            .get("spec")?
             .get("versions")
             .and_then(Value::as_array)
             .map(|vs| {
@@ -235,13 +255,14 @@ fn compile(open_api: &Value, meta: &Value) -> Result<Compiled, String> {
     })
 }
 
-/// The CRD-level rules of `apiextensions.k8s.io/v1` and the structural problems of each
-/// version's schema, at pointers inside the CRD object.
+/// The CRD-level rules of `apiextensions.k8s.io/v1` (its names, `preserveUnknownFields`) and the
+/// structural problems of each version's schema, at pointers inside the CRD object.
 pub fn problems(crd: &Value) -> Vec<Problem> {
     let mut out = Vec::new();
     let Some(spec) = crd.get("spec") else {
         return out;
     };
+    out.extend(names::problems(spec));
     if spec.get("preserveUnknownFields").and_then(Value::as_bool) == Some(true) {
         out.push(Problem {
             pointer: "/spec/preserveUnknownFields".into(),
@@ -293,6 +314,7 @@ mod tests {
         CrdInput {
             file: "crds.yaml".into(),
             line: 1,
+            document: 0,
             pointer: String::new(),
             value: json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
             "spec": {"group": group, "names": {"kind": "Widget"}, "versions": [
@@ -315,7 +337,8 @@ mod tests {
         let mut second = crd("example.com", json!({"type": "object"}));
         second.file = "other.yaml".into();
         let set = CrdSet::new(vec![first, second]);
-        assert!(set.at("other.yaml", "").is_none());
+        assert!(set.at("other.yaml", 0, "").is_none());
+        assert!(set.at("crds.yaml", 0, "").is_some());
         let Lookup::Schema(def, compiled, _) = set.lookup("example.com", "v1", "Widget", &meta()) else {
             panic!("v1 is served");
         };

@@ -26,23 +26,59 @@ const UNSUPPORTED: &[&str] = &[
     "xml",
 ];
 
-/// What a branch of `allOf`/`anyOf`/`oneOf`/`not` must not set to be structural.
-const NOT_IN_JUNCTORS: &[&str] = &[
-    "type",
-    "additionalProperties",
-    "default",
-    "title",
-    "description",
-    "nullable",
-    "externalDocs",
-    "x-kubernetes-preserve-unknown-fields",
-    "x-kubernetes-embedded-resource",
-    "x-kubernetes-int-or-string",
-    "x-kubernetes-list-map-keys",
-    "x-kubernetes-list-type",
-    "x-kubernetes-map-type",
-    "x-kubernetes-validations",
+/// What a branch of `allOf`/`anyOf`/`oneOf`/`not` must leave at its zero value to be
+/// structural (the API server's `validateNestedValueValidation`): setting one to its zero value
+/// (`nullable: false`, `description: ""`) is fine.
+const NOT_IN_JUNCTORS: &[(&str, Zero)] = &[
+    ("type", Zero::Empty),
+    ("additionalProperties", Zero::Undefined),
+    ("default", Zero::Undefined),
+    ("title", Zero::Empty),
+    ("description", Zero::Empty),
+    ("nullable", Zero::False),
+    ("externalDocs", Zero::Undefined),
+    ("x-kubernetes-preserve-unknown-fields", Zero::False),
+    ("x-kubernetes-embedded-resource", Zero::False),
+    ("x-kubernetes-int-or-string", Zero::False),
+    ("x-kubernetes-list-map-keys", Zero::Empty),
+    ("x-kubernetes-list-type", Zero::Undefined),
+    ("x-kubernetes-map-type", Zero::Undefined),
+    ("x-kubernetes-validations", Zero::Empty),
 ];
+
+/// The zero value of a keyword, as the API server's Go types have it: null is always zero.
+#[derive(Clone, Copy)]
+enum Zero {
+    /// A pointer: any value is set (`default: false`, `x-kubernetes-list-type: ""`).
+    Undefined,
+    /// A string or a list: `""` and `[]`.
+    Empty,
+    /// A boolean: `false`.
+    False,
+}
+
+impl Zero {
+    fn is_set(self, value: &Value) -> bool {
+        match (self, value) {
+            (_, Value::Null) => false,
+            (Zero::Undefined, _) => true,
+            (Zero::Empty, Value::String(s)) => !s.is_empty(),
+            (Zero::Empty, Value::Array(a)) => !a.is_empty(),
+            (Zero::False, Value::Bool(b)) => *b,
+            // A value of the wrong type: the API server cannot even read it.
+            _ => true,
+        }
+    }
+
+    /// The API server's words for what the keyword must be.
+    fn must_be(self) -> &'static str {
+        match self {
+            Zero::Undefined => "undefined",
+            Zero::Empty => "empty",
+            Zero::False => "false",
+        }
+    }
+}
 
 #[derive(Clone, Copy, PartialEq)]
 enum Level {
@@ -86,7 +122,9 @@ fn node(schema: &Value, level: Level, at: &str, out: &mut Vec<Problem>) {
     let int_or_string = flag(s, "x-kubernetes-int-or-string");
     let preserve = flag(s, "x-kubernetes-preserve-unknown-fields");
     let embedded = flag(s, "x-kubernetes-embedded-resource");
-    if ty == "array" && s.get("items").is_none() {
+    // An array of schemas (tuple form) is refused on its own (unsupported).
+    let tuple = s.get("items").and_then(Value::as_array).is_some_and(|a| !a.is_empty());
+    if ty == "array" && !tuple && !s.get("items").is_some_and(Value::is_object) {
         push(out, format!("{at}/type"), "an array needs \"items\": must be specified");
     }
     let properties = s.get("properties").and_then(Value::as_object);
@@ -117,7 +155,7 @@ fn node(schema: &Value, level: Level, at: &str, out: &mut Vec<Problem>) {
         );
     }
     lists(s, at, out);
-    junctors(s, int_or_string, at, out);
+    junctors(s, at, out);
     if let Some(items) = s.get("items") {
         node(items, Level::Item, &format!("{at}/items"), out);
     }
@@ -138,6 +176,20 @@ fn unsupported(s: &Map<String, Value>, at: &str, out: &mut Vec<Problem>) {
                 format!("\"{key}\" is not supported in a CustomResourceDefinition schema"),
             );
         }
+    }
+    if s.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(false)) {
+        push(
+            out,
+            format!("{at}/x-kubernetes-preserve-unknown-fields"),
+            "x-kubernetes-preserve-unknown-fields must be true or undefined",
+        );
+    }
+    if s.get("items").and_then(Value::as_array).is_some_and(|a| !a.is_empty()) {
+        push(
+            out,
+            format!("{at}/items"),
+            "items must be a schema object and not an array",
+        );
     }
     if flag(s, "uniqueItems") {
         push(
@@ -274,20 +326,8 @@ fn lists(s: &Map<String, Value>, at: &str, out: &mut Vec<Problem>) {
         }
         match list_type {
             "atomic" => {}
-            "set" => {
-                let atomic = items.is_none_or(|i| {
-                    matches!(type_of(i), "string" | "integer" | "number" | "boolean" | "")
-                        || i.get("x-kubernetes-map-type").and_then(Value::as_str) == Some("atomic")
-                        || i.get("x-kubernetes-list-type").and_then(Value::as_str) == Some("atomic")
-                });
-                if !atomic {
-                    push(
-                        out,
-                        pointer,
-                        "x-kubernetes-list-type set needs scalar items or items with x-kubernetes-map-type: atomic",
-                    );
-                }
-            }
+            "set" if type_of(s) == "array" => set_items(items, at, out),
+            "set" => {}
             "map" => map_keys(items, keys, at, out),
             other => push(
                 out,
@@ -301,6 +341,38 @@ fn lists(s: &Map<String, Value>, at: &str, out: &mut Vec<Problem>) {
             out,
             format!("{at}/x-kubernetes-list-map-keys"),
             "x-kubernetes-list-map-keys must only be used if x-kubernetes-list-type is map",
+        );
+    }
+}
+
+/// The items of a `set` must be atomic (the API server's `requireAtomicSetType`): an object
+/// item needs `x-kubernetes-map-type: atomic` (granular is its default); an array item may not
+/// set a list type other than `atomic` (its default); scalars are atomic.
+fn set_items(items: Option<&Map<String, Value>>, at: &str, out: &mut Vec<Problem>) {
+    let Some(items) = items else { return };
+    let (key, atomic) = match type_of(items) {
+        "array" => (
+            "x-kubernetes-list-type",
+            items
+                .get("x-kubernetes-list-type")
+                .filter(|t| !t.is_null())
+                .is_none_or(|t| t == "atomic"),
+        ),
+        "object" => (
+            "x-kubernetes-map-type",
+            items.get("x-kubernetes-map-type").is_some_and(|t| t == "atomic"),
+        ),
+        _ => return,
+    };
+    if !atomic {
+        let pointer = match items.contains_key(key) {
+            true => format!("{at}/items/{key}"),
+            false => format!("{at}/items"),
+        };
+        push(
+            out,
+            pointer,
+            format!("items.{key} must be atomic as item of a list with x-kubernetes-list-type=set"),
         );
     }
 }
@@ -359,17 +431,19 @@ fn map_keys(items: Option<&Map<String, Value>>, keys: Option<&Vec<Value>>, at: &
     }
 }
 
-fn junctors(s: &Map<String, Value>, int_or_string: bool, at: &str, out: &mut Vec<Problem>) {
+/// The branches of `allOf`, `anyOf`, `oneOf` and `not`, less the two int-or-string patterns the
+/// API server exempts (`isIntOrStringAnyOfPattern`, `isIntOrStringAllOfPattern`), with or
+/// without `x-kubernetes-int-or-string`.
+fn junctors(s: &Map<String, Value>, at: &str, out: &mut Vec<Problem>) {
     for key in ["allOf", "anyOf", "oneOf"] {
         let Some(branches) = s.get(key).and_then(Value::as_array) else {
             continue;
         };
+        let skipped = key == "anyOf" && is_int_or_string(branches);
         for (i, branch) in branches.iter().enumerate() {
             let here = format!("{at}/{key}/{i}");
-            let pattern = int_or_string && key == "anyOf" && is_int_or_string(branches);
-            let first_of_all = int_or_string && key == "allOf" && i == 0;
-            if !pattern {
-                nested(branch, &here, first_of_all, out);
+            if !skipped {
+                nested(branch, &here, key == "allOf" && i == 0, out);
                 complete(s, branch, &here, out);
             }
         }
@@ -381,10 +455,25 @@ fn junctors(s: &Map<String, Value>, int_or_string: bool, at: &str, out: &mut Vec
     }
 }
 
-fn is_int_or_string(branches: &[Value]) -> bool {
-    branches.len() == 2
-        && branches[0] == serde_json::json!({"type": "integer"})
-        && branches[1] == serde_json::json!({"type": "string"})
+/// `anyOf: [{type: integer}, {type: string}]`, the int-or-string pattern (branches that also
+/// set other keywords to their zero value still match, as they do for the API server).
+pub(super) fn is_int_or_string(branches: &[Value]) -> bool {
+    let only_type = |branch: &Value, ty: &str| {
+        branch.as_object().is_some_and(|b| {
+            b.get("type").and_then(Value::as_str) == Some(ty)
+                && b.iter().all(|(k, v)| k == "type" || !set_in_branch(k, v))
+        })
+    };
+    matches!(branches, [a, b] if only_type(a, "integer") && only_type(b, "string"))
+}
+
+/// Whether a branch's keyword holds more than its zero value; keywords outside the
+/// structural list count as set unless null.
+fn set_in_branch(key: &str, value: &Value) -> bool {
+    match NOT_IN_JUNCTORS.iter().find(|(k, _)| *k == key) {
+        Some((_, zero)) => zero.is_set(value),
+        None => !value.is_null(),
+    }
 }
 
 /// A branch of a junctor: value validations only.
@@ -393,12 +482,15 @@ fn nested(branch: &Value, at: &str, skip_int_or_string: bool, out: &mut Vec<Prob
         return;
     };
     unsupported(b, at, out);
-    for key in NOT_IN_JUNCTORS {
-        if b.contains_key(*key) {
+    for (key, zero) in NOT_IN_JUNCTORS {
+        if b.get(*key).is_some_and(|v| zero.is_set(v)) {
             push(
                 out,
                 format!("{at}/{}", token(key)),
-                format!("\"{key}\" must not be set inside allOf, anyOf, oneOf or not to be structural"),
+                format!(
+                    "\"{key}\" must be {} inside allOf, anyOf, oneOf or not to be structural",
+                    zero.must_be()
+                ),
             );
         }
     }
@@ -528,5 +620,98 @@ mod tests {
         let got = messages(schema);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].0, "/properties/l/x-kubernetes-list-map-keys/0");
+    }
+
+    #[test]
+    fn junctor_branches_may_hold_zero_values_only() {
+        let zero = json!({"type": "object", "properties": {"a": {"type": "string"}}, "anyOf": [
+            {"nullable": false, "title": "", "description": "", "type": "", "x-kubernetes-int-or-string": false,
+             "x-kubernetes-list-map-keys": [], "default": null, "required": ["a"]}
+        ]});
+        assert_eq!(messages(zero), Vec::<(String, String)>::new());
+        let set = json!({"type": "object", "properties": {"a": {"type": "string"}}, "anyOf": [
+            {"nullable": true, "default": false, "x-kubernetes-list-type": "", "description": "d"}
+        ]});
+        let got = messages(set);
+        let at: Vec<&str> = got.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            at,
+            [
+                "/anyOf/0/default",
+                "/anyOf/0/description",
+                "/anyOf/0/nullable",
+                "/anyOf/0/x-kubernetes-list-type"
+            ]
+        );
+        assert_eq!(
+            got[2].1,
+            "\"nullable\" must be false inside allOf, anyOf, oneOf or not to be structural"
+        );
+    }
+
+    #[test]
+    fn preserve_unknown_fields_false_is_refused_anywhere() {
+        let schema = json!({"type": "object", "x-kubernetes-preserve-unknown-fields": false});
+        let got = messages(schema);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "/x-kubernetes-preserve-unknown-fields");
+    }
+
+    #[test]
+    fn set_items_must_be_atomic_as_the_api_server_says() {
+        let list = |items: Value| {
+            json!({"type": "object", "properties": {"l": {
+            "type": "array", "x-kubernetes-list-type": "set", "items": items}}})
+        };
+        let ok = [
+            json!({"type": "string"}),
+            json!({"type": "array", "items": {"type": "string"}}),
+            json!({"type": "array", "x-kubernetes-list-type": "atomic", "items": {"type": "string"}}),
+            json!({"type": "object", "x-kubernetes-map-type": "atomic"}),
+        ];
+        for items in ok {
+            assert_eq!(messages(list(items.clone())), Vec::<(String, String)>::new(), "{items}");
+        }
+        let got = messages(list(json!({"type": "object", "properties": {"a": {"type": "string"}}})));
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "/properties/l/items");
+        let got = messages(list(json!({"type": "object", "x-kubernetes-map-type": "granular"})));
+        assert_eq!(got[0].0, "/properties/l/items/x-kubernetes-map-type", "{got:?}");
+        let got = messages(list(
+            json!({"type": "array", "x-kubernetes-list-type": "set", "items": {"type": "string"}}),
+        ));
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "/properties/l/items/x-kubernetes-list-type");
+    }
+
+    #[test]
+    fn the_int_or_string_patterns_are_exempt_with_or_without_the_extension() {
+        let pattern = json!([{"type": "integer"}, {"type": "string"}]);
+        for extension in [json!({"x-kubernetes-int-or-string": true}), json!({"type": "string"})] {
+            let mut any_of = extension.clone();
+            any_of["anyOf"] = pattern.clone();
+            let mut all_of = extension.clone();
+            all_of["allOf"] = json!([{"anyOf": pattern}, {"maxLength": 3}]);
+            let schema = json!({"type": "object", "properties": {"a": any_of, "b": all_of}});
+            assert_eq!(messages(schema), Vec::<(String, String)>::new(), "{extension}");
+        }
+        // Anything more than the type is a validation of its own, and checked.
+        let schema = json!({"type": "object", "properties": {"a": {"type": "string",
+            "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string"}]}}});
+        assert_eq!(messages(schema).len(), 2);
+    }
+
+    #[test]
+    fn items_as_an_array_of_schemas_is_refused() {
+        let schema = json!({"type": "object", "properties": {"l": {"type": "array",
+            "items": [{"type": "string"}, {"type": "integer"}]}}});
+        let got = messages(schema);
+        assert_eq!(
+            got,
+            [(
+                "/properties/l/items".to_owned(),
+                "items must be a schema object and not an array".to_owned()
+            )]
+        );
     }
 }
