@@ -150,7 +150,7 @@ fn map_or_absent(node: Option<&Node>) -> bool {
     })
 }
 
-fn as_bool(node: &Node) -> Option<bool> {
+pub(in crate::rules) fn as_bool(node: &Node) -> Option<bool> {
     match node.kind {
         NodeKind::Scalar {
             value: Scalar::Bool(b), ..
@@ -162,7 +162,7 @@ fn as_bool(node: &Node) -> Option<bool> {
 /// An integer scalar (not a string, not a float).
 /// A whole number; one too large for i64 (`99999999999999999999`) saturates, so range checks
 /// still see it as out of range.
-fn as_int(node: &Node) -> Option<i64> {
+pub(in crate::rules) fn as_int(node: &Node) -> Option<i64> {
     match &node.kind {
         NodeKind::Scalar {
             value: Scalar::Number(n),

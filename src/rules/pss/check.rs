@@ -167,30 +167,8 @@ pub(super) fn set<'a>(node: Option<&'a Node>, key: &str) -> Option<&'a Entry> {
     node?.entry(key).filter(|e| !is_null(&e.value))
 }
 
-pub(super) fn as_bool(node: &Node) -> Option<bool> {
-    match node.kind {
-        NodeKind::Scalar {
-            value: Scalar::Bool(b), ..
-        } => Some(b),
-        _ => None,
-    }
-}
-
-/// A whole number written as one (not a string); one too large for i64 saturates. The same
-/// reading as `rules::k8s::as_int`, which is private to that module: keep the two in step.
-pub(super) fn as_int(node: &Node) -> Option<i64> {
-    match &node.kind {
-        NodeKind::Scalar {
-            value: Scalar::Number(n),
-            ..
-        } => n.as_i64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && f.is_finite())
-                .map(|f| f as i64)
-        }),
-        _ => None,
-    }
-}
+/// The scalar readers the Kubernetes rules use, so both families read a value the same way.
+pub(super) use crate::rules::k8s::{as_bool, as_int};
 
 pub(super) fn is_null(node: &Node) -> bool {
     matches!(
