@@ -10,8 +10,7 @@ use k2e::convert::outcome::{Conversion, Output, Role};
 use k2e::convert::{Kind, LaunchType, Options, To, convert_texts, input, loss_render};
 use k2e::finding::Severity;
 use k2e::lint;
-use k2e::parse::Limits;
-use k2e::rules::{Selection, Target};
+use k2e::rules::Target;
 use k2e::validate::Validators;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -93,22 +92,11 @@ fn lint_errors(outputs: &[Output], target: Target) -> Vec<String> {
 
 fn lint_dir(dir: &Path, target: Target) -> Vec<String> {
     let opts = lint::Options {
-        paths: vec![dir.to_path_buf()],
         no_ignore: true,
-        follow: false,
-        max_file_size: 64 << 20,
-        allow_special_files: false,
-        max_documents: 100_000,
-        limits: Limits::default(),
-        snippets: false,
         record_checked: true,
         target,
-        selection: Selection::default(),
         today: "2026-11-21".to_owned(),
-        progress: None,
-        crds: Vec::new(),
-        pod_security: Default::default(),
-        config: Default::default(),
+        ..lint::Options::new(vec![dir.to_path_buf()])
     };
     let outcome = lint::run(&opts, &Validators::new("1.37", Vec::new()).unwrap());
     let checked: usize = outcome.files.iter().map(|f| f.checked.len()).sum();

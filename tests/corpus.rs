@@ -23,22 +23,13 @@ fn schema_rules() -> Selection {
 
 fn lint_dir_for(dir: &Path, target: Target, selection: Selection) -> Outcome {
     let opts = Options {
-        paths: vec![dir.to_path_buf()],
         no_ignore: true,
-        follow: false,
-        max_file_size: 64 << 20,
-        allow_special_files: false,
-        max_documents: 100_000,
-        limits: Limits::default(),
         snippets: true,
         record_checked: true,
         target,
         selection,
         today: "2026-11-21".to_owned(),
-        progress: None,
-        crds: Vec::new(),
-        pod_security: Default::default(),
-        config: Default::default(),
+        ..Options::new(vec![dir.to_path_buf()])
     };
     lint::run(&opts, &Validators::new("1.37", Vec::new()).unwrap())
 }

@@ -5,8 +5,7 @@
 mod common;
 use common::corpus::corpus;
 use k2e::lint::{self, Options, Outcome};
-use k2e::parse::Limits;
-use k2e::rules::{Selection, Target};
+use k2e::rules::Target;
 use k2e::validate::Validators;
 use std::path::{Path, PathBuf};
 
@@ -31,22 +30,10 @@ const RAW: &[&str] = &[
 
 fn lint_paths(paths: Vec<PathBuf>) -> Outcome {
     let opts = Options {
-        paths,
         no_ignore: true,
-        follow: false,
-        max_file_size: 64 << 20,
-        allow_special_files: false,
-        max_documents: 100_000,
-        limits: Limits::default(),
-        snippets: false,
-        record_checked: false,
         target: Target::Auto,
-        selection: Selection::default(),
         today: "2026-11-21".to_owned(),
-        progress: None,
-        crds: Vec::new(),
-        pod_security: Default::default(),
-        config: Default::default(),
+        ..Options::new(paths)
     };
     lint::run(
         &opts,

@@ -52,6 +52,31 @@ pub struct Options {
     pub progress: Option<Progress>,
 }
 
+impl Options {
+    /// `k2e lint PATHS` with every setting at its command-line default (no config, no
+    /// progress display, today's date for `until=`), for tools and tests built on the library.
+    pub fn new(paths: Vec<PathBuf>) -> Options {
+        Options {
+            paths,
+            no_ignore: false,
+            follow: false,
+            max_file_size: 64 << 20,
+            allow_special_files: false,
+            max_documents: parse::MAX_DOCUMENTS,
+            limits: Limits::default(),
+            snippets: false,
+            record_checked: false,
+            target: Target::default(),
+            selection: Selection::default(),
+            today: rules::suppress::today(),
+            config: Config::default(),
+            crds: Vec::new(),
+            pod_security: rules::pss::Policy::default(),
+            progress: None,
+        }
+    }
+}
+
 /// What the check of every file reads besides its own text.
 struct Context<'a> {
     validators: &'a Validators,
