@@ -120,6 +120,31 @@ fn crds_named_in_the_config_validate_the_inputs() {
     assert!(!rules.is_empty() && rules.iter().all(|r| r == "K8S005"), "{rules:?}");
 }
 
+#[test]
+fn a_crd_path_that_does_not_exist_is_an_error_naming_its_setting() {
+    let run = lint(&fixtures(), &["--no-config", "--crd", "missing.yaml", "widgets.yaml"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("--crd missing.yaml: no such file or folder"),
+        "{}",
+        run.stderr
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".k2e.yaml"), "crds:\n  - gone\n").unwrap();
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n",
+    )
+    .unwrap();
+    let run = lint(dir.path(), &["a.yaml"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("crds in .k2e.yaml") && run.stderr.contains("gone: no such file or folder"),
+        "{}",
+        run.stderr
+    );
+}
+
 fn export(dir: &Path, out: &Path, extra: &[&str]) -> Run {
     let crds = fixtures().join("crds.yaml");
     let mut args = vec!["schemas", "export", crds.to_str().unwrap(), "-o", out.to_str().unwrap()];

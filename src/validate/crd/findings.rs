@@ -28,7 +28,7 @@ impl Validators {
             Ok(meta) => meta,
             Err(e) => return Some(vec![crate::validate::internal(file, doc, obj.node, e)]),
         };
-        Some(match self.crds.lookup(group, version, obj.kind, meta) {
+        Some(match self.crds.lookup(file, group, version, obj.kind, meta) {
             Lookup::None => return None,
             Lookup::Unserved(def, served) => vec![unserved(file, doc, obj, def, &served)],
             Lookup::Invalid(def, reason) => vec![invalid(file, doc, obj, def, &reason)],

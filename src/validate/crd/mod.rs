@@ -89,11 +89,14 @@ pub enum Lookup<'a> {
     Schema(&'a Definition, Arc<Compiled>, &'a Value),
 }
 
-/// The CRDs of a run, by group and kind: the first in file order wins.
+/// The CRDs of a run, by group and kind. A kind defined by several CRDs (a repository that
+/// vendors an old chart beside the operator's current CRDs) is validated against the one nearest
+/// the custom resource's file, as a cluster installs the CRDs shipped with the manifests that
+/// use them; among equally near ones, the first in file order.
 #[derive(Default)]
 pub struct CrdSet {
     definitions: Vec<Definition>,
-    by_kind: HashMap<(String, String), usize>,
+    by_kind: HashMap<(String, String), Vec<usize>>,
 }
 
 impl CrdSet {
@@ -102,31 +105,48 @@ impl CrdSet {
         for input in inputs {
             let Some(def) = Definition::read(input) else { continue };
             let key = (def.group.clone(), def.kind.clone());
-            if !set.by_kind.contains_key(&key) {
-                set.by_kind.insert(key, set.definitions.len());
-                set.definitions.push(def);
-            }
+            set.by_kind.entry(key).or_default().push(set.definitions.len());
+            set.definitions.push(def);
         }
         set
+    }
+
+    /// The CRD for a group and kind that is nearest `file`: the most leading path components
+    /// in common; the first in file order among equals.
+    fn nearest(&self, group: &str, kind: &str, file: &str) -> Option<&Definition> {
+        let candidates = self.by_kind.get(&(group.to_owned(), kind.to_owned()))?;
+        let shared = |def: &Definition| {
+            let theirs = std::path::Path::new(&def.input.file).components();
+            std::path::Path::new(file)
+                .components()
+                .zip(theirs)
+                .take_while(|(a, b)| a == b)
+                .count()
+        };
+        let mut best: Option<(&Definition, usize)> = None;
+        for def in candidates.iter().filter_map(|i| self.definitions.get(*i)) {
+            let near = shared(def);
+            if best.is_none_or(|(_, b)| near > b) {
+                best = Some((def, near));
+            }
+        }
+        best.map(|(def, _)| def)
     }
 
     pub fn is_empty(&self) -> bool {
         self.definitions.is_empty()
     }
 
-    /// The CRD read from this file, document and pointer, if it is the one in use for its kind.
+    /// The CRD read from this file, document and pointer.
     pub fn at(&self, file: &str, document: usize, pointer: &str) -> Option<&Definition> {
         self.definitions
             .iter()
             .find(|d| d.input.file == file && d.input.document == document && d.input.pointer == pointer)
     }
 
-    pub fn lookup(&self, group: &str, version: &str, kind: &str, meta: &Value) -> Lookup<'_> {
-        let Some(def) = self
-            .by_kind
-            .get(&(group.to_owned(), kind.to_owned()))
-            .and_then(|i| self.definitions.get(*i))
-        else {
+    /// What the CRD nearest `file` says of a custom resource of this group, version and kind.
+    pub fn lookup(&self, file: &str, group: &str, version: &str, kind: &str, meta: &Value) -> Lookup<'_> {
+        let Some(def) = self.nearest(group, kind, file) else {
             return Lookup::None;
         };
         if let Some(reason) = def.invalid(meta) {
@@ -329,17 +349,13 @@ mod tests {
     }
 
     #[test]
-    fn the_first_crd_of_a_kind_wins_and_versions_are_looked_up() {
-        let first = crd(
+    fn versions_are_looked_up_in_the_crd_of_their_kind() {
+        let set = CrdSet::new(vec![crd(
             "example.com",
             json!({"type": "object", "properties": {"spec": {"type": "object"}}}),
-        );
-        let mut second = crd("example.com", json!({"type": "object"}));
-        second.file = "other.yaml".into();
-        let set = CrdSet::new(vec![first, second]);
-        assert!(set.at("other.yaml", 0, "").is_none());
+        )]);
         assert!(set.at("crds.yaml", 0, "").is_some());
-        let Lookup::Schema(def, compiled, _) = set.lookup("example.com", "v1", "Widget", &meta()) else {
+        let Lookup::Schema(def, compiled, _) = set.lookup("cr.yaml", "example.com", "v1", "Widget", &meta()) else {
             panic!("v1 is served");
         };
         assert_eq!(def.input.file, "crds.yaml");
@@ -347,20 +363,41 @@ mod tests {
         assert!(compiled.validator.is_valid(&ok));
         let unknown = json!({"apiVersion": "example.com/v1", "kind": "Widget", "spek": {}});
         assert!(!compiled.validator.is_valid(&unknown));
-        match set.lookup("example.com", "v0", "Widget", &meta()) {
+        match set.lookup("cr.yaml", "example.com", "v0", "Widget", &meta()) {
             Lookup::Unserved(_, served) => assert_eq!(served, ["v1"]),
             _ => panic!("v0 is not served"),
         }
         assert!(matches!(
-            set.lookup("example.org", "v1", "Widget", &meta()),
+            set.lookup("cr.yaml", "example.org", "v1", "Widget", &meta()),
             Lookup::None
         ));
     }
 
     #[test]
+    fn a_kind_defined_twice_is_validated_against_the_nearest_crd() {
+        let mut vendored = crd("example.com", json!({"type": "object"}));
+        vendored.file = "vendor/chart/crds/widget.yaml".into();
+        let mut current = crd("example.com", json!({"type": "object"}));
+        current.file = "operator/crds/widget.yaml".into();
+        let set = CrdSet::new(vec![vendored, current]);
+        let file_of = |cr: &str| match set.lookup(cr, "example.com", "v1", "Widget", &meta()) {
+            Lookup::Schema(def, _, _) => def.input.file.clone(),
+            _ => panic!("v1 is served"),
+        };
+        assert_eq!(file_of("operator/examples/w.yaml"), "operator/crds/widget.yaml");
+        assert_eq!(
+            file_of("vendor/chart/templates/w.yaml"),
+            "vendor/chart/crds/widget.yaml"
+        );
+        // Equally near (or far): the first in file order.
+        assert_eq!(file_of("elsewhere/w.yaml"), "vendor/chart/crds/widget.yaml");
+        assert!(set.at("operator/crds/widget.yaml", 0, "").is_some());
+    }
+
+    #[test]
     fn a_non_structural_crd_is_invalid_with_its_reason() {
         let set = CrdSet::new(vec![crd("example.com", json!({"properties": {"a": {}}}))]);
-        match set.lookup("example.com", "v1", "Widget", &meta()) {
+        match set.lookup("cr.yaml", "example.com", "v1", "Widget", &meta()) {
             Lookup::Invalid(_, reason) => assert_eq!(reason, "type must not be empty at the root"),
             _ => panic!("invalid"),
         }
