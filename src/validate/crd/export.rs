@@ -32,7 +32,9 @@ impl Validators {
                 continue;
             }
             for v in def.versions.iter().filter(|v| v.served) {
-                let Some(schema) = &v.schema else { continue };
+                let Some(schema) = def.input.value.pointer(&v.at) else {
+                    continue;
+                };
                 out.push(Exported {
                     group: def.group.clone(),
                     kind: def.kind.clone(),

@@ -61,9 +61,10 @@ pub struct Compiled {
 struct Version {
     name: String,
     served: bool,
-    /// Pointer of the version's `openAPIV3Schema` inside the CRD object.
+    /// Pointer of the version's `openAPIV3Schema` inside the CRD object, which keeps the only
+    /// copy of it (CRDs run to megabytes).
     at: String,
-    schema: Option<Value>,
+    has_schema: bool,
     compiled: OnceLock<Result<Arc<Compiled>, String>>,
 }
 
@@ -153,7 +154,8 @@ impl CrdSet {
             return Lookup::Invalid(def, reason);
         }
         let served = def.versions.iter().find(|v| v.served && v.name == version);
-        match served.and_then(|v| Some((v.compile(meta).ok()?, v.schema.as_ref()?))) {
+        let crd = &def.input.value;
+        match served.and_then(|v| Some((v.compile(crd, meta).ok()?, crd.pointer(&v.at)?))) {
             Some((compiled, schema)) => Lookup::Schema(def, compiled, schema),
             None => Lookup::Unserved(def, def.served()),
         }
@@ -182,7 +184,7 @@ impl Definition {
                             name: v.get("name")?.as_str()?.to_owned(),
                             served: v.get("served").and_then(Value::as_bool) == Some(true),
                             at: format!("/spec/versions/{i}/schema/openAPIV3Schema"),
-                            schema: v.get("schema").and_then(|s| s.get("openAPIV3Schema")).cloned(),
+                            has_schema: v.get("schema").and_then(|s| s.get("openAPIV3Schema")).is_some(),
                             compiled: OnceLock::new(),
                         })
                     })
@@ -218,7 +220,7 @@ impl Definition {
                 self.versions
                     .iter()
                     .filter(|v| v.served)
-                    .find_map(|v| v.compile(meta).err())
+                    .find_map(|v| v.compile(&self.input.value, meta).err())
             })
             .clone()
     }
@@ -228,9 +230,9 @@ impl Definition {
     pub fn compile_problems(&self, meta: &Value) -> Vec<Problem> {
         self.versions
             .iter()
-            .filter(|v| v.served && v.schema.is_some())
+            .filter(|v| v.served && v.has_schema)
             .filter_map(|v| {
-                let message = v.compile(meta).err()?;
+                let message = v.compile(&self.input.value, meta).err()?;
                 Some(Problem {
                     pointer: v.at.clone(),
                     message,
@@ -241,10 +243,11 @@ impl Definition {
 }
 
 impl Version {
-    fn compile(&self, meta: &Value) -> Result<Arc<Compiled>, String> {
+    /// The version's schema, from `crd` (the object it was read from), compiled once.
+    fn compile(&self, crd: &Value, meta: &Value) -> Result<Arc<Compiled>, String> {
         self.compiled
             .get_or_init(|| {
-                let schema = self.schema.as_ref().ok_or("the version has no schema")?;
+                let schema = crd.pointer(&self.at).ok_or("the version has no schema")?;
                 compile(schema, meta).map(Arc::new)
             })
             .clone()
