@@ -211,19 +211,11 @@ impl Validators {
                 .with_object(label),
             ];
         }
+        let message = format!("no schema for {} {}; not validated", obj.api_version, obj.kind);
         vec![
-            Finding::at(
-                ids::K8S_NO_SCHEMA,
-                Severity::Info,
-                file,
-                doc,
-                kind_span(doc, obj),
-                format!("no schema for {} {}; not validated", obj.api_version, obj.kind),
-            )
-            .with_label("no schema")
-            .with_help("lint its CustomResourceDefinition with it, or name it with --crd PATH or crds: in .k2e.yaml; or pass --schema-dir DIR with {kind}-{group}-{version}.json schemas")
-            .with_pointer(format!("{}/kind", obj.pointer))
-            .with_object(label),
+            not_validated(file, doc, obj, message)
+                .with_label("no schema")
+                .with_help("lint its CustomResourceDefinition with it, or name it with --crd PATH or crds: in .k2e.yaml; or pass --schema-dir DIR with {kind}-{group}-{version}.json schemas"),
         ]
     }
 
@@ -368,6 +360,20 @@ fn internal(file: &str, doc: &Document, node: &Node, e: String) -> Finding {
         first_line(node),
         format!("internal schema error: {e}"),
     )
+}
+
+/// K8S005 (info) at the object's kind: it was not validated; the message says why.
+fn not_validated(file: &str, doc: &Document, obj: &K8sObject<'_>, message: String) -> Finding {
+    Finding::at(
+        ids::K8S_NO_SCHEMA,
+        Severity::Info,
+        file,
+        doc,
+        kind_span(doc, obj),
+        message,
+    )
+    .with_pointer(format!("{}/kind", obj.pointer))
+    .with_object(Some(obj.label()))
 }
 
 fn kind_span(_doc: &Document, obj: &K8sObject<'_>) -> crate::parse::Span {

@@ -7,7 +7,7 @@ use crate::detect::K8sObject;
 use crate::finding::{Finding, Severity, ids};
 use crate::parse::{Document, Node, Span};
 use crate::validate::errors::Context;
-use crate::validate::{K8S_IDS, Validators, first_line, kind_span, run_on};
+use crate::validate::{K8S_IDS, Validators, first_line, not_validated, run_on};
 use serde_json::Value;
 
 impl Validators {
@@ -192,21 +192,13 @@ fn unserved(file: &str, doc: &Document, obj: &K8sObject<'_>, def: &Definition, s
 }
 
 fn invalid(file: &str, doc: &Document, obj: &K8sObject<'_>, def: &Definition, reason: &str) -> Finding {
-    Finding::at(
-        ids::K8S_NO_SCHEMA,
-        Severity::Info,
-        file,
-        doc,
-        kind_span(doc, obj),
-        format!(
-            "{} {}: its CustomResourceDefinition at {}:{} is invalid; not validated",
-            obj.api_version, obj.kind, def.input.file, def.input.line
-        ),
-    )
-    .with_label("CustomResourceDefinition invalid")
-    .with_help(format!("fix the CustomResourceDefinition (K8S008): {reason}"))
-    .with_pointer(format!("{}/kind", obj.pointer))
-    .with_object(Some(obj.label()))
+    let message = format!(
+        "{} {}: its CustomResourceDefinition at {}:{} is invalid; not validated",
+        obj.api_version, obj.kind, def.input.file, def.input.line
+    );
+    not_validated(file, doc, obj, message)
+        .with_label("CustomResourceDefinition invalid")
+        .with_help(format!("fix the CustomResourceDefinition (K8S008): {reason}"))
 }
 
 /// The API server's "Duplicate value", at the repeated item's key, with the first one related.
