@@ -2,8 +2,8 @@
 
 use crate::convert::{
     self, DEFAULT_CONFIG_MAP_ARN, DEFAULT_EXECUTION_ROLE_ARN, DEFAULT_LOG_GROUP, DEFAULT_PULL_SECRET_ARN,
-    DEFAULT_SECRET_ARN, DEFAULT_TARGET_GROUP_ARN, DEFAULT_TASK_ROLE_ARN, Destination, EfsMapping, Kind, LaunchType,
-    Options, ProbeTool, RunOptions, To, loss_render,
+    DEFAULT_SECRET_ARN, DEFAULT_TARGET_GROUP_ARN, DEFAULT_TASK_ROLE_ARN, Destination, EfsMapping, Emit, Kind,
+    LaunchType, Options, ProbeTool, RunOptions, To, loss_render,
 };
 use clap::{Args, ValueEnum};
 use std::io::Write;
@@ -132,6 +132,21 @@ pub struct ConvertArgs {
     #[arg(long, value_enum, value_name = "TOOL")]
     pub probe_command: Option<ProbeToolArg>,
 
+    /// --to k8s: the Kubernetes version the output must be valid for (1.30 to the newest k2e has
+    /// schemas for) [default: the oldest, 1.30].
+    #[arg(long, value_name = "MAJOR.MINOR", value_parser = parse_kubernetes_version)]
+    pub kubernetes_version: Option<(u64, u64)>,
+
+    /// --to ecs: the form of the outputs: api (one JSON file per AWS API call input),
+    /// cloudformation (one template) or terraform (one .tf.json file).
+    #[arg(long, value_enum, default_value_t = EmitArg::Api)]
+    pub emit: EmitArg,
+
+    /// --to ecs: write `awslogs-create-group: "true"`, so ECS creates missing log groups (the
+    /// execution role then needs logs:CreateLogGroup, which the managed policy does not grant).
+    #[arg(long)]
+    pub create_log_groups: bool,
+
     /// Refuse inputs larger than this (bytes; K, M and G suffixes allowed).
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = crate::input::parse_size)]
     pub max_file_size: u64,
@@ -170,6 +185,31 @@ pub enum KindArg {
     Job,
     #[value(name = "CronJob")]
     CronJob,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EmitArg {
+    Api,
+    #[value(name = "cloudformation")]
+    CloudFormation,
+    Terraform,
+}
+
+impl From<EmitArg> for Emit {
+    fn from(e: EmitArg) -> Self {
+        match e {
+            EmitArg::Api => Emit::Api,
+            EmitArg::CloudFormation => Emit::CloudFormation,
+            EmitArg::Terraform => Emit::Terraform,
+        }
+    }
+}
+
+/// `1.30` -> (1, 30).
+fn parse_kubernetes_version(text: &str) -> Result<(u64, u64), String> {
+    let bad = || format!("{text:?}: expected MAJOR.MINOR, e.g. 1.30");
+    let (major, minor) = text.trim_start_matches('v').split_once('.').ok_or_else(bad)?;
+    Ok((major.parse().map_err(|_| bad())?, minor.parse().map_err(|_| bad())?))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -254,6 +294,9 @@ fn options(args: &ConvertArgs) -> Result<Options, String> {
         cluster: args.cluster.as_deref().map(str::to_owned),
         efs: args.efs.clone(),
         probe_command: args.probe_command.map(ProbeTool::from),
+        kubernetes_version: args.kubernetes_version.unwrap_or(convert::OLDEST_KUBERNETES),
+        emit: args.emit.into(),
+        create_log_groups: args.create_log_groups,
     })
 }
 

@@ -223,6 +223,7 @@ mod tests {
             to: None,
             reason: None,
             fix: None,
+            security: false,
             unhandled: false,
             offset: 0,
         }

@@ -44,6 +44,10 @@ pub struct Note {
     pub reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// A security-relevant approximation or drop (read-only lost, a secret written as
+    /// configuration, a privilege changed): listed first, with its own marker.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub security: bool,
     /// Set only by `sweep`: a field no converter looked at (a k2e bug).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub unhandled: bool,
@@ -86,9 +90,17 @@ impl Ledger {
             to,
             reason,
             fix,
+            security: false,
             unhandled: false,
             offset,
         });
+    }
+
+    /// Marks the note just recorded as security-relevant.
+    pub fn security(&mut self) {
+        if let Some(note) = self.notes.last_mut() {
+            note.security = true;
+        }
     }
 
     /// An empty mapping or list that holds nothing to carry over (`env: []`).
@@ -173,6 +185,7 @@ impl Ledger {
                     to: None,
                     reason: Some("k2e has no rule for this field yet".into()),
                     fix: Some("carry it over by hand, and please report it as a k2e bug".into()),
+                    security: false,
                     unhandled: true,
                     offset,
                 });

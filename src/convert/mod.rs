@@ -8,8 +8,10 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod checklist;
 pub mod cursor;
 mod ecs_to_k8s;
+pub mod emit;
 pub mod emit_json;
 pub mod emit_yaml;
 pub mod input;
@@ -29,7 +31,8 @@ mod write;
 pub use k8s_to_ecs::WORKLOADS;
 pub use options::{
     DEFAULT_CONFIG_MAP_ARN, DEFAULT_EXECUTION_ROLE_ARN, DEFAULT_LOG_GROUP, DEFAULT_PULL_SECRET_ARN, DEFAULT_SECRET_ARN,
-    DEFAULT_TARGET_GROUP_ARN, DEFAULT_TASK_ROLE_ARN, EfsMapping, Kind, LaunchType, Options, ProbeTool, To, arn_pattern,
+    DEFAULT_TARGET_GROUP_ARN, DEFAULT_TASK_ROLE_ARN, EfsMapping, Emit, Kind, LaunchType, OLDEST_KUBERNETES, Options,
+    ProbeTool, To, arn_pattern,
 };
 pub use run::{Destination, Outcome, RunOptions, run};
 pub use write::{report_file, temp_file_beside, to_dir, to_stdout, write_atomically};

@@ -84,6 +84,22 @@ impl Kind {
     }
 }
 
+/// The form of the ECS outputs (`--emit`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Emit {
+    /// One JSON file per API call input (RegisterTaskDefinition, CreateService, ...).
+    #[default]
+    Api,
+    /// One CloudFormation template; placeholders are template Parameters.
+    CloudFormation,
+    /// One Terraform `.tf.json` file; placeholders are variables.
+    Terraform,
+}
+
+/// The oldest Kubernetes minor version k2e writes for by default (`--kubernetes-version`):
+/// the oldest it has schemas for, so the output applies to every cluster k2e knows.
+pub const OLDEST_KUBERNETES: (u64, u64) = (1, 30);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProbeTool {
     Curl,
@@ -140,6 +156,13 @@ pub struct Options {
     pub cluster: Option<String>,
     pub efs: Vec<EfsMapping>,
     pub probe_command: Option<ProbeTool>,
+    /// `--to k8s`: the Kubernetes version (major, minor) the output must be valid for.
+    pub kubernetes_version: (u64, u64),
+    /// `--to ecs`: the form of the outputs.
+    pub emit: Emit,
+    /// `--to ecs`: write `awslogs-create-group: "true"` (needs `logs:CreateLogGroup` on the
+    /// execution role, which the managed policy does not grant).
+    pub create_log_groups: bool,
 }
 
 const ARN_VARS: &[&str] = &["region", "account", "namespace"];
@@ -176,6 +199,9 @@ impl Options {
             cluster: None,
             efs: Vec::new(),
             probe_command: None,
+            kubernetes_version: OLDEST_KUBERNETES,
+            emit: Emit::Api,
+            create_log_groups: false,
         }
     }
 

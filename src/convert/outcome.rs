@@ -15,6 +15,18 @@ pub enum Role {
     Service,
     /// A YAML stream of Kubernetes objects.
     Kubernetes,
+    /// Application Auto Scaling RegisterScalableTarget input.
+    ScalableTarget,
+    /// Application Auto Scaling PutScalingPolicy input.
+    ScalingPolicy,
+    /// EventBridge Scheduler CreateSchedule input.
+    Schedule,
+    /// A CloudFormation template holding the whole set (`--emit cloudformation`).
+    CloudFormation,
+    /// A Terraform `.tf.json` file holding the whole set (`--emit terraform`).
+    Terraform,
+    /// The checklist of what a person must create or decide before applying.
+    Checklist,
 }
 
 #[derive(Clone, Debug)]
@@ -63,6 +75,8 @@ pub struct Conversion {
     pub objects: Vec<ObjectReport>,
     pub skipped: Vec<Skipped>,
     pub errors: Vec<InputError>,
+    /// What a person must create or decide before the outputs can be applied.
+    pub checklist: Vec<super::checklist::Item>,
 }
 
 impl Conversion {

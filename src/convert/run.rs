@@ -63,12 +63,23 @@ pub fn run(opts: &RunOptions) -> Outcome {
     let mut all_errors = errors;
     all_errors.append(&mut conversion.errors);
     conversion.errors = all_errors;
+    conversion.checklist = super::checklist::build(&conversion.outputs);
+    let mut emit_failure = None;
+    if opts.convert.to == To::Ecs {
+        match super::emit::outputs(opts.convert.emit, &conversion) {
+            Ok(outputs) => conversion.outputs = outputs,
+            Err(e) => {
+                emit_failure = Some(e);
+                conversion.outputs.clear();
+            }
+        }
+    }
 
     let mut outcome = Outcome {
         conversion,
         planned: Vec::new(),
         written: Vec::new(),
-        failures: Vec::new(),
+        failures: emit_failure.into_iter().collect(),
     };
     let outputs = &outcome.conversion.outputs;
     match (&opts.destination, opts.dry_run) {
