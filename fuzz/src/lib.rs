@@ -196,7 +196,15 @@ fn check_reports(outcome: &Outcome, sarif: bool) {
 
 fn check_output(out: &convert::outcome::Output) {
     match out.role {
-        Role::TaskDefinition | Role::Service => parse_json(&out.file, &out.text),
+        Role::TaskDefinition
+        | Role::Service
+        | Role::ScalableTarget
+        | Role::ScalingPolicy
+        | Role::Schedule
+        | Role::CloudFormation
+        | Role::Terraform => parse_json(&out.file, &out.text),
+        // Markdown for people: nothing to parse.
+        Role::Checklist => {}
         Role::Kubernetes => {
             for doc in parse::yaml_text(&out.text, &Limits::default()) {
                 let syntax = doc.errors.iter().find(|e| e.kind == ParseErrorKind::Syntax);
