@@ -66,12 +66,9 @@ pub fn run(opts: &RunOptions) -> Outcome {
     conversion.checklist = super::checklist::build(&conversion.outputs);
     let mut emit_failure = None;
     if opts.convert.to == To::Ecs {
-        match super::emit::outputs(opts.convert.emit, &conversion) {
-            Ok(outputs) => conversion.outputs = outputs,
-            Err(e) => {
-                emit_failure = Some(e);
-                conversion.outputs.clear();
-            }
+        if let Err(e) = super::emit::apply(opts.convert.emit, &mut conversion) {
+            emit_failure = Some(e);
+            conversion.outputs.clear();
         }
     }
 
