@@ -92,13 +92,16 @@ impl Batch {
         let objects: std::collections::BTreeSet<&str> = self.resources.iter().map(|r| r.object.as_str()).collect();
         let mut template = Map::new();
         template.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
-        template.insert(
-            "Description".into(),
-            json!(format!(
-                "Written by k2e convert from {} Kubernetes object(s); fill in the Parameters",
-                objects.len()
-            )),
+        let fill = if self.params.is_empty() {
+            ""
+        } else {
+            "; fill in the Parameters"
+        };
+        let description = format!(
+            "Written by k2e convert from {} Kubernetes workload(s){fill}",
+            objects.len()
         );
+        template.insert("Description".into(), json!(description));
         if !self.params.is_empty() {
             template.insert("Parameters".into(), Value::Object(self.params.into_iter().collect()));
         }
