@@ -203,11 +203,44 @@ fn terraform_names_every_variable_it_uses() {
     }
 }
 
+fn tf_plugins() -> Option<PathBuf> {
+    let plugins = std::env::var_os("K2E_TF_PLUGINS").map_or(PathBuf::from("/opt/tf-plugins"), PathBuf::from);
+    (have("terraform") && plugins.is_dir()).then_some(plugins)
+}
+
+/// `terraform init` (offline, from the plugin folder) and `terraform validate` in `dir`.
+fn terraform_validate(dir: &Path, label: &str) {
+    let Some(plugins) = tf_plugins() else {
+        eprintln!("terraform or its AWS provider (K2E_TF_PLUGINS) is missing: check skipped");
+        return;
+    };
+    let terraform = |args: &[&str]| {
+        Command::new("terraform")
+            .args(args)
+            .current_dir(dir)
+            .env("TF_CLI_CONFIG_FILE", "/dev/null")
+            .output()
+            .unwrap()
+    };
+    let plugin_dir = format!("-plugin-dir={}", plugins.display());
+    let init = terraform(&["init", "-input=false", "-no-color", &plugin_dir]);
+    assert!(
+        init.status.success(),
+        "{label}: {}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let validate = terraform(&["validate", "-no-color"]);
+    assert!(
+        validate.status.success(),
+        "{label}: {}{}",
+        String::from_utf8_lossy(&validate.stdout),
+        String::from_utf8_lossy(&validate.stderr)
+    );
+}
+
 #[test]
 fn terraform_file_passes_terraform_validate() {
-    let plugins = Path::new("/opt/tf-plugins");
-    let plugins = std::env::var_os("K2E_TF_PLUGINS").map_or(plugins.to_path_buf(), PathBuf::from);
-    if !have("terraform") || !plugins.is_dir() {
+    if tf_plugins().is_none() {
         eprintln!("terraform or its AWS provider (K2E_TF_PLUGINS) is missing: check skipped");
         return;
     }
@@ -219,28 +252,7 @@ fn terraform_file_passes_terraform_validate() {
     for (label, conversion) in fargate {
         let dir = tempfile::tempdir().unwrap();
         write(&conversion.outputs, dir.path());
-        let terraform = |args: &[&str]| {
-            Command::new("terraform")
-                .args(args)
-                .current_dir(dir.path())
-                .env("TF_CLI_CONFIG_FILE", "/dev/null")
-                .output()
-                .unwrap()
-        };
-        let plugin_dir = format!("-plugin-dir={}", plugins.display());
-        let init = terraform(&["init", "-input=false", "-no-color", &plugin_dir]);
-        assert!(
-            init.status.success(),
-            "{label}: {}",
-            String::from_utf8_lossy(&init.stderr)
-        );
-        let validate = terraform(&["validate", "-no-color"]);
-        assert!(
-            validate.status.success(),
-            "{label}: {}{}",
-            String::from_utf8_lossy(&validate.stdout),
-            String::from_utf8_lossy(&validate.stderr)
-        );
+        terraform_validate(dir.path(), &label);
     }
 }
 
@@ -302,6 +314,132 @@ fn report_and_checklist_pointers_resolve_in_the_written_files() {
             }
         }
     }
+}
+
+/// The outputs the contract between the slices of issue 15 describes for scaling, Service
+/// Connect and schedules, as the converters write them in API form.
+fn contract_outputs() -> Conversion {
+    let output = |file: &str, role: Role, object: &str, doc: Value| Output {
+        file: file.into(),
+        text: serde_json::to_string_pretty(&doc).unwrap(),
+        role,
+        object: object.into(),
+    };
+    let task = |family: &str| {
+        serde_json::json!({"family": family, "executionRoleArn": "arn:aws:iam::ACCOUNT_ID:role/ecsTaskExecutionRole",
+            "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+            "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "essential": true,
+                "portMappings": [{"containerPort": 80, "protocol": "tcp", "name": "http"}]}]})
+    };
+    let resource_id = "service/CLUSTER_NAME/web";
+    let policy = |metric: &str, kind: &str| {
+        serde_json::json!({"PolicyName": format!("web-{metric}"), "ServiceNamespace": "ecs", "ResourceId": resource_id,
+            "ScalableDimension": "ecs:service:DesiredCount", "PolicyType": "TargetTrackingScaling",
+            "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 70,
+                "PredefinedMetricSpecification": {"PredefinedMetricType": kind}, "ScaleInCooldown": 300}})
+    };
+    let outputs = vec![
+        output(
+            "web.task-definition.json",
+            Role::TaskDefinition,
+            "Deployment/web",
+            task("web"),
+        ),
+        output(
+            "web.service.json",
+            Role::Service,
+            "Deployment/web",
+            serde_json::json!({"serviceName": "web", "taskDefinition": "web", "desiredCount": 2, "launchType": "FARGATE",
+                "deploymentConfiguration": {"maximumPercent": 200, "minimumHealthyPercent": 50},
+                "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["SUBNET_ID"], "securityGroups": ["SECURITY_GROUP_ID"], "assignPublicIp": "DISABLED"}},
+                "serviceConnectConfiguration": {"enabled": true, "namespace": "shop",
+                    "services": [{"portName": "http", "discoveryName": "web", "clientAliases": [{"port": 80, "dnsName": "web.shop"}]}]}}),
+        ),
+        output(
+            "web.scalable-target.json",
+            Role::ScalableTarget,
+            "Deployment/web",
+            serde_json::json!({"ServiceNamespace": "ecs", "ResourceId": resource_id,
+                "ScalableDimension": "ecs:service:DesiredCount", "MinCapacity": 2, "MaxCapacity": 10}),
+        ),
+        output(
+            "web-cpu.scaling-policy.json",
+            Role::ScalingPolicy,
+            "Deployment/web",
+            policy("cpu", "ECSServiceAverageCPUUtilization"),
+        ),
+        output(
+            "web-memory.scaling-policy.json",
+            Role::ScalingPolicy,
+            "Deployment/web",
+            policy("memory", "ECSServiceAverageMemoryUtilization"),
+        ),
+        output(
+            "nightly.task-definition.json",
+            Role::TaskDefinition,
+            "CronJob/nightly",
+            task("nightly"),
+        ),
+        output(
+            "nightly.schedule.json",
+            Role::Schedule,
+            "CronJob/nightly",
+            serde_json::json!({"Name": "nightly", "ScheduleExpression": "cron(0 3 ? * MON-FRI *)",
+                "ScheduleExpressionTimezone": "Europe/Paris", "FlexibleTimeWindow": {"Mode": "OFF"}, "State": "ENABLED",
+                "Target": {"Arn": "arn:aws:ecs:REGION:ACCOUNT_ID:cluster/CLUSTER_NAME",
+                    "RoleArn": "arn:aws:iam::ACCOUNT_ID:role/ecsEventsRole",
+                    "EcsParameters": {"TaskDefinitionArn": "arn:aws:ecs:REGION:ACCOUNT_ID:task-definition/nightly",
+                        "LaunchType": "FARGATE", "TaskCount": 1,
+                        "NetworkConfiguration": {"awsvpcConfiguration": {"Subnets": ["SUBNET_ID"],
+                            "SecurityGroups": ["SECURITY_GROUP_ID"], "AssignPublicIp": "DISABLED"}}}}}),
+        ),
+    ];
+    Conversion {
+        outputs,
+        ..Conversion::default()
+    }
+}
+
+#[test]
+fn scaling_service_connect_and_schedules_pass_both_checks() {
+    let set = contract_outputs();
+    let cfn = convert::emit::outputs(Emit::CloudFormation, &set).unwrap();
+    let [template] = cfn.as_slice() else { panic!("{cfn:?}") };
+    let t: Value = serde_json::from_str(&template.text).unwrap();
+    let kinds: BTreeSet<&str> = t["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(|r| r["Type"].as_str())
+        .collect();
+    assert_eq!(kinds.len(), 5, "{kinds:?}");
+    assert_eq!(
+        t["Resources"]["NightlySchedule"]["Properties"]["Target"]["EcsParameters"]["TaskDefinitionArn"],
+        serde_json::json!({"Ref": "NightlyTaskDefinition"})
+    );
+    assert_eq!(
+        t["Resources"]["WebService"]["Properties"]["Cluster"],
+        serde_json::json!({"Ref": "ClusterName"})
+    );
+    let tf = convert::emit::outputs(Emit::Terraform, &set).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write(&cfn, dir.path());
+    write(&tf, dir.path());
+    if have("cfn-lint") {
+        let out = Command::new("cfn-lint")
+            .args(["--format", "parseable"])
+            .arg(dir.path().join(&template.file))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.code().is_some_and(|c| c & 2 == 0),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    } else {
+        eprintln!("cfn-lint is not installed: check skipped (pip install cfn-lint)");
+    }
+    terraform_validate(dir.path(), "contract outputs");
 }
 
 fn settings() -> insta::Settings {

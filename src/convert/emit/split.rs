@@ -55,10 +55,14 @@ pub fn templates(resources: Vec<Resource>) -> (Vec<Output>, BTreeMap<String, Pla
 /// Resources grouped by input object, in the order the objects first appear.
 fn by_object(resources: Vec<Resource>) -> Vec<Vec<Resource>> {
     let mut groups: Vec<Vec<Resource>> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for r in resources {
-        match groups.iter_mut().find(|g| g[0].object == r.object) {
-            Some(g) => g.push(r),
-            None => groups.push(vec![r]),
+        match index.get(&r.object) {
+            Some(&i) => groups[i].push(r),
+            None => {
+                index.insert(r.object.clone(), groups.len());
+                groups.push(vec![r]);
+            }
         }
     }
     groups
