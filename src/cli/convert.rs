@@ -138,7 +138,8 @@ pub struct ConvertArgs {
     pub kubernetes_version: Option<(u64, u64)>,
 
     /// --to ecs: the form of the outputs: api (one JSON file per AWS API call input),
-    /// cloudformation (one template) or terraform (one .tf.json file).
+    /// cloudformation (k2e.template.json; k2e-1.template.json, ... past CloudFormation's limits)
+    /// or terraform (k2e.tf.json); placeholders become Parameters or variables.
     #[arg(long, value_enum, default_value_t = EmitArg::Api)]
     pub emit: EmitArg,
 
