@@ -132,8 +132,8 @@ pub struct ConvertArgs {
     #[arg(long, value_enum, value_name = "TOOL")]
     pub probe_command: Option<ProbeToolArg>,
 
-    /// --to k8s: the Kubernetes version the output must be valid for (1.30 to the newest k2e has
-    /// schemas for) [default: the oldest, 1.30].
+    /// --to k8s: the Kubernetes version the output must be valid for (one k2e has schemas for,
+    /// 1.30 to 1.37) [default: the oldest, 1.30].
     #[arg(long, value_name = "MAJOR.MINOR", value_parser = parse_kubernetes_version)]
     pub kubernetes_version: Option<(u64, u64)>,
 
@@ -205,11 +205,18 @@ impl From<EmitArg> for Emit {
     }
 }
 
-/// `1.30` -> (1, 30).
+/// `1.30` -> (1, 30), for a version k2e has schemas for (the output is validated against them).
 fn parse_kubernetes_version(text: &str) -> Result<(u64, u64), String> {
-    let bad = || format!("{text:?}: expected MAJOR.MINOR, e.g. 1.30");
+    let bundled: Vec<&str> = crate::validate::KUBERNETES_VERSIONS.iter().map(|(v, _)| *v).collect();
+    let bad = || format!("{text:?}: expected one of {}", bundled.join(", "));
     let (major, minor) = text.trim_start_matches('v').split_once('.').ok_or_else(bad)?;
-    Ok((major.parse().map_err(|_| bad())?, minor.parse().map_err(|_| bad())?))
+    // A patch release (`1.30.2`) targets its minor.
+    let minor = minor.split_once('.').map_or(minor, |(m, _)| m);
+    let version = (major.parse().map_err(|_| bad())?, minor.parse().map_err(|_| bad())?);
+    if !bundled.contains(&format!("{}.{}", version.0, version.1).as_str()) {
+        return Err(bad());
+    }
+    Ok(version)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
