@@ -9,6 +9,7 @@ mod health;
 mod labels;
 mod objects;
 mod plan;
+mod resources;
 mod security;
 mod service;
 mod task;

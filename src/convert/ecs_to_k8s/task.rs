@@ -4,6 +4,7 @@
 
 use super::labels::Meta;
 use super::plan::{Plan, Slot};
+use super::resources::{self, Asks, TaskSize};
 use super::{Cx, container, volumes, workload_name};
 use crate::convert::cursor::At;
 use crate::convert::loss::Fate;
@@ -45,6 +46,10 @@ pub struct Pod {
     /// Memory-backed volumes added for tmpfs and sharedMemorySize.
     pub memory_volumes: Vec<Map>,
     pub containers_total: usize,
+    /// The task size, when the pod cannot carry it (see resources.rs).
+    pub task_size: Vec<TaskSize>,
+    /// What each container asks for, by Kubernetes name.
+    pub asks: BTreeMap<String, Asks>,
 }
 
 const READ_ONLY: &[&str] = &[
@@ -169,12 +174,21 @@ fn pod_limit(cx: &mut Cx<'_>, at: &At<'_>, pod: &mut Pod, cpu: bool) {
             .invalid(at, if cpu { "a cpu value" } else { "a memory value" });
         return;
     };
+    let resource = if cpu { "cpu" } else { "memory" };
+    if !resources::pod_level(cx) {
+        pod.task_size.push(TaskSize {
+            resource,
+            amount: value,
+            path: at.path.clone(),
+            offset: at.offset(),
+        });
+        return;
+    }
     let (quantity, exact) = if cpu {
         cpu_quantity(value)
     } else {
         (memory_quantity(value), true)
     };
-    let resource = if cpu { "cpu" } else { "memory" };
     pod.spec
         .map_mut("resources")
         .map_mut("limits")
@@ -260,6 +274,7 @@ pub fn containers(cx: &mut Cx<'_>, at: &At<'_>, pod: &mut Pod) {
         match slot {
             Some(slot) => {
                 if let Some(map) = container::convert(cx, item, slot, &plan, pod) {
+                    pod.asks.insert(slot.name.clone(), asks(item));
                     pod.containers.push((slot.clone(), map));
                 }
             }
@@ -267,6 +282,15 @@ pub fn containers(cx: &mut Cx<'_>, at: &At<'_>, pod: &mut Pod) {
         }
     }
     shared(cx, pod);
+}
+
+fn asks(item: &At<'_>) -> Asks {
+    let int = |key: &str| item.get(key).and_then(|v| v.int()).and_then(|n| u64::try_from(n).ok());
+    Asks {
+        cpu: int("cpu"),
+        memory: int("memory"),
+        memory_reservation: int("memoryReservation"),
+    }
 }
 
 /// Writes the collected per-container fields once on the pod.
