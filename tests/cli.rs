@@ -213,7 +213,8 @@ fn fail_on_and_exit_codes() {
     let run = k2e_in(dir.path(), &["lint", "--kubernetes-version", "1.20"], None);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("available: 1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36, 1.37"),
+        run.stderr
+            .contains("available: 1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36, 1.37"),
         "{}",
         run.stderr
     );

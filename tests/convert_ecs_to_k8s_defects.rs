@@ -115,7 +115,11 @@ fn selectors_leave_out_version_labels() {
     let selector = &deployment["spec"]["selector"]["matchLabels"];
     assert_eq!(selector, &json!({"app": "shop", "tier": "web"}));
     let labels = &deployment["spec"]["template"]["metadata"]["labels"];
-    for (k, v) in [("app.kubernetes.io/version", "2.4.1"), ("version", "v2"), ("release", "2.4.1")] {
+    for (k, v) in [
+        ("app.kubernetes.io/version", "2.4.1"),
+        ("version", "v2"),
+        ("release", "2.4.1"),
+    ] {
         assert_eq!(labels[k], v, "the pods keep their version labels: {labels:#}");
     }
     assert_eq!(&of_kind(&docs, "Service")["spec"]["selector"], selector);
@@ -189,7 +193,10 @@ fn task_size_is_pod_resources_from_1_34() {
 /// `kubernetes-validate` on PATH, or in K2E_KUBERNETES_VALIDATE.
 fn kubernetes_validate() -> Option<String> {
     let tool = std::env::var("K2E_KUBERNETES_VALIDATE").unwrap_or_else(|_| "kubernetes-validate".into());
-    let ok = Command::new(&tool).arg("--version").output().is_ok_and(|o| o.status.success());
+    let ok = Command::new(&tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     ok.then_some(tool)
 }
 
@@ -229,6 +236,10 @@ fn every_field_is_accounted_for() {
         let (source, _) = input::parse_bytes(fixture, text.as_bytes(), true);
         let run = convert(fixture);
         let missing = k2e::convert::audit::unaccounted(&[source], &run);
-        assert!(missing.is_empty(), "{fixture}: fields dropped silently:\n{}", missing.join("\n"));
+        assert!(
+            missing.is_empty(),
+            "{fixture}: fields dropped silently:\n{}",
+            missing.join("\n")
+        );
     }
 }

@@ -90,7 +90,10 @@ fn looks_like_version(value: &str) -> bool {
     let core = value.strip_prefix('v').unwrap_or(value);
     let core = core.split(['-', '+']).next().unwrap_or_default();
     let parts: Vec<&str> = core.split('.').collect();
-    parts.len() >= 2 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// An image's tag (`repo/app:1.2` -> `1.2`), without a digest.

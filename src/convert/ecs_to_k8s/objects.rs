@@ -2,9 +2,9 @@
 //! ports, a ServiceAccount for its task role; one YAML stream per task definition.
 
 use super::service::{self, Rollout};
-use super::{labels, resources};
 use super::task::{self, Pod};
 use super::{Cx, output, report, service_label, task_label, workload_name};
+use super::{labels, resources};
 use crate::convert::catalog::EcsItem;
 use crate::convert::cursor::At;
 use crate::convert::emit_yaml;
@@ -264,7 +264,10 @@ fn pod_spec(cx: &mut Cx<'_>, pod: &mut Pod) -> Map {
     let mut all = std::mem::take(&mut pod.containers);
     let sizes = std::mem::take(&mut pod.task_size);
     if !sizes.is_empty() {
-        let asks: Vec<_> = all.iter().map(|(s, _)| pod.asks.get(&s.name).copied().unwrap_or_default()).collect();
+        let asks: Vec<_> = all
+            .iter()
+            .map(|(s, _)| pod.asks.get(&s.name).copied().unwrap_or_default())
+            .collect();
         resources::split(cx, sizes, &mut all, &asks);
     }
     let mut containers: Vec<(usize, Map)> = Vec::new();

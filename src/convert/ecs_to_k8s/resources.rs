@@ -38,7 +38,11 @@ impl Asks {
     }
 
     fn request(&self, resource: &str) -> u64 {
-        let r = if resource == "cpu" { self.cpu } else { self.memory_reservation };
+        let r = if resource == "cpu" {
+            self.cpu
+        } else {
+            self.memory_reservation
+        };
         r.unwrap_or(0)
     }
 }
@@ -57,8 +61,14 @@ pub fn split(cx: &mut Cx<'_>, sizes: Vec<TaskSize>, containers: &mut [(Slot, Map
                 continue;
             };
             write(map, size.resource, *limit);
-            let to = cx.pod(format!("/{}/{}/resources/limits/{}", slot.list, slot.index, size.resource));
-            if first.as_ref().is_none_or(|(list, _)| *list != "containers" && slot.list == "containers") {
+            let to = cx.pod(format!(
+                "/{}/{}/resources/limits/{}",
+                slot.list, slot.index, size.resource
+            ));
+            if first
+                .as_ref()
+                .is_none_or(|(list, _)| *list != "containers" && slot.list == "containers")
+            {
                 first = Some((slot.list, to));
             }
         }
@@ -95,7 +105,11 @@ fn limits(size: &TaskSize, containers: &[(Slot, Map)], asks: &[Asks]) -> Vec<Opt
         .filter(|&i| containers[i].0.role != CRole::Init)
         .collect();
     let fixed: u64 = together.iter().filter_map(|&i| ask(i).limit(r)).sum();
-    let open: Vec<usize> = together.iter().copied().filter(|&i| ask(i).limit(r).is_none()).collect();
+    let open: Vec<usize> = together
+        .iter()
+        .copied()
+        .filter(|&i| ask(i).limit(r).is_none())
+        .collect();
     let reserved: u64 = open.iter().map(|&i| ask(i).request(r)).sum();
     let share = match u64::try_from(open.len()) {
         Ok(n) if n > 0 => size.amount.saturating_sub(fixed + reserved) / n,
