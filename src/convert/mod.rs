@@ -25,6 +25,7 @@ pub mod patterns;
 pub mod platform;
 pub mod references;
 mod run;
+pub mod unique;
 pub mod value;
 mod write;
 
