@@ -407,7 +407,7 @@ pub fn run(args: ConvertArgs) -> i32 {
     let body = if args.quiet {
         // The errors only; the summary line follows.
         body.lines()
-            .filter(|l| l.starts_with("error:") || l.starts_with("refused:"))
+            .filter(|l| ["error:", "refused:", "written with --force"].iter().any(|p| l.starts_with(p)))
             .map(|l| format!("{l}\n"))
             .collect()
     } else {
