@@ -3,7 +3,7 @@
 
 use super::service::{self, Rollout};
 use super::task::{self, Pod};
-use super::{Cx, output, report, service_label, task_label, workload_name};
+use super::{Cx, output, report, service_label, task_label};
 use super::{labels, resources};
 use crate::convert::catalog::EcsItem;
 use crate::convert::cursor::At;
@@ -41,7 +41,8 @@ pub fn convert(
     task: &EcsItem<'_>,
     family: &str,
     service: Option<&EcsItem<'_>>,
-    stem: &str,
+    name: &str,
+    accounts: &super::Accounts,
     opts: &Options,
 ) -> (Vec<ObjectReport>, Option<Output>) {
     let daemon = service
@@ -51,12 +52,13 @@ pub fn convert(
     let kind = opts
         .kind
         .unwrap_or(if daemon { Kind::DaemonSet } else { Kind::Deployment });
-    let name = workload_name(family);
+    let name = name.to_owned();
     let mut cx = Cx {
         opts,
         ledger: Ledger::default(),
         kind,
         name: name.clone(),
+        accounts,
     };
     let mut pod = Pod::default();
     let root = At::new(task.root, "");
@@ -84,6 +86,7 @@ pub fn convert(
         ledger: Ledger::default(),
         kind,
         name: name.clone(),
+        accounts,
     };
     let rollout = service.map_or_else(Rollout::default, |s| {
         service::account(&mut service_cx, &At::new(s.node, ""))
@@ -93,7 +96,7 @@ pub fn convert(
     let regular = pod.containers.iter().any(|(s, _)| s.list == "containers");
     let result = if regular {
         let documents = objects(&mut cx, pod, &rollout);
-        let file = format!("{stem}.yaml");
+        let file = format!("{name}.yaml");
         let text = emit_yaml::stream(&documents);
         reports.push(report(task, cx.ledger, vec![file.clone()], None, task_object.clone()));
         Some(output(file, text, task_object))
