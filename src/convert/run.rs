@@ -85,12 +85,9 @@ pub fn run(opts: &RunOptions) -> Outcome {
     conversion.checklist = super::checklist::build(&conversion.outputs);
     let mut failures = Vec::new();
     if opts.convert.to == To::Ecs {
-        match super::emit::outputs(opts.convert.emit, &conversion) {
-            Ok(outputs) => conversion.outputs = outputs,
-            Err(e) => {
-                failures.push(e);
-                conversion.outputs.clear();
-            }
+        if let Err(e) = super::emit::apply(opts.convert.emit, &mut conversion) {
+            failures.push(e);
+            conversion.outputs.clear();
         }
     }
     if !conversion.checklist.is_empty() && !conversion.outputs.is_empty() {
