@@ -91,7 +91,7 @@ struct LintArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
 
-    /// Kubernetes version whose schemas are used (bundled: 1.34, 1.35, 1.36, 1.37) [default: the
+    /// Kubernetes version whose schemas are used (bundled: 1.30 to 1.37) [default: the
     /// config's, else 1.37].
     #[arg(long, value_name = "VERSION")]
     kubernetes_version: Option<String>,

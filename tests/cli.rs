@@ -213,7 +213,8 @@ fn fail_on_and_exit_codes() {
     let run = k2e_in(dir.path(), &["lint", "--kubernetes-version", "1.20"], None);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("available: 1.34, 1.35, 1.36, 1.37"),
+        run.stderr
+            .contains("available: 1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36, 1.37"),
         "{}",
         run.stderr
     );
@@ -221,7 +222,7 @@ fn fail_on_and_exit_codes() {
 
 #[test]
 fn kubernetes_versions_are_selectable() {
-    for v in ["1.34", "1.35", "1.36", "1.37", "v1.37.0"] {
+    for v in ["1.30", "1.33", "1.34", "1.35", "1.36", "1.37", "v1.30.0", "v1.37.0"] {
         let run = lint(&["--kubernetes-version", v, "valid/deployment-and-service.yaml"]);
         assert_eq!(run.code, 0, "{v}: {}", run.stdout);
     }

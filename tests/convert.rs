@@ -407,11 +407,10 @@ fn a_failed_write_leaves_the_destination_untouched_and_no_temporary_file() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("cannot write"), "{}", run.stderr);
     assert!(out.join("echo.task-definition.json/inside").is_dir());
-    assert_eq!(
-        names(&out),
-        ["echo.service.json", "echo.task-definition.json"],
-        "no temporary files left"
-    );
+    // The service is not written without its task definition: the files of one object are
+    // written together or not at all.
+    assert!(run.stderr.contains("refused: "), "{}", run.stderr);
+    assert_eq!(names(&out), ["echo.task-definition.json"], "no temporary files left");
 }
 
 #[test]

@@ -19,6 +19,8 @@ fn convert_options(inputs: Vec<PathBuf>, destination: Destination) -> RunOptions
         destination,
         dry_run: false,
         convert: convert::Options::new(To::Ecs),
+        check: None,
+        force_invalid: false,
     }
 }
 

@@ -1,20 +1,29 @@
 //! `k2e convert`'s command line: its arguments, and the printing of what `convert::run` did.
 
+use crate::convert::outcome::{Output, Role};
 use crate::convert::{
-    self, DEFAULT_CONFIG_MAP_ARN, DEFAULT_EXECUTION_ROLE_ARN, DEFAULT_LOG_GROUP, DEFAULT_PULL_SECRET_ARN,
+    self, Check, DEFAULT_CONFIG_MAP_ARN, DEFAULT_EXECUTION_ROLE_ARN, DEFAULT_LOG_GROUP, DEFAULT_PULL_SECRET_ARN,
     DEFAULT_SECRET_ARN, DEFAULT_TARGET_GROUP_ARN, DEFAULT_TASK_ROLE_ARN, Destination, EfsMapping, Emit, Kind,
     LaunchType, Options, ProbeTool, RunOptions, To, loss_render,
 };
+use crate::finding::Severity;
+use crate::lint;
+use crate::rules::Target;
+use crate::validate::{DEFAULT_KUBERNETES_VERSION, Validators};
 use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 const EXIT_CODES: &str = "\
 Exit codes:
   0  every object converted, nothing dropped (approximations are listed on stderr)
   1  converted, but some fields were dropped: read the report before deploying
-  2  usage error, an input that could not be read, parsed or converted, nothing to convert, or an
-     output that could not be written (the other inputs were still converted)";
+  1  also: an output k2e lint finds errors in was written because of --force
+  2  usage error, an input that could not be read, parsed or converted, nothing to convert, an
+     output k2e lint finds errors in (not written without --force), or an output that could not
+     be written (the other inputs were still converted; an object's files are written together
+     or not at all)";
 
 /// Convert Kubernetes workloads to ECS task definitions (and services), or ECS task definitions
 /// to Kubernetes workloads, reporting every field that could not be carried over exactly.
@@ -46,7 +55,8 @@ pub struct ConvertArgs {
     #[arg(short = 'o', long = "output", value_name = "DIR|-", default_value = "-")]
     pub output: PathBuf,
 
-    /// Overwrite files that already exist in the output directory.
+    /// Overwrite files that already exist in the output directory, and write (or print) outputs
+    /// k2e lint finds errors in, the findings in the report.
     #[arg(long)]
     pub force: bool,
 
@@ -132,8 +142,8 @@ pub struct ConvertArgs {
     #[arg(long, value_enum, value_name = "TOOL")]
     pub probe_command: Option<ProbeToolArg>,
 
-    /// --to k8s: the Kubernetes version the output must be valid for (1.30 to the newest k2e has
-    /// schemas for) [default: the oldest, 1.30].
+    /// --to k8s: the Kubernetes version the output must be valid for (one k2e has schemas for,
+    /// 1.30 to 1.37) [default: the oldest, 1.30].
     #[arg(long, value_name = "MAJOR.MINOR", value_parser = parse_kubernetes_version)]
     pub kubernetes_version: Option<(u64, u64)>,
 
@@ -206,11 +216,18 @@ impl From<EmitArg> for Emit {
     }
 }
 
-/// `1.30` -> (1, 30).
+/// `1.30` -> (1, 30), for a version k2e has schemas for (the output is validated against them).
 fn parse_kubernetes_version(text: &str) -> Result<(u64, u64), String> {
-    let bad = || format!("{text:?}: expected MAJOR.MINOR, e.g. 1.30");
+    let bundled: Vec<&str> = crate::validate::KUBERNETES_VERSIONS.iter().map(|(v, _)| *v).collect();
+    let bad = || format!("{text:?}: expected one of {}", bundled.join(", "));
     let (major, minor) = text.trim_start_matches('v').split_once('.').ok_or_else(bad)?;
-    Ok((major.parse().map_err(|_| bad())?, minor.parse().map_err(|_| bad())?))
+    // A patch release (`1.30.2`) targets its minor.
+    let minor = minor.split_once('.').map_or(minor, |(m, _)| m);
+    let version = (major.parse().map_err(|_| bad())?, minor.parse().map_err(|_| bad())?);
+    if !bundled.contains(&format!("{}.{}", version.0, version.1).as_str()) {
+        return Err(bad());
+    }
+    Ok(version)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -305,9 +322,6 @@ fn options(args: &ConvertArgs) -> Result<Options, String> {
 fn run_options(args: &ConvertArgs) -> Result<RunOptions, String> {
     let convert = options(args)?;
     let to_stdout = args.output.as_os_str() == "-";
-    if to_stdout && args.force {
-        return Err("--force applies to -o DIR; standard output is never a file to overwrite".into());
-    }
     Ok(RunOptions {
         inputs: args.inputs.clone(),
         read: crate::input::Options {
@@ -323,8 +337,42 @@ fn run_options(args: &ConvertArgs) -> Result<RunOptions, String> {
             }
         },
         dry_run: args.dry_run,
+        check: Some(checker(&convert)?),
+        force_invalid: args.force,
         convert,
     })
+}
+
+/// k2e lint on each output, as `k2e lint FILE` would check it, with the rules of the target it
+/// is written for (the launch type; the Kubernetes version asked for) and no configuration: the
+/// error findings. The checklist is not a manifest, so it is not checked.
+fn checker(opts: &Options) -> Result<Check, String> {
+    let (major, minor) = opts.kubernetes_version;
+    let version = format!("{major}.{minor}");
+    // Until k2e bundles the schemas of the version asked for, the newest it has checks.
+    let validators = Validators::new(&version, Vec::new())
+        .or_else(|_| Validators::new(DEFAULT_KUBERNETES_VERSION, Vec::new()))
+        .map_err(|e| format!("--kubernetes-version {version}: {e}"))?;
+    let target = match (opts.to, opts.launch_type) {
+        (To::K8s, _) => Target::Auto,
+        (To::Ecs, LaunchType::Fargate) => Target::EcsFargate,
+        (To::Ecs, LaunchType::Ec2) => Target::EcsEc2,
+    };
+    let lint_opts = lint::Options {
+        target,
+        ..lint::Options::new(Vec::new())
+    };
+    Ok(Check(Arc::new(move |output: &Output| {
+        if output.role == Role::Checklist {
+            return Vec::new();
+        }
+        lint::lint_text(&output.file, output.text.as_bytes(), &lint_opts, &validators)
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error && f.suppressed.is_none())
+            .map(|f| format!("{}:{} {} {}", f.start.line, f.start.column, f.rule, f.message))
+            .collect()
+    })))
 }
 
 /// Runs `k2e convert`; returns the exit code.
@@ -336,8 +384,7 @@ pub fn run(args: ConvertArgs) -> i32 {
             return 2;
         }
     };
-    let outcome = convert::run(&opts);
-    let mut failures = outcome.failures.clone();
+    let mut outcome = convert::run(&opts);
     let mut written = outcome.written.clone();
     let mut stdout = std::io::stdout().lock();
     for line in &outcome.planned {
@@ -346,15 +393,13 @@ pub fn run(args: ConvertArgs) -> i32 {
     if opts.destination == Destination::Stdout && !opts.dry_run {
         if let Err(e) = convert::to_stdout(&outcome.conversion.outputs, &mut stdout) {
             if e.kind() != std::io::ErrorKind::BrokenPipe {
-                failures.insert(0, format!("cannot write to standard output: {e}"));
+                let failure = format!("cannot write to standard output: {e}");
+                outcome.failures.insert(0, failure.clone());
+                outcome.conversion.failures.insert(0, failure);
             }
         }
     }
-    let mut code = if failures.is_empty() {
-        outcome.conversion.exit_code()
-    } else {
-        2
-    };
+    let mut code = outcome.exit_code();
     let mut report_failed = None;
     if let Some(path) = &args.report {
         let text = loss_render::json(&outcome.conversion, &opts.convert, code);
@@ -366,23 +411,29 @@ pub fn run(args: ConvertArgs) -> i32 {
         }
     }
     let mut stderr = std::io::stderr().lock();
-    let text = loss_render::human(&outcome.conversion, false);
-    let text = if args.quiet {
-        // The errors and the summary line only.
-        text.lines()
-            .filter(|l| l.starts_with("error:") || l.starts_with("k2e convert:"))
+    let (body, summary) = loss_render::human_parts(&outcome.conversion, false);
+    let body = if args.quiet {
+        // The errors only; the summary line follows.
+        body.lines()
+            .filter(|l| ["error:", "refused:", "written with --force"].iter().any(|p| l.starts_with(p)))
             .map(|l| format!("{l}\n"))
             .collect()
     } else {
-        text
+        body
     };
-    let _ = stderr.write_all(text.as_bytes());
+    let _ = stderr.write_all(body.as_bytes());
     for line in written.iter().filter(|_| !args.quiet) {
         let _ = writeln!(stderr, "{line}");
     }
-    for e in failures.iter().chain(&report_failed) {
-        let _ = writeln!(stderr, "error: {e}");
+    for e in outcome.failures.iter().chain(&report_failed) {
+        if e.starts_with("refused:") {
+            let _ = writeln!(stderr, "{e}");
+        } else {
+            let _ = writeln!(stderr, "error: {e}");
+        }
     }
+    // Last, after the errors, so that it is the line a terminal or CI log ends with.
+    let _ = stderr.write_all(summary.as_bytes());
     code
 }
 

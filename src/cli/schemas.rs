@@ -49,7 +49,7 @@ struct ExportArgs {
     #[arg(long)]
     force: bool,
 
-    /// Kubernetes version whose ObjectMeta validates `metadata` (bundled: 1.34 to 1.37).
+    /// Kubernetes version whose ObjectMeta validates `metadata` (bundled: 1.30 to 1.37).
     #[arg(long, value_name = "VERSION", default_value = DEFAULT_KUBERNETES_VERSION)]
     kubernetes_version: String,
 }

@@ -83,7 +83,7 @@ fn bad_dates_and_versions_name_their_line() {
     );
     let err = Config::parse(".k2e.yaml", "kubernetes-version: \"1.20\"\n").unwrap_err();
     assert!(
-        err.starts_with(".k2e.yaml:1:21: no bundled schemas for Kubernetes 1.20; use one of 1.34"),
+        err.starts_with(".k2e.yaml:1:21: no bundled schemas for Kubernetes 1.20; use one of 1.30"),
         "{err}"
     );
 }

@@ -25,6 +25,7 @@ pub mod patterns;
 pub mod platform;
 pub mod references;
 mod run;
+pub mod unique;
 pub mod value;
 mod write;
 
@@ -34,7 +35,7 @@ pub use options::{
     DEFAULT_TARGET_GROUP_ARN, DEFAULT_TASK_ROLE_ARN, EfsMapping, Emit, Kind, LaunchType, OLDEST_KUBERNETES, Options,
     ProbeTool, To, arn_pattern,
 };
-pub use run::{Destination, Outcome, RunOptions, run};
+pub use run::{Check, Destination, Outcome, RunOptions, run};
 pub use write::{report_file, temp_file_beside, to_dir, to_stdout, write_atomically};
 
 use catalog::Catalog;

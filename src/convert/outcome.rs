@@ -77,6 +77,23 @@ pub struct Conversion {
     pub errors: Vec<InputError>,
     /// What a person must create or decide before the outputs can be applied.
     pub checklist: Vec<super::checklist::Item>,
+    /// Outputs in which k2e lint found errors before writing: not written, or written with
+    /// --force.
+    pub refused: Vec<Refusal>,
+    /// Outputs that could not be written or printed, with why (`Outcome::failures`).
+    pub failures: Vec<String>,
+}
+
+/// An output k2e's own check (`RunOptions::check`) found errors in.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Refusal {
+    pub file: String,
+    /// The input object it came from.
+    pub object: String,
+    /// The error findings, `LINE:COLUMN RULE message`.
+    pub findings: Vec<String>,
+    /// Written anyway (--force).
+    pub forced: bool,
 }
 
 impl Conversion {
@@ -88,12 +105,21 @@ impl Conversion {
         c
     }
 
-    /// 2: input or conversion errors, or nothing converted; 1: something dropped; else 0.
+    /// The errors of the run: inputs, objects that could not be converted, outputs refused
+    /// (not forced) or not written.
+    pub fn error_count(&self) -> usize {
+        self.errors.len()
+            + self.objects.iter().filter(|o| o.error.is_some()).count()
+            + self.refused.iter().filter(|r| !r.forced).count()
+            + self.failures.len()
+    }
+
+    /// 2: an error (`error_count`), or nothing converted; 1: something dropped, or an output
+    /// with lint errors written with --force; else 0.
     pub fn exit_code(&self) -> i32 {
-        let failed = self.objects.iter().any(|o| o.error.is_some());
-        if !self.errors.is_empty() || failed || self.outputs.is_empty() {
+        if self.error_count() > 0 || self.outputs.is_empty() {
             2
-        } else if self.counts().dropped > 0 {
+        } else if self.counts().dropped > 0 || !self.refused.is_empty() {
             1
         } else {
             0

@@ -87,6 +87,11 @@ pub fn key_ref(opts: &Options, value_from: &str, env: &str) -> KeyRef {
         };
         let key = key.unwrap_or(env);
         let exact = same_place(opts, &c) && dns_subdomain(name) == name && is_key(key) && pattern.uses("key");
+        if kind == RefKind::ConfigMap && !exact {
+            // Only a parameter k2e itself wrote for a ConfigMap key is one: any other SSM
+            // parameter may be a SecureString, and a secret must never land in a ConfigMap.
+            continue;
+        }
         return KeyRef {
             kind,
             name: dns_subdomain(name),

@@ -3,9 +3,23 @@
 //! output. Nothing is printed; the outcome says what to print and which exit code it makes.
 
 use super::options::{Options, To};
-use super::outcome::Conversion;
+use super::outcome::{Conversion, Output, Refusal, Role};
 use super::{convert, input, write};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+/// k2e's own check of an output before it is written (the command line builds it from
+/// `lint::lint_text` with the rules of the output's target; convert cannot use lint itself):
+/// the error findings, `LINE:COLUMN RULE message` each.
+#[derive(Clone)]
+pub struct Check(pub Arc<dyn Fn(&Output) -> Vec<String> + Send + Sync>);
+
+impl std::fmt::Debug for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Check")
+    }
+}
 
 /// Where the outputs go.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +42,11 @@ pub struct RunOptions {
     /// Plan the writes, write nothing.
     pub dry_run: bool,
     pub convert: Options,
+    /// Checks every output before it is written or printed; an output with errors is not
+    /// written (and the run exits 2) unless `force_invalid`.
+    pub check: Option<Check>,
+    /// Write outputs the check found errors in, the findings in the report (--force).
+    pub force_invalid: bool,
 }
 
 /// What a run did.
@@ -56,7 +75,7 @@ impl Outcome {
     }
 }
 
-/// Reads, converts and (unless to standard output, or in a dry run) writes.
+/// Reads, converts, checks and (unless to standard output, or in a dry run) writes.
 pub fn run(opts: &RunOptions) -> Outcome {
     let (sources, errors) = input::read(&opts.inputs, &opts.read);
     let mut conversion = convert(&sources, &opts.convert);
@@ -64,37 +83,32 @@ pub fn run(opts: &RunOptions) -> Outcome {
     all_errors.append(&mut conversion.errors);
     conversion.errors = all_errors;
     conversion.checklist = super::checklist::build(&conversion.outputs);
-    let mut emit_failure = None;
+    let mut failures = Vec::new();
     if opts.convert.to == To::Ecs {
         if let Err(e) = super::emit::apply(opts.convert.emit, &mut conversion) {
-            emit_failure = Some(e);
+            failures.push(e);
             conversion.outputs.clear();
         }
     }
-
+    if !conversion.checklist.is_empty() && !conversion.outputs.is_empty() {
+        conversion.outputs.push(Output {
+            file: "CHECKLIST.md".into(),
+            text: super::loss_render::checklist_markdown(&conversion.checklist),
+            role: Role::Checklist,
+            object: String::new(),
+        });
+    }
+    let nothing = conversion.outputs.is_empty();
+    let blocked = check(&mut conversion, opts);
     let mut outcome = Outcome {
         conversion,
         planned: Vec::new(),
         written: Vec::new(),
-        failures: emit_failure.into_iter().collect(),
+        failures,
     };
-    let outputs = &outcome.conversion.outputs;
-    match (&opts.destination, opts.dry_run) {
-        (Destination::Stdout, true) => outcome
-            .planned
-            .push(format!("would print {} document(s) to standard output", outputs.len())),
-        (Destination::Dir { path, force }, true) => {
-            outcome.planned = write::to_dir(outputs, path, *force, true).lines;
-        }
-        (Destination::Stdout, false) => {}
-        (Destination::Dir { path, force }, false) => {
-            let d = write::to_dir(outputs, path, *force, false);
-            outcome.written = d.lines;
-            outcome.failures = d.errors;
-        }
-    }
+    deliver(&mut outcome, opts, &blocked);
     let c = &outcome.conversion;
-    if c.outputs.is_empty() && c.errors.is_empty() && c.objects.iter().all(|o| o.error.is_none()) {
+    if nothing && c.errors.is_empty() && c.objects.iter().all(|o| o.error.is_none()) {
         let what = match opts.convert.to {
             To::Ecs => "no Kubernetes workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Pod, Job, CronJob)",
             To::K8s => "no ECS task definition",
@@ -103,5 +117,85 @@ pub fn run(opts: &RunOptions) -> Outcome {
             .failures
             .push(format!("nothing to convert: {what} among the inputs"));
     }
+    outcome.conversion.failures = outcome.failures.clone();
     outcome
+}
+
+/// Runs the check on every output; returns the files not to write (file -> why).
+fn check(conversion: &mut Conversion, opts: &RunOptions) -> BTreeMap<String, String> {
+    let mut blocked = BTreeMap::new();
+    let Some(check) = &opts.check else {
+        return blocked;
+    };
+    for o in &conversion.outputs {
+        let findings = (check.0)(o);
+        if findings.is_empty() {
+            continue;
+        }
+        if !opts.force_invalid {
+            let why = format!("k2e lint finds {} error(s) in it: {} (--force writes it)", findings.len(), findings[0]);
+            blocked.insert(o.file.clone(), why);
+        }
+        conversion.refused.push(Refusal {
+            file: o.file.clone(),
+            object: o.object.clone(),
+            findings,
+            forced: opts.force_invalid,
+        });
+    }
+    blocked
+}
+
+/// Writes, plans or keeps the outputs; afterwards the conversion's outputs (and each object's)
+/// are those written or to print.
+fn deliver(outcome: &mut Outcome, opts: &RunOptions, blocked: &BTreeMap<String, String>) {
+    let outputs = &outcome.conversion.outputs;
+    let kept: Vec<String> = match (&opts.destination, opts.dry_run) {
+        (Destination::Stdout, true) => {
+            let printed = outputs.iter().filter(|o| !blocked.contains_key(&o.file) && o.role != Role::Checklist);
+            outcome
+                .planned
+                .push(format!("would print {} document(s) to standard output", printed.count()));
+            return;
+        }
+        (Destination::Dir { path, force }, true) => {
+            let d = write::to_dir(outputs, path, *force, true, blocked);
+            outcome.planned = d.lines;
+            return;
+        }
+        (Destination::Stdout, false) => {
+            // An object is printed whole or not at all, as it is written.
+            let refused: Vec<&str> = outputs
+                .iter()
+                .filter(|o| blocked.contains_key(&o.file))
+                .map(|o| o.object.as_str())
+                .collect();
+            // The refused files themselves are in the conversion's `refused`.
+            for o in outputs
+                .iter()
+                .filter(|o| refused.contains(&o.object.as_str()) && !blocked.contains_key(&o.file))
+            {
+                outcome.failures.push(format!(
+                    "refused: {}: another file of {} is refused, and an object's files are printed together or not at all",
+                    o.file, o.object
+                ));
+            }
+            outputs
+                .iter()
+                .filter(|o| !refused.contains(&o.object.as_str()))
+                .map(|o| o.file.clone())
+                .collect()
+        }
+        (Destination::Dir { path, force }, false) => {
+            let d = write::to_dir(outputs, path, *force, false, blocked);
+            outcome.written = d.lines;
+            outcome.failures.extend(d.errors);
+            d.written
+        }
+    };
+    let c = &mut outcome.conversion;
+    c.outputs.retain(|o| kept.contains(&o.file));
+    for object in &mut c.objects {
+        object.outputs.retain(|f| kept.contains(f));
+    }
 }

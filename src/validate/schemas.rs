@@ -13,6 +13,22 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// Kubernetes versions with vendored schemas, newest last.
 pub const KUBERNETES_VERSIONS: &[(&str, &[u8])] = &[
     (
+        "1.30",
+        include_bytes!("../../schemas/kubernetes/v1.30/_definitions.json.gz"),
+    ),
+    (
+        "1.31",
+        include_bytes!("../../schemas/kubernetes/v1.31/_definitions.json.gz"),
+    ),
+    (
+        "1.32",
+        include_bytes!("../../schemas/kubernetes/v1.32/_definitions.json.gz"),
+    ),
+    (
+        "1.33",
+        include_bytes!("../../schemas/kubernetes/v1.33/_definitions.json.gz"),
+    ),
+    (
         "1.34",
         include_bytes!("../../schemas/kubernetes/v1.34/_definitions.json.gz"),
     ),

@@ -71,6 +71,11 @@ pub fn convert(cx: &mut Cx<'_>, item: &At<'_>, slot: &Slot, plan: &Plan, pod: &m
             }
             "image" => cx.ledger.mapped(&at, p("image")),
             "essential" => match (at.bool(), slot.role) {
+                (Some(false), CRole::Regular) => cx.ledger.approx(
+                    &at,
+                    prefix.clone(),
+                    "Kubernetes has no non-essential containers: a regular container (nothing waits for it to finish, or it waits for the app); its exit does not stop the pod, but the pod's restartPolicy restarts it (a Deployment's: Always, so a one-shot helper runs again); converting back makes it essential",
+                ),
                 (Some(_), CRole::Regular | CRole::Init) => cx.ledger.mapped(&at, prefix.clone()),
                 (Some(_), CRole::Sidecar) => cx.ledger.mapped(&at, p("restartPolicy")),
                 (None, _) => cx.ledger.invalid(&at, "a boolean"),
@@ -354,16 +359,19 @@ fn mounts(cx: &mut Cx<'_>, at: &At<'_>, m: &mut Map, prefix: &str, pod: &Pod) {
         };
         let j = m.get("volumeMounts").and_then(Value::as_list).map_or(0, <[Value]>::len);
         let mut mount = convert_map! {"name" => volume.clone(), "mountPath" => path};
-        if pod.unmapped_volumes.contains(source) {
+        let unmapped = pod.unmapped_volumes.contains(source);
+        if unmapped {
             cx.ledger.approx(
                 &item,
                 format!("{prefix}/volumeMounts/{j}"),
                 "mounts an EFS volume --efs does not name: converting back drops it",
             );
-            m.list_mut("volumeMounts").push(Value::Map(mount));
-            continue;
         }
         for (key, field) in item.entries() {
+            // Without --efs the mount as a whole is approximated, but read-only must hold.
+            if unmapped && key != "readOnly" {
+                continue;
+            }
             match key {
                 "sourceVolume" if volume == source => {
                     cx.ledger.mapped(&field, format!("{prefix}/volumeMounts/{j}/name"))

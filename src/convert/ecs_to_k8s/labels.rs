@@ -57,9 +57,74 @@ impl Meta {
     }
 }
 
+/// Label keys that name a release, not the workload.
+const VERSION_KEYS: &[&str] = &[
+    "app.kubernetes.io/version",
+    "version",
+    "helm.sh/chart",
+    "pod-template-hash",
+    "controller-revision-hash",
+];
+
+/// The labels a selector may use: not those that change with a release (a Deployment's selector
+/// cannot change later, and a Service selecting on a version loses the next release's pods).
+/// `tags` are the containers' image tags: a label holding one is a version too.
+pub fn selector(labels: &Map, tags: &[&str]) -> Map {
+    let mut selector = Map::new();
+    for (key, value) in labels.iter() {
+        let value = value.as_str().unwrap_or_default();
+        if !is_version(key, value, tags) {
+            selector.insert(key, value);
+        }
+    }
+    selector.sort_keys();
+    selector
+}
+
+fn is_version(key: &str, value: &str, tags: &[&str]) -> bool {
+    VERSION_KEYS.contains(&key) || key.ends_with("/version") || tags.contains(&value) || looks_like_version(value)
+}
+
+/// `1.2`, `v1.2.3`, `2.4.1-rc.1`: dotted numbers, optionally after a `v`.
+fn looks_like_version(value: &str) -> bool {
+    let core = value.strip_prefix('v').unwrap_or(value);
+    let core = core.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// An image's tag (`repo/app:1.2` -> `1.2`), without a digest.
+pub fn image_tag(image: &str) -> Option<&str> {
+    let image = image.split('@').next().unwrap_or(image);
+    let last = image.rsplit('/').next().unwrap_or(image);
+    last.split_once(':').map(|(_, tag)| tag)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn version_labels_stay_out_of_selectors() {
+        let mut labels = Map::new();
+        for (k, v) in [
+            ("app", "web"),
+            ("version", "stable"),
+            ("app.kubernetes.io/version", "x"),
+            ("release", "2.4.1-rc.1"),
+            ("build", "abc"),
+            ("tier", "3"),
+        ] {
+            labels.insert(k, v);
+        }
+        let kept: Vec<&str> = selector(&labels, &["abc"]).iter().map(|(k, _)| k).collect();
+        assert_eq!(kept, ["app", "tier"]);
+        assert_eq!(image_tag("registry:5000/team/app:1.2@sha256:00"), Some("1.2"));
+        assert_eq!(image_tag("registry:5000/team/app"), None);
+    }
 
     #[test]
     fn places() {

@@ -9,6 +9,7 @@ mod health;
 mod labels;
 mod objects;
 mod plan;
+mod resources;
 mod security;
 mod service;
 mod task;
@@ -17,7 +18,8 @@ mod volumes;
 use super::catalog::{Catalog, EcsItem, Skipped};
 use super::cursor::At;
 use super::loss::{Counts, Fate, Ledger, Note};
-use super::names::{dns_subdomain, file_stem};
+use super::names::{dns_subdomain, dns1035_label};
+use super::unique::{self, Wanted};
 use super::options::{Kind, Options};
 use super::outcome::{Conversion, ObjectReport, Output, Role};
 use crate::detect::EcsShape;
@@ -33,6 +35,45 @@ pub struct Cx<'o> {
     pub kind: Kind,
     /// The workload's name.
     pub name: String,
+    /// The ServiceAccount of each task role of the set.
+    pub accounts: &'o Accounts,
+}
+
+/// The ServiceAccount written for each task role ARN of the set: one per role, named uniquely
+/// (two roles that would give the same name are told apart by the rule of `unique`), written
+/// with the first workload that uses it.
+#[derive(Debug, Default)]
+pub struct Accounts {
+    /// Role ARN -> (ServiceAccount name, the workload written with it).
+    pub by_role: BTreeMap<String, (String, String)>,
+}
+
+impl Accounts {
+    fn of(catalog: &Catalog<'_>, names: &[String], opts: &Options) -> Accounts {
+        let mut first: Vec<(String, String)> = Vec::new();
+        for (task, name) in catalog.ecs_tasks.iter().zip(names) {
+            let role = task.node.get("taskRoleArn").and_then(Node::as_str);
+            if let Some(role) = role.filter(|r| first.iter().all(|(f, _)| f != r)) {
+                first.push((role.to_owned(), name.clone()));
+            }
+        }
+        let wanted: Vec<Wanted> = first
+            .iter()
+            .map(|(role, _)| Wanted {
+                name: super::references::service_account(opts, role).0,
+                qualified: None,
+                identity: role.clone(),
+            })
+            .collect();
+        let accounts = unique::resolve(&wanted, 253, |n| n.to_owned());
+        Accounts {
+            by_role: first
+                .into_iter()
+                .zip(accounts)
+                .map(|((role, owner), account)| (role, (account, owner)))
+                .collect(),
+        }
+    }
 }
 
 impl Cx<'_> {
@@ -83,9 +124,10 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
         });
     }
     let families: Vec<String> = catalog.ecs_tasks.iter().map(|t| family(t)).collect();
+    let names = workload_names(catalog, &families, opts);
+    let accounts = Accounts::of(catalog, &names, opts);
     let mut used_services = vec![false; catalog.ecs_services.len()];
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for (task, family) in catalog.ecs_tasks.iter().zip(&families) {
+    for ((task, family), name) in catalog.ecs_tasks.iter().zip(&families).zip(&names) {
         let service = linked_service(catalog, task).or_else(|| {
             catalog.ecs_services.iter().position(|s| {
                 let unlinked = s.resource.is_none_or(|r| r.task_definition.is_none());
@@ -95,12 +137,8 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
         if let Some(i) = service {
             used_services[i] = true;
         }
-        let base = file_stem(family);
-        let n = seen.entry(base.clone()).or_default();
-        *n += 1;
-        let stem = if *n == 1 { base } else { format!("{base}-{n}") };
         let service = service.map(|i| &catalog.ecs_services[i]);
-        let (reports, output) = objects::convert(task, family, service, &stem, opts);
+        let (reports, output) = objects::convert(task, family, service, name, &accounts, opts);
         run.objects.extend(reports);
         run.outputs.extend(output);
     }
@@ -153,9 +191,36 @@ pub fn service_label(item: &EcsItem<'_>) -> String {
     format!("EcsService/{name}")
 }
 
-/// The name of the workload written for a family.
+/// The name of the workload written for a family, before it is made unique.
 pub fn workload_name(family: &str) -> String {
     dns_subdomain(family)
+}
+
+/// The name of each task definition's workload (and of its Service and output file), unique
+/// across the set by the rule of `unique`: two revisions of one family, or `web_app` and
+/// `web-app`, get `family-REVISION` or a hash suffix. Names are compared as the Service name
+/// made of them, and fit the limits of the kind written (a CronJob's 52 characters, else 63:
+/// the name goes into label values).
+fn workload_names(catalog: &Catalog<'_>, families: &[String], opts: &Options) -> Vec<String> {
+    let wanted: Vec<Wanted> = catalog
+        .ecs_tasks
+        .iter()
+        .zip(families)
+        .map(|(task, family)| {
+            let revision = task
+                .node
+                .get("revision")
+                .and_then(Node::scalar_text)
+                .filter(|r| !r.is_empty());
+            Wanted {
+                name: workload_name(family),
+                qualified: revision.as_ref().map(|r| workload_name(&format!("{family}-{r}"))),
+                identity: format!("{family}:{}", revision.as_deref().unwrap_or_default()),
+            }
+        })
+        .collect();
+    let limit = if opts.kind == Some(Kind::CronJob) { 52 } else { 63 };
+    unique::resolve(&wanted, limit, dns1035_label)
 }
 
 pub fn report(

@@ -3,7 +3,8 @@
 
 use super::service::{self, Rollout};
 use super::task::{self, Pod};
-use super::{Cx, output, report, service_label, task_label, workload_name};
+use super::{Cx, output, report, service_label, task_label};
+use super::{labels, resources};
 use crate::convert::catalog::EcsItem;
 use crate::convert::cursor::At;
 use crate::convert::emit_yaml;
@@ -40,7 +41,8 @@ pub fn convert(
     task: &EcsItem<'_>,
     family: &str,
     service: Option<&EcsItem<'_>>,
-    stem: &str,
+    name: &str,
+    accounts: &super::Accounts,
     opts: &Options,
 ) -> (Vec<ObjectReport>, Option<Output>) {
     let daemon = service
@@ -50,12 +52,13 @@ pub fn convert(
     let kind = opts
         .kind
         .unwrap_or(if daemon { Kind::DaemonSet } else { Kind::Deployment });
-    let name = workload_name(family);
+    let name = name.to_owned();
     let mut cx = Cx {
         opts,
         ledger: Ledger::default(),
         kind,
         name: name.clone(),
+        accounts,
     };
     let mut pod = Pod::default();
     let root = At::new(task.root, "");
@@ -83,6 +86,7 @@ pub fn convert(
         ledger: Ledger::default(),
         kind,
         name: name.clone(),
+        accounts,
     };
     let rollout = service.map_or_else(Rollout::default, |s| {
         service::account(&mut service_cx, &At::new(s.node, ""))
@@ -92,7 +96,7 @@ pub fn convert(
     let regular = pod.containers.iter().any(|(s, _)| s.list == "containers");
     let result = if regular {
         let documents = objects(&mut cx, pod, &rollout);
-        let file = format!("{stem}.yaml");
+        let file = format!("{name}.yaml");
         let text = emit_yaml::stream(&documents);
         reports.push(report(task, cx.ledger, vec![file.clone()], None, task_object.clone()));
         Some(output(file, text, task_object))
@@ -124,8 +128,7 @@ fn objects(cx: &mut Cx<'_>, mut pod: Pod, rollout: &Rollout) -> Vec<Value> {
             "the task has no docker labels to select its pods by: app.kubernetes.io/name added",
         );
     }
-    let mut selector = pod.template.labels.clone();
-    selector.sort_keys();
+    let selector = selector(cx, &mut pod);
     let spec = pod_spec(cx, &mut pod);
     let mut template_meta = Map::new();
     let mut labels = pod.template.labels.clone();
@@ -221,6 +224,39 @@ fn objects(cx: &mut Cx<'_>, mut pod: Pod, rollout: &Rollout) -> Vec<Value> {
     documents
 }
 
+/// The selector of the workload and its Service: the pod labels except version labels; when
+/// only those are left, a name label added to select by.
+fn selector(cx: &mut Cx<'_>, pod: &mut Pod) -> Map {
+    let images: Vec<String> = pod
+        .containers
+        .iter()
+        .filter_map(|(_, m)| m.get("image").and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    let tags: Vec<&str> = images.iter().filter_map(|i| labels::image_tag(i)).collect();
+    let mut selector = labels::selector(&pod.template.labels, &tags);
+    if selector.len() < pod.template.labels.len() {
+        if selector.is_empty() {
+            pod.template.labels.insert("app.kubernetes.io/name", cx.name.clone());
+            selector.insert("app.kubernetes.io/name", cx.name.clone());
+            cx.ledger.added(
+                cx.template_meta("/labels/app.kubernetes.io~1name"),
+                "the pods' labels all name a version: app.kubernetes.io/name added to select them by",
+            );
+        }
+        let to = match cx.kind {
+            Kind::Job | Kind::CronJob => None,
+            Kind::Pod => (!pod.ports.is_empty()).then(|| "Service#/spec/selector".to_owned()),
+            _ => Some(cx.to("/spec/selector")),
+        };
+        let Some(to) = to else { return selector };
+        cx.ledger.added(
+            to,
+            "version labels (app.kubernetes.io/version, version, image tags) label the pods but stay out of the selector: a Deployment's selector cannot change with the next release",
+        );
+    }
+    selector
+}
+
 fn pod_spec(cx: &mut Cx<'_>, pod: &mut Pod) -> Map {
     let mut spec = std::mem::take(&mut pod.spec);
     if matches!(cx.kind, Kind::Job | Kind::CronJob | Kind::Pod) {
@@ -228,9 +264,18 @@ fn pod_spec(cx: &mut Cx<'_>, pod: &mut Pod) -> Map {
         cx.ledger
             .added(cx.pod("/restartPolicy"), "an ECS task runs once: restartPolicy Never");
     }
+    let mut all = std::mem::take(&mut pod.containers);
+    let sizes = std::mem::take(&mut pod.task_size);
+    if !sizes.is_empty() {
+        let asks: Vec<_> = all
+            .iter()
+            .map(|(s, _)| pod.asks.get(&s.name).copied().unwrap_or_default())
+            .collect();
+        resources::split(cx, sizes, &mut all, &asks);
+    }
     let mut containers: Vec<(usize, Map)> = Vec::new();
     let mut init: Vec<(usize, Map)> = Vec::new();
-    for (slot, map) in std::mem::take(&mut pod.containers) {
+    for (slot, map) in all {
         if slot.list == "containers" {
             containers.push((slot.index, map));
         } else {

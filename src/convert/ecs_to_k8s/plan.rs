@@ -1,7 +1,11 @@
-//! Where each ECS container goes. Essential containers are the pod's containers. A non-essential
-//! container another one waits for with SUCCESS or COMPLETE is an init container; any other
-//! non-essential one is a sidecar (an init container with restartPolicy Always). Init containers
-//! and sidecars keep the order their dependencies give, which is the order --to ecs chains them in.
+//! Where each ECS container goes, decided by the dependencies. Essential containers are the pod's
+//! containers. A non-essential container another one waits for with SUCCESS or COMPLETE runs once
+//! before it: an init container. One others wait for with START or HEALTHY is a long-running
+//! helper they need first: a sidecar (an init container with restartPolicy Always). Any other
+//! non-essential container, and a helper that itself waits for a regular container, stays a
+//! regular container: as a sidecar it would start before what it waits for and, if it exits,
+//! restart forever. Init containers and sidecars keep the order their dependencies give, which
+//! is the order --to ecs chains them in.
 
 use crate::convert::cursor::At;
 use crate::convert::names::dns_label;
@@ -48,6 +52,47 @@ fn condition_of(dep: &At<'_>) -> Option<(String, String)> {
     ))
 }
 
+/// Each container's role; see the module comment.
+fn roles(names: &[Option<String>], essential: &[bool], deps: &[Vec<(String, String)>]) -> Vec<CRole> {
+    let awaited = |conditions: &[&str]| -> BTreeSet<&str> {
+        deps.iter()
+            .flatten()
+            .filter(|(_, cond)| conditions.contains(&cond.as_str()))
+            .map(|(n, _)| n.as_str())
+            .collect()
+    };
+    let (once, running) = (awaited(&["SUCCESS", "COMPLETE"]), awaited(&["START", "HEALTHY"]));
+    let mut roles: Vec<CRole> = names
+        .iter()
+        .zip(essential)
+        .map(|(n, e)| match (e, n.as_deref()) {
+            (true, _) | (false, None) => CRole::Regular,
+            (false, Some(n)) if once.contains(n) => CRole::Init,
+            (false, Some(n)) if running.contains(n) => CRole::Sidecar,
+            (false, Some(_)) => CRole::Regular,
+        })
+        .collect();
+    // Init containers and sidecars start before every regular container: one that waits for a
+    // regular container cannot be one. Demoting it may demote those that wait for it.
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for i in 0..roles.len() {
+            let waits_for_regular = deps[i].iter().any(|(on, _)| {
+                names
+                    .iter()
+                    .position(|n| n.as_deref() == Some(on.as_str()))
+                    .is_some_and(|j| j != i && roles[j] == CRole::Regular)
+            });
+            if roles[i] != CRole::Regular && waits_for_regular {
+                roles[i] = CRole::Regular;
+                changed = true;
+            }
+        }
+    }
+    roles
+}
+
 impl Plan {
     pub fn new(containers: &[At<'_>]) -> Plan {
         let names: Vec<Option<String>> = containers
@@ -69,21 +114,7 @@ impl Plan {
                     .collect()
             })
             .collect();
-        let awaited: BTreeSet<&str> = deps
-            .iter()
-            .flatten()
-            .filter(|(_, cond)| cond == "SUCCESS" || cond == "COMPLETE")
-            .map(|(n, _)| n.as_str())
-            .collect();
-        let roles: Vec<CRole> = names
-            .iter()
-            .zip(&essential)
-            .map(|(n, e)| match (e, n) {
-                (true, _) => CRole::Regular,
-                (false, Some(n)) if awaited.contains(n.as_str()) => CRole::Init,
-                (false, _) => CRole::Sidecar,
-            })
-            .collect();
+        let roles = roles(&names, &essential, &deps);
         // Init list order: dependencies first, ECS order otherwise (Kahn's algorithm).
         let init: Vec<usize> = (0..containers.len())
             .filter(|&i| roles[i] != CRole::Regular && names[i].is_some())

@@ -4,6 +4,7 @@
 
 use super::labels::Meta;
 use super::plan::{Plan, Slot};
+use super::resources::{self, Asks, TaskSize};
 use super::{Cx, container, volumes, workload_name};
 use crate::convert::cursor::At;
 use crate::convert::loss::Fate;
@@ -45,6 +46,10 @@ pub struct Pod {
     /// Memory-backed volumes added for tmpfs and sharedMemorySize.
     pub memory_volumes: Vec<Map>,
     pub containers_total: usize,
+    /// The task size, when the pod cannot carry it (see resources.rs).
+    pub task_size: Vec<TaskSize>,
+    /// What each container asks for, by Kubernetes name.
+    pub asks: BTreeMap<String, Asks>,
 }
 
 const READ_ONLY: &[&str] = &[
@@ -58,6 +63,40 @@ const READ_ONLY: &[&str] = &[
     "deregisteredAt",
 ];
 
+/// The task role: a ServiceAccount annotated with it (IRSA), written once in the set, with the
+/// first workload that uses the role.
+fn task_role(cx: &mut Cx<'_>, at: &At<'_>, arn: &str, pod: &mut Pod) {
+    let derived = service_account(cx.opts, arn).0;
+    let (name, owner) = cx
+        .accounts
+        .by_role
+        .get(arn)
+        .cloned()
+        .unwrap_or_else(|| (derived.clone(), cx.name.clone()));
+    pod.spec.insert("serviceAccountName", name.clone());
+    if name == derived {
+        cx.ledger.mapped(at, cx.pod("/serviceAccountName"));
+    } else {
+        cx.ledger.approx(
+            at,
+            cx.pod("/serviceAccountName"),
+            format!("another task role of the set would also give the ServiceAccount {derived}: named {name} (docs/convert.md, Names)"),
+        );
+    }
+    if owner == cx.name {
+        pod.service_account = Some((name, arn.to_owned()));
+        cx.ledger.added(
+            "ServiceAccount#/metadata/annotations/eks.amazonaws.com~1role-arn",
+            "the task role, for IAM roles for service accounts (IRSA): the cluster needs an OIDC provider the role trusts",
+        );
+    } else {
+        cx.ledger.added(
+            cx.pod("/serviceAccountName"),
+            format!("the ServiceAccount {name} for this task role is written once, with {owner} ({owner}.yaml)"),
+        );
+    }
+}
+
 pub fn fields(cx: &mut Cx<'_>, task: &At<'_>, pod: &mut Pod) {
     if !task.is_map() {
         cx.ledger.invalid(task, "a task definition");
@@ -70,24 +109,25 @@ pub fn fields(cx: &mut Cx<'_>, task: &At<'_>, pod: &mut Pod) {
             "volumes" => {}
             "family" => {
                 let family = at.text().unwrap_or_default();
-                if workload_name(&family) == family {
+                if cx.name == family {
                     cx.ledger.mapped(&at, cx.to("/metadata/name"));
+                } else if cx.name != workload_name(&family) {
+                    cx.ledger.approx(
+                        &at,
+                        cx.to("/metadata/name"),
+                        format!(
+                            "another object of the output set would also be named {}: written as {} (its Service too; docs/convert.md, Names)",
+                            workload_name(&family),
+                            cx.name
+                        ),
+                    );
                 } else {
                     cx.ledger.approx(&at, cx.to("/metadata/name"), format!("Kubernetes names are lowercase DNS names: written as {}", cx.name));
                 }
             }
             "containerDefinitions" => containers(cx, &at, pod),
             "taskRoleArn" => match at.str() {
-                Some(arn) => {
-                    let (name, _) = service_account(cx.opts, arn);
-                    pod.spec.insert("serviceAccountName", name.clone());
-                    pod.service_account = Some((name, arn.to_owned()));
-                    cx.ledger.mapped(&at, cx.pod("/serviceAccountName"));
-                    cx.ledger.added(
-                        "ServiceAccount#/metadata/annotations/eks.amazonaws.com~1role-arn",
-                        "the task role, for IAM roles for service accounts (IRSA): the cluster needs an OIDC provider the role trusts",
-                    );
-                }
+                Some(arn) => task_role(cx, &at, arn, pod),
                 None => cx.ledger.invalid(&at, "an ARN"),
             },
             "executionRoleArn" => cx.ledger.dropped(
@@ -169,12 +209,21 @@ fn pod_limit(cx: &mut Cx<'_>, at: &At<'_>, pod: &mut Pod, cpu: bool) {
             .invalid(at, if cpu { "a cpu value" } else { "a memory value" });
         return;
     };
+    let resource = if cpu { "cpu" } else { "memory" };
+    if !resources::pod_level(cx) {
+        pod.task_size.push(TaskSize {
+            resource,
+            amount: value,
+            path: at.path.clone(),
+            offset: at.offset(),
+        });
+        return;
+    }
     let (quantity, exact) = if cpu {
         cpu_quantity(value)
     } else {
         (memory_quantity(value), true)
     };
-    let resource = if cpu { "cpu" } else { "memory" };
     pod.spec
         .map_mut("resources")
         .map_mut("limits")
@@ -260,6 +309,7 @@ pub fn containers(cx: &mut Cx<'_>, at: &At<'_>, pod: &mut Pod) {
         match slot {
             Some(slot) => {
                 if let Some(map) = container::convert(cx, item, slot, &plan, pod) {
+                    pod.asks.insert(slot.name.clone(), asks(item));
                     pod.containers.push((slot.clone(), map));
                 }
             }
@@ -267,6 +317,15 @@ pub fn containers(cx: &mut Cx<'_>, at: &At<'_>, pod: &mut Pod) {
         }
     }
     shared(cx, pod);
+}
+
+fn asks(item: &At<'_>) -> Asks {
+    let int = |key: &str| item.get(key).and_then(|v| v.int()).and_then(|n| u64::try_from(n).ok());
+    Asks {
+        cpu: int("cpu"),
+        memory: int("memory"),
+        memory_reservation: int("memoryReservation"),
+    }
 }
 
 /// Writes the collected per-container fields once on the pod.

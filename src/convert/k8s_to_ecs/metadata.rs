@@ -41,8 +41,18 @@ pub fn object(cx: &mut Cx<'_, '_>, meta: &At<'_>, task: &mut Task, kind: Kind) {
         match key {
             "name" => {
                 let name = at.text().unwrap_or_default();
-                if ecs_name(&name) == name && crate::convert::names::dns_subdomain(&name) == name {
+                if cx.family == name && crate::convert::names::dns_subdomain(&name) == name {
                     cx.ledger.mapped(&at, td("/family"));
+                } else if cx.family != ecs_name(&name) {
+                    cx.ledger.approx(
+                        &at,
+                        td("/family"),
+                        format!(
+                            "another object of the output set would also be named {}: written as {} (the service's name too; docs/convert.md, Names)",
+                            ecs_name(&name),
+                            cx.family
+                        ),
+                    );
                 } else {
                     cx.ledger.approx(
                         &at,

@@ -92,15 +92,15 @@ impl Cx<'_, '_> {
 
 pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
     let mut uses = Uses::default();
-    let stems = workload::stems(catalog);
-    for (item, stem) in catalog.k8s.iter().zip(&stems) {
-        if let Some(stem) = stem {
-            let (report, outputs) = workload::convert(item, stem, catalog, opts, &mut uses);
+    let families = workload::families(catalog);
+    for (item, stem) in catalog.k8s.iter().zip(&families) {
+        if let Some(family) = stem {
+            let (report, outputs) = workload::convert(item, family, catalog, opts, &mut uses);
             run.objects.push(report);
             run.outputs.extend(outputs);
         }
     }
-    for (item, stem) in catalog.k8s.iter().zip(&stems) {
+    for (item, stem) in catalog.k8s.iter().zip(&families) {
         if stem.is_some() {
             continue;
         }

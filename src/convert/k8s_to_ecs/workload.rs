@@ -7,55 +7,37 @@ use super::{Cx, Uses, WORKLOADS, metadata, pod, report, svc, td};
 use crate::convert::catalog::{Catalog, K8sItem};
 use crate::convert::cursor::At;
 use crate::convert::loss::Ledger;
-use crate::convert::names::{ecs_name, file_stem};
+use crate::convert::names::ecs_name;
+use crate::convert::unique::{self, Wanted};
 use crate::convert::options::{Kind, Options};
 use crate::convert::outcome::{ObjectReport, Output, Role};
 use crate::convert::{emit_json, value::Value};
 use crate::model::k8s::WorkloadKind;
-use std::collections::BTreeMap;
 
-/// The output file stem of each workload (None for other objects): its name, or, when two
-/// workloads share a name, kind-name, then namespace-kind-name, then a counter.
-pub fn stems(catalog: &Catalog<'_>) -> Vec<Option<String>> {
-    let base: Vec<Option<(String, String, String)>> = catalog
+/// The family of each workload (None for other objects), unique across the set by the rule of
+/// `unique`: its name, else namespace-name, else a hash suffix. Output files are named after it.
+pub fn families(catalog: &Catalog<'_>) -> Vec<Option<String>> {
+    let wanted: Vec<Option<Wanted>> = catalog
         .k8s
         .iter()
         .map(|i| {
             is_workload(i).then(|| {
-                (
-                    file_stem(i.obj.name.unwrap_or("unnamed")),
-                    i.obj.kind.to_ascii_lowercase(),
-                    file_stem(i.namespace()),
-                )
+                let name = i.obj.name.unwrap_or("unnamed");
+                Wanted {
+                    name: ecs_name(name),
+                    qualified: Some(ecs_name(&format!("{}-{name}", i.namespace()))),
+                    identity: format!("{}/{}/{name}", i.obj.kind, i.namespace()),
+                }
             })
         })
         .collect();
-    let count = |f: &dyn Fn(&(String, String, String)) -> String| {
-        let mut m: BTreeMap<String, usize> = BTreeMap::new();
-        for b in base.iter().flatten() {
-            *m.entry(f(b)).or_default() += 1;
-        }
-        m
-    };
-    let by_name = count(&|b| b.0.clone());
-    let by_kind = count(&|b| format!("{}-{}", b.1, b.0));
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    base.iter()
-        .map(|b| {
-            let (name, kind, ns) = b.as_ref()?;
-            let stem = if by_name[name] == 1 {
-                name.clone()
-            } else if by_kind[&format!("{kind}-{name}")] == 1 {
-                format!("{kind}-{name}")
-            } else {
-                format!("{ns}-{kind}-{name}")
-            };
-            let n = seen.entry(stem.clone()).or_default();
-            *n += 1;
-            Some(if *n == 1 { stem } else { format!("{stem}-{n}") })
-        })
-        .collect()
+    let all: Vec<Wanted> = wanted.iter().flatten().cloned().collect();
+    let mut names = unique::resolve(&all, ECS_NAME_LIMIT, |n| n.to_ascii_lowercase()).into_iter();
+    wanted.iter().map(|w| w.as_ref().and_then(|_| names.next())).collect()
 }
+
+/// ECS family and service names.
+const ECS_NAME_LIMIT: usize = 255;
 
 /// A built-in workload k2e converts: the kind and its API group (a custom resource named
 /// `Deployment` is not one).
@@ -76,7 +58,7 @@ pub fn custom_workload(item: &K8sItem<'_>) -> Option<String> {
 
 pub fn convert(
     item: &K8sItem<'_>,
-    stem: &str,
+    family: &str,
     catalog: &Catalog<'_>,
     opts: &Options,
     uses: &mut Uses,
@@ -87,12 +69,11 @@ pub fn convert(
             Vec::new(),
         );
     };
-    let name = item.obj.name.unwrap_or("unnamed");
     let mut cx = Cx {
         opts,
         catalog,
         namespace: item.namespace().to_owned(),
-        family: ecs_name(name),
+        family: family.to_owned(),
         ledger: Ledger::default(),
         uses,
         ports: Default::default(),
@@ -141,7 +122,7 @@ pub fn convert(
     }
     let task_def = super::task::assemble(&mut cx, task);
     let mut outputs = vec![Output {
-        file: format!("{stem}.task-definition.json"),
+        file: format!("{family}.task-definition.json"),
         text: emit_json::to_string(&Value::Map(task_def.clone())),
         role: Role::TaskDefinition,
         object: item.obj.label(),
@@ -150,7 +131,7 @@ pub fn convert(
     if kind.has_replicas() || (kind == Kind::DaemonSet && !opts.fargate()) {
         let service = super::service::create_service(&mut cx, &task_def, &rollout, item);
         outputs.push(Output {
-            file: format!("{stem}.service.json"),
+            file: format!("{family}.service.json"),
             text: emit_json::to_string(&Value::Map(service)),
             role: Role::Service,
             object: item.obj.label(),
