@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 fn set_fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/convert/set").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/convert/set")
+        .join(name)
 }
 
 fn read(path: &Path) -> String {
@@ -50,7 +52,11 @@ fn collisions(outputs: &[Output]) -> usize {
     for o in outputs {
         match o.role {
             Role::TaskDefinition => *seen.entry(format!("family {}", json(&o.text)["family"])).or_default() += 1,
-            Role::Service => *seen.entry(format!("service {}", json(&o.text)["serviceName"])).or_default() += 1,
+            Role::Service => {
+                *seen
+                    .entry(format!("service {}", json(&o.text)["serviceName"]))
+                    .or_default() += 1
+            }
             _ => {}
         }
     }
@@ -98,14 +104,25 @@ fn kubernetes_names_that_collide_become_distinct_families_and_services() {
     // Every rename is reported as an approximation of the name.
     let renamed = renames(&run);
     assert_eq!(renamed.len(), 5, "{renamed:#?}");
-    assert!(renamed.iter().all(|n| n.fate == Fate::Approximated && n.path == "/metadata/name"));
+    assert!(
+        renamed
+            .iter()
+            .all(|n| n.fate == Fate::Approximated && n.path == "/metadata/name")
+    );
 }
 
 fn ecs_set() -> Vec<(String, String)> {
-    ["web-v3.json", "web-v4.json", "web_app.json", "web-app.json", "long-family.json", "long-family-b.json"]
-        .iter()
-        .map(|f| (f.to_string(), read(&set_fixture(f))))
-        .collect()
+    [
+        "web-v3.json",
+        "web-v4.json",
+        "web_app.json",
+        "web-app.json",
+        "long-family.json",
+        "long-family-b.json",
+    ]
+    .iter()
+    .map(|f| (f.to_string(), read(&set_fixture(f))))
+    .collect()
 }
 
 #[test]
@@ -137,7 +154,9 @@ fn ecs_families_that_collide_become_distinct_workloads_services_and_service_acco
             .iter()
             .filter(|((k, _, _), _)| k == "ServiceAccount")
             .map(|((_, _, n), v)| {
-                let arn = v["metadata"]["annotations"]["eks.amazonaws.com/role-arn"].as_str().unwrap();
+                let arn = v["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
+                    .as_str()
+                    .unwrap();
                 (n.clone(), arn.to_owned())
             })
             .collect();
@@ -165,11 +184,19 @@ fn an_output_k2e_lint_rejects_is_not_written_without_force() {
     let work = tempfile::tempdir().unwrap();
     let input = set_fixture("too-big.yaml");
     let input = input.to_str().unwrap();
-    let run = k2e_in(work.path(), &["convert", "--to", "ecs", input, "-o", "out", "--report", "r.json"]);
+    let run = k2e_in(
+        work.path(),
+        &["convert", "--to", "ecs", input, "-o", "out", "--report", "r.json"],
+    );
     assert_eq!(run.code, 2, "{}", run.stderr);
     let out = work.path().join("out");
     assert!(!out.join("big.task-definition.json").exists() && !out.join("big.service.json").exists());
-    assert!(run.stderr.contains("refused: big.task-definition.json (Deployment/big)"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("refused: big.task-definition.json (Deployment/big)"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("FG014"), "{}", run.stderr);
     let last = run.stderr.lines().last().unwrap();
     assert!(last.starts_with("k2e convert: 1 object(s), 0 output file(s)"), "{last}");
@@ -177,16 +204,28 @@ fn an_output_k2e_lint_rejects_is_not_written_without_force() {
     let report = json(&read(&work.path().join("r.json")));
     assert_eq!(report["refused"][0]["file"], "big.task-definition.json");
     assert_eq!(report["refused"][0]["forced"], false);
-    assert!(report["failures"][0].as_str().unwrap().contains("big.service.json"), "{report:#}");
+    assert!(
+        report["failures"][0].as_str().unwrap().contains("big.service.json"),
+        "{report:#}"
+    );
     assert_eq!(report["summary"]["exit_code"], 2);
     assert_eq!(report["objects"][0]["outputs"], serde_json::json!([]));
 
-    let forced = k2e_in(work.path(), &["convert", "--to", "ecs", input, "-o", "out", "--force", "--report", "r.json"]);
+    let forced = k2e_in(
+        work.path(),
+        &[
+            "convert", "--to", "ecs", input, "-o", "out", "--force", "--report", "r.json",
+        ],
+    );
     assert_eq!(forced.code, 1, "{}", forced.stderr);
     assert!(out.join("big.task-definition.json").exists() && out.join("big.service.json").exists());
     let report = json(&read(&work.path().join("r.json")));
     assert_eq!(report["refused"][0]["forced"], true);
-    assert!(forced.stderr.contains("written with --force despite"), "{}", forced.stderr);
+    assert!(
+        forced.stderr.contains("written with --force despite"),
+        "{}",
+        forced.stderr
+    );
 }
 
 /// Through the library: the injected check decides; printing to standard output keeps an
@@ -214,10 +253,18 @@ fn the_injected_check_refuses_an_object_whole() {
         force_invalid: false,
     };
     let outcome = convert::run(&opts);
-    assert!(outcome.conversion.outputs.is_empty(), "{:?}", outcome.conversion.outputs);
+    assert!(
+        outcome.conversion.outputs.is_empty(),
+        "{:?}",
+        outcome.conversion.outputs
+    );
     assert_eq!(outcome.conversion.refused.len(), 1);
     assert_eq!(outcome.failures.len(), 1, "{:?}", outcome.failures);
-    assert!(outcome.failures[0].contains(".task-definition.json"), "{:?}", outcome.failures);
+    assert!(
+        outcome.failures[0].contains(".task-definition.json"),
+        "{:?}",
+        outcome.failures
+    );
     assert_eq!(outcome.exit_code(), 2);
     let forced = convert::run(&RunOptions {
         force_invalid: true,
@@ -273,7 +320,10 @@ fn security_notes_come_first_with_their_marker_and_are_counted() {
     let text = loss_render::human(&run, false);
     let first = text.lines().next().unwrap();
     assert!(first.starts_with("security-relevant"), "{text}");
-    assert!(text.contains("  ! Deployment/web: web.yaml:3:5 /spec/readOnly"), "{text}");
+    assert!(
+        text.contains("  ! Deployment/web: web.yaml:3:5 /spec/readOnly"),
+        "{text}"
+    );
     assert_eq!(text.matches("/spec/readOnly").count(), 1, "listed once:\n{text}");
     assert!(text.contains("  ~ web.yaml:3:5 /spec/a"), "{text}");
     assert!(text.lines().last().unwrap().contains("1 security-relevant"), "{text}");
@@ -292,7 +342,10 @@ fn the_checklist_is_in_both_reports_and_its_own_file() {
     );
     let report = json(&loss_render::json(&run, &Options::new(To::Ecs), 0));
     assert_eq!(report["checklist"][0]["what"], "iam-role");
-    assert_eq!(report["checklist"][0]["used_by"][0], "web.task-definition.json#/executionRoleArn");
+    assert_eq!(
+        report["checklist"][0]["used_by"][0],
+        "web.task-definition.json#/executionRoleArn"
+    );
     let md = loss_render::checklist_markdown(&run.checklist);
     assert!(md.starts_with("# Before applying\n"), "{md}");
     assert!(
