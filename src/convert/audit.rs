@@ -4,7 +4,7 @@
 
 use super::cursor::{escape, leaves};
 use super::input::Source;
-use super::loss::{EMPTY, Fate, Note, covers};
+use super::loss::{Coverage, EMPTY, Fate, Note};
 use super::outcome::Conversion;
 use crate::detect::{Detected, EcsShape, detect};
 use crate::model::ecs::TaskDefinition;
@@ -15,10 +15,7 @@ use serde_json::Value;
 
 /// The most specific note covering `path`.
 pub fn covering<'n>(notes: &'n [Note], path: &str) -> Option<&'n Note> {
-    notes
-        .iter()
-        .filter(|n| covers(&n.path, path))
-        .max_by_key(|n| n.path.len())
+    Coverage::of(notes).covering(path)
 }
 
 /// Leaves of converted input objects that no note covers, or only an `unhandled` one:
@@ -41,8 +38,9 @@ pub fn unaccounted(sources: &[Source], run: &Conversion) -> Vec<String> {
         };
         let mut all = Vec::new();
         leaves(node, &o.pointer, &mut all);
+        let coverage = Coverage::of(&o.fields);
         for (leaf, _) in all {
-            match covering(&o.fields, &leaf) {
+            match coverage.covering(&leaf) {
                 Some(n) if !n.unhandled => {}
                 Some(_) => out.push(format!("{}: {}: {leaf} (unhandled)", o.file, o.object)),
                 None => out.push(format!("{}: {}: {leaf} (no note)", o.file, o.object)),
@@ -81,15 +79,19 @@ const ITEM_KEYS: &[&str] = &[
 /// their DNS-label form, and an empty mapping or list matches a missing one.
 pub fn mapped_mismatches(input: &Value, prefix: &str, notes: &[Note], output: &Value) -> Vec<Mismatch> {
     let mut out = Vec::new();
-    walk(input, prefix, notes, Some(output), &mut out);
+    walk(input, prefix, &Coverage::of(notes), Some(output), &mut out);
     out
 }
 
-fn walk(input: &Value, path: &str, notes: &[Note], output: Option<&Value>, out: &mut Vec<Mismatch>) {
+fn walk(input: &Value, path: &str, notes: &Coverage<'_>, output: Option<&Value>, out: &mut Vec<Mismatch>) {
     match input {
         Value::Object(map) if !map.is_empty() => {
             for (k, v) in map {
                 let child = output.and_then(|o| o.get(k));
+                if child.is_none() && k == "hostPort" && map.get("containerPort") == Some(v) {
+                    // An awsvpc host port equal to its container port is the default ECS fills in.
+                    continue;
+                }
                 walk(v, &format!("{path}/{}", escape(k)), notes, child, out);
             }
         }
@@ -101,7 +103,7 @@ fn walk(input: &Value, path: &str, notes: &[Note], output: Option<&Value>, out: 
             }
         }
         leaf => {
-            let Some(note) = covering(notes, path) else { return };
+            let Some(note) = notes.covering(path) else { return };
             if note.fate != Fate::Mapped || note.reason.as_deref() == Some(EMPTY) {
                 return;
             }

@@ -9,6 +9,7 @@ use super::outcome::Added;
 use crate::finding::LineIndex;
 use crate::parse::{Document, Node};
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 
 /// The reason of a note on an empty mapping or list with nothing to carry over.
 pub const EMPTY: &str = "empty: nothing to carry";
@@ -131,6 +132,24 @@ impl Ledger {
         });
     }
 
+    /// Notes and additions that point into an output that is not written after all (`service#`
+    /// for a DaemonSet on Fargate): the fields they carried are dropped, for `reason`.
+    pub fn output_not_written(&mut self, output: &str, reason: &str, fix: &str) {
+        let into = |to: &str| to.split_once('#').is_some_and(|(o, _)| o == output);
+        for n in &mut self.notes {
+            if n.to.as_deref().is_some_and(into) {
+                n.to = None;
+                n.fate = Fate::Dropped;
+                n.reason = Some(match &n.reason {
+                    Some(r) => format!("{reason}; {r}"),
+                    None => reason.to_owned(),
+                });
+                n.fix = Some(fix.to_owned());
+            }
+        }
+        self.added.retain(|a| !into(&a.to));
+    }
+
     /// A key that is not part of the API object it sits in (a typo, or a newer API).
     pub fn unknown(&mut self, at: &At<'_>, within: &str) {
         self.dropped(
@@ -151,10 +170,7 @@ impl Ledger {
 
     /// The most specific note covering `path`; the last recorded wins a tie.
     pub fn covering(&self, path: &str) -> Option<&Note> {
-        self.notes
-            .iter()
-            .filter(|n| covers(&n.path, path))
-            .max_by_key(|n| n.path.len())
+        Coverage::of(&self.notes).covering(path)
     }
 
     /// Records every leaf below `node` that no note covers as an unhandled drop. An empty
@@ -164,13 +180,15 @@ impl Ledger {
     pub fn sweep(&mut self, node: &Node, path: &str) {
         let mut all = Vec::new();
         leaves(node, path, &mut all);
+        let coverage = Coverage::of(&self.notes);
+        all.retain(|(leaf, _)| coverage.covering(leaf).is_none());
         let empty = |n: &Node| match &n.kind {
             crate::parse::NodeKind::Map(e) => e.is_empty(),
             crate::parse::NodeKind::Seq(i) => i.is_empty(),
             crate::parse::NodeKind::Scalar { .. } => false,
         };
         for (leaf, offset) in all {
-            if self.covering(&leaf).is_none() {
+            {
                 let relative = leaf.strip_prefix(path).unwrap_or(&leaf);
                 if node.pointer(relative).is_some_and(|(n, _)| empty(n)) {
                     self.record(leaf, offset, Fate::Mapped, None, Some(EMPTY.into()), None);
@@ -193,8 +211,19 @@ impl Ledger {
         }
     }
 
-    /// Fills in lines and columns and puts notes in document order.
+    /// Fills in lines and columns and puts notes in document order, one per path: a later
+    /// note on a field replaces an earlier one (a decision revised once the whole task is
+    /// known, such as a size Fargate cannot hold), so no field is counted twice.
     pub fn finish(mut self, doc: &Document) -> (Vec<Note>, Vec<Added>) {
+        let mut seen = HashSet::new();
+        let mut kept: Vec<Note> = self
+            .notes
+            .into_iter()
+            .rev()
+            .filter(|n| seen.insert(n.path.clone()))
+            .collect();
+        kept.reverse();
+        self.notes = kept;
         let index = LineIndex::of(doc);
         for note in &mut self.notes {
             let p = index.position(note.offset);
@@ -204,6 +233,36 @@ impl Ledger {
         self.notes
             .sort_by(|a, b| a.offset.cmp(&b.offset).then_with(|| a.path.cmp(&b.path)));
         (self.notes, self.added)
+    }
+}
+
+/// The notes of an object indexed by path, to find the note covering a leaf in time
+/// proportional to the leaf's depth rather than to the number of notes (objects with tens of
+/// thousands of labels or env entries).
+pub struct Coverage<'n> {
+    by_path: HashMap<&'n str, &'n Note>,
+}
+
+impl<'n> Coverage<'n> {
+    /// The last note recorded on a path stands for it.
+    pub fn of(notes: &'n [Note]) -> Self {
+        let mut by_path = HashMap::with_capacity(notes.len());
+        for n in notes {
+            by_path.insert(n.path.as_str(), n);
+        }
+        Coverage { by_path }
+    }
+
+    /// The most specific note covering `path`: the note on the path itself, else on its
+    /// nearest ancestor (pointer segments, so `/a/b` does not cover `/a/bc`).
+    pub fn covering(&self, path: &str) -> Option<&'n Note> {
+        let mut at = path;
+        loop {
+            if let Some(n) = self.by_path.get(at) {
+                return Some(n);
+            }
+            at = &at[..at.rfind('/')?];
+        }
     }
 }
 

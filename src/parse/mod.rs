@@ -14,7 +14,7 @@ mod yaml;
 pub use error::{Limits, ParseError, ParseErrorKind};
 pub use json_string::json_in_string;
 pub use read::{Format, InputError, InputErrorKind, MAX_DOCUMENTS, Piece, Pieces, documents, read, stream};
-pub use resolve::is_yaml11_ambiguous;
+pub use resolve::{is_yaml11_ambiguous, reads_differently, yaml11_only_bool, yaml11_reading};
 pub use stream::{Chunk, Stream, check_text};
 pub use tree::{Comment, Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Span, Tag, pointer_token, type_name};
 

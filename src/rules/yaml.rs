@@ -6,37 +6,7 @@ use crate::finding::Finding;
 use crate::finding::ids;
 use crate::parse::{Document, Node, NodeKind, Scalar, ScalarStyle, Span};
 
-/// The YAML 1.1 booleans that YAML 1.2 reads as strings (`true`/`false` are the same in both).
-pub fn yaml11_only_bool(raw: &str) -> bool {
-    matches!(
-        raw,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "n" | "N" | "no" | "No" | "NO" | "on" | "On" | "ON" | "off" | "Off" | "OFF"
-    )
-}
-
-/// Whether a plain scalar that YAML 1.1 read as `value` reads differently in YAML 1.2: the
-/// booleans above, octal `0755`, `1_000` and `0b101`.
-pub fn reads_differently(raw: &str, value: &Scalar) -> bool {
-    match value {
-        Scalar::Bool(_) => yaml11_only_bool(raw),
-        Scalar::Number(_) => {
-            let digits = raw.trim_start_matches(['-', '+']);
-            digits.contains('_')
-                || digits.starts_with("0b")
-                || (digits.len() > 1 && digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit()))
-        }
-        _ => false,
-    }
-}
-
-/// What YAML 1.1 made of the scalar, for messages.
-pub fn yaml11_reading(value: &Scalar) -> String {
-    match value {
-        Scalar::Bool(b) => format!("the boolean {b}"),
-        Scalar::Number(n) => format!("the number {n}"),
-        _ => "something other than a string".to_owned(),
-    }
-}
+pub use crate::parse::{reads_differently, yaml11_only_bool, yaml11_reading};
 
 /// YML007: one finding per anchor and per merge key.
 pub fn anchors(file: &str, doc: &Document, object: Option<&str>, out: &mut Vec<Finding>) {

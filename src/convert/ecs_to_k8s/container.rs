@@ -280,6 +280,9 @@ fn ports(cx: &mut Cx<'_>, at: &At<'_>, m: &mut Map, prefix: &str, slot: &Slot, p
                     ),
                 },
                 "hostPort" => match field.int() {
+                    // awsvpc requires the host port to equal the container port: the pod's port
+                    // is the same thing, and converting back leaves it to ECS to fill in.
+                    Some(h) if awsvpc_like && h == port => cx.ledger.mapped(&field, to("containerPort")),
                     Some(h) if h != 0 && !awsvpc_like => {
                         out.insert("hostPort", h);
                         cx.ledger.approx(

@@ -39,6 +39,7 @@ pub fn convert(
     let mut c = Container::new(name, role);
     c.map.insert("name", name);
     c.map.insert("image", image);
+    let env_plan = env::plan(cx, item);
     for (key, at) in item.entries() {
         match key {
             "name" => cx.ledger.mapped(&at, p("name")),
@@ -52,8 +53,8 @@ pub fn convert(
                 }
                 None => cx.ledger.invalid(&at, "a path"),
             },
-            "env" => env::env(cx, &at, &mut c, index),
-            "envFrom" => env::env_from(cx, &at, &mut c, index),
+            "env" => env::env(cx, &at, &mut c, index, &env_plan),
+            "envFrom" => env::env_from(cx, &at, &mut c, index, &env_plan),
             "ports" => ports(cx, &at, &mut c, index),
             "resources" => resources::container(cx, &at, &mut c, index),
             "volumeMounts" => volumes::mount_points(cx, &at, &mut c, index, mounts),

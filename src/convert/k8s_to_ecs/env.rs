@@ -9,8 +9,51 @@ use crate::convert::cursor::At;
 use crate::convert::references::{RefKind, key_arn, key_ref};
 use crate::convert::value::Value;
 use crate::convert_map;
+use std::collections::{BTreeMap, BTreeSet};
 
-pub fn env(cx: &mut Cx<'_, '_>, at: &At<'_>, c: &mut Container, index: usize) {
+/// Which definition of each variable reaches the container. Kubernetes prefers an explicit
+/// `env` entry to `envFrom`, a later `env` entry to an earlier one of the same name, and a later
+/// `envFrom` source to an earlier one; ECS rejects or arbitrarily resolves the same name twice,
+/// so only the winner is written.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Variable name -> index of the `env` entry that defines it (the last of that name).
+    env: BTreeMap<String, usize>,
+    /// Per `envFrom` source, in order: the variable names it gives (prefix included).
+    sources: Vec<BTreeSet<String>>,
+}
+
+pub fn plan(cx: &Cx<'_, '_>, container: &At<'_>) -> Plan {
+    let mut plan = Plan::default();
+    for (i, item) in container
+        .get("env")
+        .map(|e| e.items())
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        if let Some(name) = item.get("name").and_then(|n| n.str()) {
+            plan.env.insert(name.to_owned(), i);
+        }
+    }
+    for item in container.get("envFrom").map(|e| e.items()).unwrap_or_default() {
+        let names = source(&item)
+            .and_then(|(kind, name, prefix)| Some((source_keys(cx, kind, name)?, prefix)))
+            .map(|(keys, prefix)| keys.iter().map(|k| format!("{prefix}{k}")).collect())
+            .unwrap_or_default();
+        plan.sources.push(names);
+    }
+    plan
+}
+
+impl Plan {
+    /// Whether `name` from envFrom source `i` is set again by env or a later source.
+    fn overridden(&self, name: &str, i: usize) -> bool {
+        self.env.contains_key(name) || self.sources.iter().skip(i + 1).any(|s| s.contains(name))
+    }
+}
+
+pub fn env(cx: &mut Cx<'_, '_>, at: &At<'_>, c: &mut Container, index: usize, plan: &Plan) {
     if !at.is_seq() {
         cx.ledger.invalid(at, "a list of environment variables");
         return;
@@ -18,11 +61,19 @@ pub fn env(cx: &mut Cx<'_, '_>, at: &At<'_>, c: &mut Container, index: usize) {
     if at.items().is_empty() {
         cx.ledger.empty(at);
     }
-    for item in at.items() {
+    for (i, item) in at.items().into_iter().enumerate() {
         let Some(name) = item.get("name").and_then(|n| n.str()) else {
             cx.ledger.invalid(&item, "an environment variable with a name");
             continue;
         };
+        if plan.env.get(name).is_some_and(|last| *last != i) {
+            cx.ledger.dropped(
+                &item,
+                format!("a later env entry also named {name} replaces this one: Kubernetes uses the last"),
+                "remove this entry",
+            );
+            continue;
+        }
         for (key, field) in item.entries() {
             if !matches!(key, "name" | "value" | "valueFrom") {
                 cx.ledger.unknown(&field, "EnvVar");
@@ -166,7 +217,35 @@ fn value_from_ref(cx: &mut Cx<'_, '_>, item: &At<'_>, name: &str, vf: &At<'_>, c
         .push(Value::Map(convert_map! {"name" => name, "valueFrom" => arn}));
 }
 
-pub fn env_from(cx: &mut Cx<'_, '_>, at: &At<'_>, c: &mut Container, index: usize) {
+/// The Secret or ConfigMap an envFrom source names, and its prefix.
+fn source<'a>(item: &At<'a>) -> Option<(RefKind, &'a str, String)> {
+    let prefix = item.get("prefix").and_then(|p| p.text()).unwrap_or_default();
+    let (reference, kind) = [("secretRef", RefKind::Secret), ("configMapRef", RefKind::ConfigMap)]
+        .into_iter()
+        .find_map(|(k, kind)| item.get(k).map(|r| (r, kind)))?;
+    Some((kind, reference.get("name")?.str()?, prefix))
+}
+
+/// The keys of a Secret or ConfigMap among the inputs, sorted, or None when it is not there.
+fn source_keys(cx: &Cx<'_, '_>, kind: RefKind, name: &str) -> Option<Vec<String>> {
+    let object = cx.catalog.find(kind.kind(), &cx.namespace, name)?;
+    let sections: &[&str] = if kind == RefKind::Secret {
+        &["data", "stringData"]
+    } else {
+        &["data"]
+    };
+    let mut keys: Vec<String> = Vec::new();
+    for section in sections {
+        if let Some(data) = object.obj.node.get(section).and_then(|d| d.as_map()) {
+            keys.extend(data.iter().map(|e| e.key.clone()));
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    Some(keys)
+}
+
+pub fn env_from(cx: &mut Cx<'_, '_>, at: &At<'_>, c: &mut Container, index: usize, plan: &Plan) {
     if !at.is_seq() {
         cx.ledger.invalid(at, "a list of sources");
         return;
@@ -174,21 +253,18 @@ pub fn env_from(cx: &mut Cx<'_, '_>, at: &At<'_>, c: &mut Container, index: usiz
     if at.items().is_empty() {
         cx.ledger.empty(at);
     }
-    for item in at.items() {
-        let prefix = item.get("prefix").and_then(|p| p.text()).unwrap_or_default();
-        let source = [("secretRef", RefKind::Secret), ("configMapRef", RefKind::ConfigMap)]
-            .into_iter()
-            .find_map(|(k, kind)| item.get(k).map(|r| (r, kind)));
-        let Some((reference, kind)) = source else {
-            cx.ledger
-                .invalid(&item, "an envFrom source with secretRef or configMapRef");
+    for (i, item) in at.items().into_iter().enumerate() {
+        let has_ref = item.get("secretRef").is_some() || item.get("configMapRef").is_some();
+        let Some((kind, name, prefix)) = source(&item) else {
+            let expected = if has_ref {
+                "a reference with a name"
+            } else {
+                "an envFrom source with secretRef or configMapRef"
+            };
+            cx.ledger.invalid(&item, expected);
             continue;
         };
-        let Some(name) = reference.get("name").and_then(|n| n.str()) else {
-            cx.ledger.invalid(&item, "a reference with a name");
-            continue;
-        };
-        let Some(object) = cx.catalog.find(kind.kind(), &cx.namespace, name) else {
+        let Some(keys) = source_keys(cx, kind, name) else {
             cx.ledger.dropped(
                 &item,
                 format!("the {} {name} is not among the inputs, so its keys are unknown", kind.kind()),
@@ -199,20 +275,30 @@ pub fn env_from(cx: &mut Cx<'_, '_>, at: &At<'_>, c: &mut Container, index: usiz
             );
             continue;
         };
-        let mut keys: Vec<String> = Vec::new();
-        let sections: &[&str] = if kind == RefKind::Secret {
-            &["data", "stringData"]
-        } else {
-            &["data"]
-        };
-        for section in sections {
-            if let Some(data) = object.obj.node.get(section).and_then(|d| d.as_map()) {
-                keys.extend(data.iter().map(|e| e.key.clone()));
-            }
-        }
-        keys.sort();
-        keys.dedup();
+        let (keys, hidden): (Vec<String>, Vec<String>) = keys
+            .into_iter()
+            .partition(|k| !plan.overridden(&format!("{prefix}{k}"), i));
         let first = c.map.get("secrets").and_then(Value::as_list).map_or(0, <[Value]>::len);
+        let hidden_note = if hidden.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} key(s) left out because env or a later envFrom source sets them, which Kubernetes prefers: {}",
+                hidden.len(),
+                hidden.join(", ")
+            )
+        };
+        if keys.is_empty() {
+            cx.ledger.approx(
+                &item,
+                td(format!("/containerDefinitions/{index}")),
+                format!(
+                    "no key of the {} {name} reaches the container{hidden_note}",
+                    kind.kind()
+                ),
+            );
+            continue;
+        }
         for key in &keys {
             let arn = key_arn(cx.opts, kind, &cx.namespace, name, key);
             cx.uses
@@ -228,7 +314,7 @@ pub fn env_from(cx: &mut Cx<'_, '_>, at: &At<'_>, c: &mut Container, index: usiz
             &item,
             td(format!("/containerDefinitions/{index}/secrets/{first}")),
             format!(
-                "ECS references one key at a time: expanded to the {} key(s) the {} {name} has in the input; keys added later are not picked up, and converting back lists them with valueFrom",
+                "ECS references one key at a time: expanded to the {} key(s) the {} {name} has in the input; keys added later are not picked up, and converting back lists them with valueFrom{hidden_note}",
                 keys.len(),
                 kind.kind()
             ),

@@ -16,6 +16,7 @@ mod sizing;
 mod task;
 mod volumes;
 mod workload;
+mod yaml11;
 
 use super::catalog::{Catalog, K8sItem};
 use super::loss::Ledger;

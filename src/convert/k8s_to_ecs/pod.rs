@@ -153,7 +153,7 @@ fn restart_policy(cx: &mut Cx<'_, '_>, at: &At<'_>, kind: Kind, task: &mut Task)
     let policy = at.str().unwrap_or_default();
     match (kind, policy) {
         (Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet | Kind::ReplicaSet, "Always") => {
-            cx.ledger.mapped(at, "service#/")
+            cx.ledger.mapped(at, super::svc(""))
         }
         (Kind::Pod | Kind::Job | Kind::CronJob, "Never") => cx.ledger.mapped(at, td("")),
         (Kind::Pod | Kind::Job | Kind::CronJob, "OnFailure" | "Always") => {
@@ -207,7 +207,8 @@ fn service_account_name(cx: &mut Cx<'_, '_>, at: &At<'_>, task: &mut Task, alias
         );
         return;
     }
-    if name == "default" {
+    if name == "default" || name.is_empty() {
+        // An empty name is the default account too: a role ARN ending in `role/` names no role.
         cx.ledger
             .approx(at, td(""), "the default service account has no IAM role: no task role");
         return;

@@ -55,6 +55,9 @@ pub fn container(cx: &mut Cx<'_, '_>, at: &At<'_>, c: &mut Container, index: usi
         reason.push_str("; converting back gives a request");
         cx.ledger.approx(v, td("/cpu"), reason);
     }
+    for v in [&request, &limit].into_iter().flatten() {
+        c.sized_by.push((v.0.path.clone(), v.0.offset()));
+    }
     // memory
     let limit = get("limits", "memory").and_then(|v| parse(cx, &v, Quantity::mib).map(|r| (v, r)));
     let request = get("requests", "memory").and_then(|v| parse(cx, &v, Quantity::mib).map(|r| (v, r)));
@@ -93,6 +96,9 @@ pub fn container(cx: &mut Cx<'_, '_>, at: &At<'_>, c: &mut Container, index: usi
                 }
             }
         }
+    }
+    for v in [&request, &limit].into_iter().flatten() {
+        c.sized_by.push((v.0.path.clone(), v.0.offset()));
     }
     if let Some(cpu) = c.cpu {
         c.map.insert("cpu", cpu);

@@ -13,7 +13,16 @@ const SMALLEST: Size = Size { cpu: 256, memory: 512 };
 
 const WINDOWS_MIN_CPU: u64 = 1024;
 
-pub fn task_size(cx: &mut Cx<'_, '_>, task: &Task) -> Size {
+/// The largest Fargate size: 16 vCPU / 120 GB.
+const LARGEST: Size = Size {
+    cpu: 16384,
+    memory: 122_880,
+};
+
+const TOO_LARGE_FIX: &str =
+    "lower the requests and limits to at most 16 vCPU / 120 GB in total, or convert with --launch-type ec2";
+
+pub fn task_size(cx: &mut Cx<'_, '_>, task: &mut Task) -> Size {
     // Saturating: requests of 1e24 bytes each must read as "too large", not wrap to a small size.
     let requested_cpu = sum(task.containers.iter().map(|c| c.cpu.unwrap_or(0)));
     let mut running = task.containers.iter().filter(|c| c.role != CRole::Init);
@@ -47,17 +56,8 @@ pub fn task_size(cx: &mut Cx<'_, '_>, task: &Task) -> Size {
         match table.round_up(at_least) {
             Some(s) => s,
             None => {
-                cx.ledger.added(
-                    td("/cpu"),
-                    format!(
-                        "the containers need {} cpu units and {} MiB, more than the largest Fargate size: written as the largest (16 vCPU / 120 GB); lower the requests or use --launch-type ec2",
-                        wanted.cpu, wanted.memory
-                    ),
-                );
-                Size {
-                    cpu: 16384,
-                    memory: 122_880,
-                }
+                too_large(cx, task, wanted);
+                return LARGEST;
             }
         }
     } else {
@@ -133,6 +133,41 @@ pub fn task_size(cx: &mut Cx<'_, '_>, task: &Task) -> Size {
         );
     }
     size
+}
+
+/// More than Fargate's largest size: the task gets the largest, and the containers' cpu and
+/// memory values, which it cannot hold, are left out (the containers then share the task's).
+fn too_large(cx: &mut Cx<'_, '_>, task: &mut Task, wanted: Size) {
+    let reason = format!(
+        "the pod needs {} cpu units and {} MiB, more than the largest Fargate size (16 vCPU / 120 GB): the task is written with the largest size and the containers without cpu or memory of their own",
+        wanted.cpu, wanted.memory
+    );
+    for c in &mut task.containers {
+        for key in ["cpu", "memory", "memoryReservation"] {
+            c.map.remove(key);
+        }
+        for (path, offset) in std::mem::take(&mut c.sized_by) {
+            cx.ledger.record(
+                path,
+                offset,
+                Fate::Dropped,
+                None,
+                Some(reason.clone()),
+                Some(TOO_LARGE_FIX.into()),
+            );
+        }
+    }
+    for limit in &task.pod_limits {
+        cx.ledger.record(
+            limit.path.clone(),
+            limit.offset,
+            Fate::Dropped,
+            None,
+            Some(reason.clone()),
+            Some(TOO_LARGE_FIX.into()),
+        );
+    }
+    cx.ledger.added(td("/cpu"), format!("task size: {reason}"));
 }
 
 fn sum(values: impl Iterator<Item = u64>) -> u64 {

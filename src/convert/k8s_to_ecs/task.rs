@@ -31,6 +31,9 @@ pub struct Container {
     pub ephemeral_gib: u64,
     /// Its port names (even those ECS could not take), for probes naming a port.
     pub named_ports: Vec<(String, i64)>,
+    /// Pointer and offset of its cpu and memory requests and limits, for the note sizing
+    /// writes when the task cannot hold them.
+    pub sized_by: Vec<(String, usize)>,
 }
 
 impl Container {
@@ -45,6 +48,7 @@ impl Container {
             reservation: None,
             ephemeral_gib: 0,
             named_ports: Vec::new(),
+            sized_by: Vec::new(),
         }
     }
 }
@@ -156,7 +160,7 @@ pub fn assemble(cx: &mut Cx<'_, '_>, mut task: Task) -> Map {
         "requiresCompatibilities",
         vec![Value::from(opts.launch_type.api_name())],
     );
-    let size = super::sizing::task_size(cx, &task);
+    let size = super::sizing::task_size(cx, &mut task);
     out.insert("cpu", size.cpu.to_string());
     out.insert("memory", size.memory.to_string());
     let mut platform = Map::new();
@@ -220,17 +224,19 @@ pub fn assemble(cx: &mut Cx<'_, '_>, mut task: Task) -> Map {
             let group = opts
                 .log_group
                 .fill(&opts.vars(&cx.namespace, &[("family", &cx.family)]));
+            let mut options = convert_map! {
+                "awslogs-group" => group,
+                "awslogs-region" => opts.region.clone(),
+                "awslogs-stream-prefix" => opts.log_stream_prefix.clone(),
+            };
+            // Creating the group needs logs:CreateLogGroup, which the managed execution role
+            // policy (AmazonECSTaskExecutionRolePolicy) does not grant.
+            if opts.create_log_groups {
+                options.insert("awslogs-create-group", "true");
+            }
             map.insert(
                 "logConfiguration",
-                convert_map! {
-                    "logDriver" => "awslogs",
-                    "options" => convert_map!{
-                        "awslogs-group" => group,
-                        "awslogs-region" => opts.region.clone(),
-                        "awslogs-stream-prefix" => opts.log_stream_prefix.clone(),
-                        "awslogs-create-group" => "true",
-                    },
-                },
+                convert_map! {"logDriver" => "awslogs", "options" => options},
             );
         }
         map.sort_by_order(CONTAINER_ORDER);
@@ -241,6 +247,7 @@ pub fn assemble(cx: &mut Cx<'_, '_>, mut task: Task) -> Map {
             td("/containerDefinitions/0/logConfiguration"),
             "container output goes to CloudWatch Logs (awslogs); Kubernetes left log shipping to the node (--log-group, --region, --no-logs)",
         );
+        log_group_note(cx);
     }
     out.insert("containerDefinitions", containers);
     out.insert_some("volumes", task.volumes.into_iter().map(Value::Map).collect::<Vec<_>>());
@@ -253,6 +260,27 @@ pub fn assemble(cx: &mut Cx<'_, '_>, mut task: Task) -> Map {
     );
     out.sort_by_order(TASK_ORDER);
     out
+}
+
+/// Who creates the log group: the task at start (which needs logs:CreateLogGroup on the
+/// execution role) or a person beforehand.
+fn log_group_note(cx: &mut Cx<'_, '_>) {
+    let opts = cx.opts;
+    let group = opts
+        .log_group
+        .fill(&opts.vars(&cx.namespace, &[("family", &cx.family)]));
+    let to = td("/containerDefinitions/0/logConfiguration/options/awslogs-group");
+    if opts.create_log_groups {
+        cx.ledger.added(
+            td("/containerDefinitions/0/logConfiguration/options/awslogs-create-group"),
+            format!("the task creates the log group {group} at start: give the execution role logs:CreateLogGroup, which the managed AmazonECSTaskExecutionRolePolicy lacks"),
+        );
+    } else {
+        cx.ledger.added(
+            to,
+            format!("the log group {group} must exist before the task starts: create it (aws logs create-log-group), or convert with --create-log-groups and give the execution role logs:CreateLogGroup"),
+        );
+    }
 }
 
 /// Init containers and sidecars start one after the other, in their list order, before the

@@ -206,9 +206,15 @@ pub fn mount_points(cx: &mut Cx<'_, '_>, at: &At<'_>, c: &mut Container, index: 
         point.insert("sourceVolume", name);
         point.insert("containerPath", path);
         let mut read_only = volume_read_only;
+        let sub_path = item.get("subPath").or_else(|| item.get("subPathExpr")).is_some();
         for (k, field) in item.entries() {
             match k {
                 "name" => cx.ledger.mapped(&field, p("sourceVolume")),
+                "mountPath" if sub_path => cx.ledger.approx(
+                    &field,
+                    p("containerPath"),
+                    "the whole volume is mounted at this path, not the one file or directory subPath names",
+                ),
                 "mountPath" => cx.ledger.mapped(&field, p("containerPath")),
                 "readOnly" => match field.bool() {
                     Some(b) => {
@@ -217,11 +223,15 @@ pub fn mount_points(cx: &mut Cx<'_, '_>, at: &At<'_>, c: &mut Container, index: 
                     }
                     None => cx.ledger.invalid(&field, "a boolean"),
                 },
-                "subPath" | "subPathExpr" => cx.ledger.dropped(
-                    &field,
-                    "ECS mounts a whole volume: the container sees all of it at the mount path",
-                    "point the application at the sub-directory, or use an EFS access point rooted there",
-                ),
+                "subPath" | "subPathExpr" => {
+                    // The container sees every file of the volume, not only the part it was given.
+                    cx.ledger.approx(
+                        &field,
+                        p("containerPath"),
+                        "ECS mounts a whole volume: the container sees all of it at the mount path, not only the sub-path; point the application at the sub-directory, or use an EFS access point rooted there",
+                    );
+                    cx.ledger.security();
+                }
                 "mountPropagation" | "recursiveReadOnly" => {
                     cx.ledger
                         .dropped(&field, format!("ECS has no {k}"), "nothing to convert")

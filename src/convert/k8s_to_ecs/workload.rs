@@ -2,7 +2,7 @@
 //! pod template.
 
 use super::service::Rollout;
-use super::task::Task;
+use super::task::{CRole, Task};
 use super::{Cx, Uses, WORKLOADS, metadata, pod, report, svc, td};
 use crate::convert::catalog::{Catalog, K8sItem};
 use crate::convert::cursor::At;
@@ -109,8 +109,13 @@ pub fn convert(
             _ => cx.ledger.unknown(&at, kind.name()),
         }
     }
-    if task.containers.is_empty() {
-        let message = "no container with an image: nothing to run".to_owned();
+    // Init containers and sidecars are not essential: a task of them alone is rejected (ECS010).
+    if !task.containers.iter().any(|c| c.role == CRole::Regular) {
+        let message = if task.containers.is_empty() {
+            "no container with an image: nothing to run".to_owned()
+        } else {
+            "only init containers have an image: they prepare the pod, and a task needs an essential container to run after them".to_owned()
+        };
         // Nothing was written, so nothing was carried over.
         let mut ledger = Ledger::default();
         ledger.dropped(
@@ -136,7 +141,25 @@ pub fn convert(
             role: Role::Service,
             object: item.obj.label(),
         });
+    } else {
+        cx.ledger.output_not_written(
+            "service",
+            "no ECS service is written for this workload",
+            "start the tasks yourself (aws ecs run-task), or convert with --launch-type ec2 for a DAEMON service",
+        );
     }
+    let written: Vec<(&str, serde_json::Value)> = outputs
+        .iter()
+        .filter_map(|o| {
+            let name = if o.role == Role::Service {
+                "service"
+            } else {
+                "task-definition"
+            };
+            Some((name, serde_json::from_str(&o.text).ok()?))
+        })
+        .collect();
+    super::yaml11::check(&mut cx.ledger, item.doc, item.obj.node, &item.obj.pointer, &written);
     let files = outputs.iter().map(|o| o.file.clone()).collect();
     (report(item, cx.ledger, files, None), outputs)
 }
