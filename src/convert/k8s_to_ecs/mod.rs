@@ -12,6 +12,7 @@ mod probes;
 mod resources;
 mod security;
 mod service;
+mod service_connect;
 mod sizing;
 mod task;
 mod volumes;
@@ -62,6 +63,8 @@ pub struct ServiceUse {
     /// Service port index -> (container, containerPort), when the target port is in the pod.
     pub ports: BTreeMap<usize, (String, i64)>,
     pub load_balanced: bool,
+    /// Service port index -> the Service Connect endpoint it became.
+    pub connect: BTreeMap<usize, service_connect::Endpoint>,
 }
 
 /// One conversion in progress.
