@@ -157,3 +157,126 @@ fn snapshots_k8s_to_ecs() {
         insta::assert_json_snapshot!("service-connect-k8s-report", report);
     });
 }
+
+fn to_k8s() -> (Vec<(&'static str, String)>, Conversion) {
+    let texts = vec![
+        ("catalog.json", read("catalog.json")),
+        ("catalog-service.json", read("catalog-service.json")),
+    ];
+    let borrowed: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let run = convert_texts(&borrowed, &Options::new(To::K8s));
+    (texts, run)
+}
+
+/// The YAML documents of an output, as JSON.
+fn documents(run: &Conversion, file: &str) -> Vec<Value> {
+    let o = run
+        .outputs
+        .iter()
+        .find(|o| o.file == file)
+        .unwrap_or_else(|| panic!("no output {file}"));
+    k2e::parse::yaml_text(&o.text, &k2e::parse::Limits::default())
+        .into_iter()
+        .filter_map(|d| d.root.map(|r| r.to_json()))
+        .collect()
+}
+
+fn services(docs: &[Value]) -> Vec<&Value> {
+    docs.iter().filter(|d| d["kind"] == "Service").collect()
+}
+
+#[test]
+fn service_connect_endpoints_become_services() {
+    let (texts, run) = to_k8s();
+    let borrowed: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    assert_accounted(&borrowed, &run);
+    let docs = documents(&run, "catalog.yaml");
+    let services = services(&docs);
+    let summary: Vec<Value> = services
+        .iter()
+        .map(|s| json!({"name": s["metadata"]["name"], "type": s["spec"]["type"], "ports": s["spec"]["ports"], "selector": s["spec"]["selector"]}))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            json!({"name": "catalog", "type": "ClusterIP", "selector": {"app": "catalog"},
+                   "ports": [{"name": "http", "port": 80, "targetPort": 8080, "protocol": "TCP", "appProtocol": "http"}]}),
+            json!({"name": "catalog-admin", "type": "ClusterIP", "selector": {"app": "catalog"},
+                   "ports": [{"name": "admin", "port": 9000, "targetPort": 9000, "protocol": "TCP"}]}),
+        ]
+    );
+    let service = object(&run, "EcsService/catalog", "catalog-service.json");
+    let port = note(service, "/serviceConnectConfiguration/services/0/clientAliases/0/port");
+    assert_eq!(port.fate, Fate::Mapped);
+    let dns = note(
+        service,
+        "/serviceConnectConfiguration/services/1/clientAliases/0/dnsName",
+    );
+    assert_eq!(dns.fate, Fate::Approximated);
+    let timeout = note(service, "/serviceConnectConfiguration/services/0/timeout");
+    assert_eq!(timeout.fate, Fate::Dropped);
+}
+
+#[test]
+fn snapshots_ecs_to_k8s() {
+    let (_, run) = to_k8s();
+    let opts = Options::new(To::K8s);
+    let text: String = run
+        .outputs
+        .iter()
+        .map(|o| format!("=== {}\n{}", o.file, o.text))
+        .collect();
+    let mut report: Value = serde_json::from_str(&loss_render::json(&run, &opts, run.exit_code())).unwrap();
+    report["tool"]["version"] = Value::from("VERSION");
+    settings().bind(|| {
+        insta::assert_snapshot!("service-connect-ecs-outputs", text);
+        insta::assert_json_snapshot!("service-connect-ecs-report", report);
+    });
+}
+
+/// Kubernetes Services -> Service Connect -> Services: every field the first conversion calls
+/// mapped comes back unchanged.
+#[test]
+fn services_round_trip() {
+    let (text, there) = to_ecs(&Options::new(To::Ecs));
+    let files: Vec<(&str, &str)> = there
+        .outputs
+        .iter()
+        .map(|o| (o.file.as_str(), o.text.as_str()))
+        .collect();
+    let back = convert_texts(&files, &Options::new(To::K8s));
+    let input: Vec<Value> = k2e::parse::yaml_text(&text, &k2e::parse::Limits::default())
+        .into_iter()
+        .filter_map(|d| d.root.map(|r| r.to_json()))
+        .collect();
+    let mut compared = 0;
+    for report in there.objects.iter().filter(|o| o.object.starts_with("Service/")) {
+        let Some(owner) = report
+            .fields
+            .iter()
+            .find(|n| n.path.is_empty() && n.fate == Fate::Approximated)
+        else {
+            continue;
+        };
+        assert!(owner.to.is_some());
+        let original = &input[report.document];
+        let written = back
+            .outputs
+            .iter()
+            .flat_map(|o| documents(&back, &o.file))
+            .filter(|d| d["kind"] == "Service")
+            .find(|d| d["metadata"]["name"] == original["metadata"]["name"] && ports(d) == ports(original))
+            .unwrap_or_else(|| panic!("no Service {} back", report.object));
+        let mismatches = audit::mapped_mismatches(original, "", &report.fields, &written);
+        assert!(mismatches.is_empty(), "{}: {mismatches:#?}", report.object);
+        compared += 1;
+    }
+    assert_eq!(compared, 2, "both api Services compared");
+}
+
+fn ports(service: &Value) -> Vec<Value> {
+    service["spec"]["ports"]
+        .as_array()
+        .map(|p| p.iter().map(|p| p["port"].clone()).collect())
+        .unwrap_or_default()
+}

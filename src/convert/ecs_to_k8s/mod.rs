@@ -11,6 +11,7 @@ mod objects;
 mod plan;
 mod security;
 mod service;
+mod service_connect;
 mod task;
 mod volumes;
 
