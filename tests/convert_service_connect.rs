@@ -280,3 +280,92 @@ fn ports(service: &Value) -> Vec<Value> {
         .map(|p| p.iter().map(|p| p["port"].clone()).collect())
         .unwrap_or_default()
 }
+
+fn scaling_inputs() -> Vec<(&'static str, String)> {
+    [
+        "catalog.json",
+        "catalog-service.json",
+        "catalog.scalable-target.json",
+        "catalog-cpu.scaling-policy.json",
+        "catalog-memory.scaling-policy.json",
+        "orphan.scaling-policy.json",
+    ]
+    .into_iter()
+    .map(|f| (f, read(f)))
+    .collect()
+}
+
+#[test]
+fn service_autoscaling_becomes_a_horizontal_pod_autoscaler() {
+    let texts = scaling_inputs();
+    let borrowed: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let run = convert_texts(&borrowed, &Options::new(To::K8s));
+    assert_accounted(&borrowed, &run);
+    let docs = documents(&run, "catalog.yaml");
+    let hpa = docs
+        .iter()
+        .find(|d| d["kind"] == "HorizontalPodAutoscaler")
+        .expect("an HPA in the workload's stream");
+    assert_eq!(
+        hpa,
+        &json!({
+            "apiVersion": "autoscaling/v2",
+            "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "catalog"},
+            "spec": {
+                "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "catalog"},
+                "minReplicas": 3,
+                "maxReplicas": 12,
+                "metrics": [
+                    {"type": "Resource", "resource": {"name": "cpu",
+                        "target": {"type": "Utilization", "averageUtilization": 60}}},
+                    {"type": "Resource", "resource": {"name": "memory",
+                        "target": {"type": "Utilization", "averageUtilization": 76}}},
+                ],
+                "behavior": {
+                    "scaleDown": {"stabilizationWindowSeconds": 300, "selectPolicy": "Disabled"},
+                    "scaleUp": {"stabilizationWindowSeconds": 60},
+                },
+            },
+        })
+    );
+    let target = object(
+        &run,
+        "ScalableTarget/service/prod/catalog",
+        "catalog.scalable-target.json",
+    );
+    assert_eq!(note(target, "/MaxCapacity").fate, Fate::Mapped);
+    let memory = object(
+        &run,
+        "ScalingPolicy/catalog-memory",
+        "catalog-memory.scaling-policy.json",
+    );
+    let value = note(memory, "/TargetTrackingScalingPolicyConfiguration/TargetValue");
+    assert_eq!(value.fate, Fate::Approximated, "75.5 is written as 76");
+    let orphan = object(&run, "ScalingPolicy/requests", "orphan.scaling-policy.json");
+    assert_eq!(note(orphan, "").fate, Fate::Dropped);
+    assert!(
+        run.skipped.iter().all(|s| !s.file.contains("scal")),
+        "{:?}",
+        run.skipped
+    );
+}
+
+#[test]
+fn snapshots_autoscaling() {
+    let texts = scaling_inputs();
+    let borrowed: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let opts = Options::new(To::K8s);
+    let run = convert_texts(&borrowed, &opts);
+    let mut report: Value = serde_json::from_str(&loss_render::json(&run, &opts, run.exit_code())).unwrap();
+    report["tool"]["version"] = Value::from("VERSION");
+    let text: String = run
+        .outputs
+        .iter()
+        .map(|o| format!("=== {}\n{}", o.file, o.text))
+        .collect();
+    settings().bind(|| {
+        insta::assert_snapshot!("service-connect-autoscaling-outputs", text);
+        insta::assert_json_snapshot!("service-connect-autoscaling-report", report);
+    });
+}

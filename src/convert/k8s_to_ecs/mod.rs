@@ -116,7 +116,12 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
             None => run.objects.push(others::account(item, &uses)),
         }
     }
-    for item in catalog.ecs_tasks.iter().chain(&catalog.ecs_services) {
+    for item in catalog
+        .ecs_tasks
+        .iter()
+        .chain(&catalog.ecs_services)
+        .chain(&catalog.ecs_scaling)
+    {
         run.skipped.push(super::catalog::Skipped {
             file: item.file.to_owned(),
             document: item.doc.index,
