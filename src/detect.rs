@@ -55,6 +55,29 @@ pub enum Detected<'a> {
     Unknown(&'static str),
 }
 
+/// An Application Auto Scaling input for an ECS service: RegisterScalableTarget
+/// (`aws application-autoscaling register-scalable-target --cli-input-json`) or PutScalingPolicy.
+/// `detect` calls these Unknown (lint has no rules for them); convert reads them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EcsScaling {
+    Target,
+    Policy,
+}
+
+pub fn ecs_scaling(root: &Node) -> Option<EcsScaling> {
+    let text = |key: &str| root.get(key).and_then(Node::as_str);
+    if text("ServiceNamespace")? != "ecs" || text("ResourceId").is_none() {
+        return None;
+    }
+    if root.get("PolicyName").is_some() || root.get("PolicyType").is_some() {
+        Some(EcsScaling::Policy)
+    } else if root.get("MinCapacity").is_some() || root.get("MaxCapacity").is_some() {
+        Some(EcsScaling::Target)
+    } else {
+        None
+    }
+}
+
 pub fn detect(root: &Node) -> Detected<'_> {
     match &root.kind {
         NodeKind::Map(_) => detect_map(root),

@@ -58,6 +58,8 @@ pub struct Catalog<'a> {
     pub k8s: Vec<K8sItem<'a>>,
     pub ecs_tasks: Vec<EcsItem<'a>>,
     pub ecs_services: Vec<EcsItem<'a>>,
+    /// Application Auto Scaling inputs (scalable targets and scaling policies) of ECS services.
+    pub ecs_scaling: Vec<EcsItem<'a>>,
     pub skipped: Vec<Skipped>,
 }
 
@@ -93,6 +95,15 @@ impl<'a> Catalog<'a> {
                         }
                     }
                     Detected::EcsService { .. } => c.ecs_services.push(EcsItem {
+                        file: &source.file,
+                        doc,
+                        root,
+                        node: root,
+                        prefix: "",
+                        shape: None,
+                        resource: None,
+                    }),
+                    Detected::Unknown(_) if crate::detect::ecs_scaling(root).is_some() => c.ecs_scaling.push(EcsItem {
                         file: &source.file,
                         doc,
                         root,

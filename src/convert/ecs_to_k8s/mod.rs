@@ -3,6 +3,7 @@
 //! port mappings and a ServiceAccount for the task role. An ECS service (CreateService input)
 //! among the inputs supplies replicas and the rollout limits.
 
+mod autoscaling;
 mod container;
 mod env;
 mod health;
@@ -12,6 +13,7 @@ mod plan;
 mod resources;
 mod security;
 mod service;
+mod service_connect;
 mod task;
 mod volumes;
 
@@ -127,6 +129,7 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
     let names = workload_names(catalog, &families, opts);
     let accounts = Accounts::of(catalog, &names, opts);
     let mut used_services = vec![false; catalog.ecs_services.len()];
+    let mut used_scaling = vec![false; catalog.ecs_scaling.len()];
     for ((task, family), name) in catalog.ecs_tasks.iter().zip(&families).zip(&names) {
         let service = linked_service(catalog, task).or_else(|| {
             catalog.ecs_services.iter().position(|s| {
@@ -138,9 +141,17 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
             used_services[i] = true;
         }
         let service = service.map(|i| &catalog.ecs_services[i]);
-        let (reports, output) = objects::convert(task, family, service, name, &accounts, opts);
+        let (reports, mut output) = objects::convert(task, family, service, name, &accounts, opts);
         run.objects.extend(reports);
+        if let Some(service) = service {
+            scaling(catalog, service, family, &mut used_scaling, &mut output, opts, run);
+        }
         run.outputs.extend(output);
+    }
+    for (item, used) in catalog.ecs_scaling.iter().zip(used_scaling) {
+        if !used {
+            run.objects.push(autoscaling::unmatched(item));
+        }
     }
     for (service, used) in catalog.ecs_services.iter().zip(used_services) {
         if used {
@@ -156,6 +167,36 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
         run.objects
             .push(report(service, ledger, Vec::new(), None, service_label(service)));
     }
+}
+
+/// The HPA of a service's scaling inputs, added to the workload's stream.
+fn scaling(
+    catalog: &Catalog<'_>,
+    service: &EcsItem<'_>,
+    family: &str,
+    used: &mut [bool],
+    output: &mut Option<Output>,
+    opts: &Options,
+    run: &mut Conversion,
+) {
+    let Some(out) = output.as_mut() else { return };
+    let mut items = Vec::new();
+    for (i, item) in catalog.ecs_scaling.iter().enumerate() {
+        if autoscaling::is_for(item, service) {
+            used[i] = true;
+            items.push(item);
+        }
+    }
+    if items.is_empty() {
+        return;
+    }
+    let name = workload_name(family);
+    let (hpa, reports) = autoscaling::convert(&items, service, &name, std::slice::from_ref(&out.file), opts);
+    if let Some(hpa) = hpa {
+        out.text.push_str("---\n");
+        out.text.push_str(&super::emit_yaml::document(&hpa));
+    }
+    run.objects.extend(reports);
 }
 
 /// The service a template or Terraform file links to a task definition of the same file.

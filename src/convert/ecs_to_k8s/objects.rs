@@ -154,7 +154,19 @@ fn objects(cx: &mut Cx<'_>, mut pod: Pod, rollout: &Rollout) -> Vec<Value> {
     meta.insert_some("annotations", object_annotations);
 
     let has_ports = !pod.ports.is_empty() && !matches!(kind, Kind::Job | Kind::CronJob);
-    let service_name = has_ports.then(|| dns1035_label(&cx.name));
+    let connect = match has_ports {
+        true => super::service_connect::services(&rollout.connect, &pod.ports, &selector),
+        false => Vec::new(),
+    };
+    let service_name = match connect.first() {
+        Some(Value::Map(s)) => s
+            .get("metadata")
+            .and_then(Value::as_map)
+            .and_then(|m| m.get("name"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        _ => has_ports.then(|| dns1035_label(&cx.name)),
+    };
     let mut body = Map::new();
     match kind {
         Kind::Pod => body = spec,
@@ -202,7 +214,13 @@ fn objects(cx: &mut Cx<'_>, mut pod: Pod, rollout: &Rollout) -> Vec<Value> {
         "spec" => body,
     };
     let mut documents = vec![Value::Map(workload)];
-    if let Some(service_name) = &service_name {
+    if !connect.is_empty() {
+        cx.ledger.added(
+            "Service#",
+            "a Service for each Service Connect alias name, selecting the workload's pods",
+        );
+        documents.extend(connect);
+    } else if let Some(service_name) = &service_name {
         documents.push(Value::Map(service(
             cx,
             &pod,

@@ -13,6 +13,8 @@ pub struct Rollout {
     /// Deployment `strategy` or DaemonSet/StatefulSet `updateStrategy`.
     pub strategy: Option<Map>,
     pub load_balanced: bool,
+    /// Service Connect endpoints, written as Services.
+    pub connect: Vec<super::service_connect::Endpoint>,
 }
 
 pub fn account(cx: &mut Cx<'_>, service: &At<'_>) -> Rollout {
@@ -75,7 +77,8 @@ pub fn account(cx: &mut Cx<'_>, service: &At<'_>) -> Rollout {
                 "Kubernetes has no grace period for load balancer health checks",
                 "give the container a startupProbe or initialDelaySeconds on its readiness probe",
             ),
-            "serviceRegistries" | "serviceConnectConfiguration" | "vpcLatticeConfigurations" | "gatewayConnectors" => {
+            "serviceConnectConfiguration" => r.connect = super::service_connect::account(cx, &at),
+            "serviceRegistries" | "vpcLatticeConfigurations" | "gatewayConnectors" => {
                 cx.ledger.dropped(
                     &at,
                     "Kubernetes Services give pods their DNS names",

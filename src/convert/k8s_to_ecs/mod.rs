@@ -12,6 +12,7 @@ mod probes;
 mod resources;
 mod security;
 mod service;
+mod service_connect;
 mod sizing;
 mod task;
 mod volumes;
@@ -63,6 +64,8 @@ pub struct ServiceUse {
     /// Service port index -> (container, containerPort), when the target port is in the pod.
     pub ports: BTreeMap<usize, (String, i64)>,
     pub load_balanced: bool,
+    /// Service port index -> the Service Connect endpoint it became.
+    pub connect: BTreeMap<usize, service_connect::Endpoint>,
 }
 
 /// One conversion in progress.
@@ -114,7 +117,12 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
             None => run.objects.push(others::account(item, &uses)),
         }
     }
-    for item in catalog.ecs_tasks.iter().chain(&catalog.ecs_services) {
+    for item in catalog
+        .ecs_tasks
+        .iter()
+        .chain(&catalog.ecs_services)
+        .chain(&catalog.ecs_scaling)
+    {
         run.skipped.push(super::catalog::Skipped {
             file: item.file.to_owned(),
             document: item.doc.index,

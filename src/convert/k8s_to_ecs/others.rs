@@ -118,6 +118,10 @@ fn service(ledger: &mut Ledger, root: &At<'_>, used: Option<&Vec<super::ServiceU
         unused(ledger, root, "selects no workload among the inputs");
         return;
     };
+    if used.iter().any(|u| !u.connect.is_empty()) {
+        super::service_connect::account(ledger, root, used);
+        return;
+    }
     let families: Vec<&str> = used.iter().map(|u| u.family.as_str()).collect();
     let balanced = used.iter().any(|u| u.load_balanced);
     ledger.dropped(

@@ -139,7 +139,7 @@ pub fn update_strategy(cx: &mut Cx<'_, '_>, at: &At<'_>, kind: Kind, rollout: &m
     }
 }
 
-pub fn create_service(cx: &mut Cx<'_, '_>, task_def: &Map, rollout: &Rollout, item: &K8sItem<'_>) -> Map {
+pub fn create_service(cx: &mut Cx<'_, '_>, task_def: &mut Map, rollout: &Rollout, item: &K8sItem<'_>) -> Map {
     let opts = cx.opts;
     let mut out = Map::new();
     if let Some(cluster) = &opts.cluster {
@@ -193,6 +193,9 @@ pub fn create_service(cx: &mut Cx<'_, '_>, task_def: &Map, rollout: &Rollout, it
     }
     let balancers = load_balancers(cx, task_def, item);
     out.insert_some("loadBalancers", balancers);
+    if let Some(connect) = super::service_connect::configuration(cx, task_def) {
+        out.insert("serviceConnectConfiguration", connect);
+    }
     out
 }
 
@@ -244,6 +247,7 @@ fn load_balancers(cx: &mut Cx<'_, '_>, task_def: &Map, item: &K8sItem<'_>) -> Ve
             family: cx.family.clone(),
             ports: BTreeMap::new(),
             load_balanced,
+            connect: BTreeMap::new(),
         };
         let service_ports = spec
             .and_then(|s| s.get("ports"))

@@ -125,16 +125,18 @@ pub fn convert(
         );
         return (report(item, ledger, Vec::new(), Some(message)), Vec::new());
     }
-    let task_def = super::task::assemble(&mut cx, task);
+    let mut task_def = super::task::assemble(&mut cx, task);
+    // A DaemonSet is a DAEMON service, which only EC2 offers. The service comes first: Service
+    // Connect names port mappings of the task definition.
+    let service = (kind.has_replicas() || (kind == Kind::DaemonSet && !opts.fargate()))
+        .then(|| super::service::create_service(&mut cx, &mut task_def, &rollout, item));
     let mut outputs = vec![Output {
         file: format!("{family}.task-definition.json"),
-        text: emit_json::to_string(&Value::Map(task_def.clone())),
+        text: emit_json::to_string(&Value::Map(task_def)),
         role: Role::TaskDefinition,
         object: item.obj.label(),
     }];
-    // A DaemonSet is a DAEMON service, which only EC2 offers.
-    if kind.has_replicas() || (kind == Kind::DaemonSet && !opts.fargate()) {
-        let service = super::service::create_service(&mut cx, &task_def, &rollout, item);
+    if let Some(service) = service {
         outputs.push(Output {
             file: format!("{family}.service.json"),
             text: emit_json::to_string(&Value::Map(service)),
