@@ -10,6 +10,7 @@ mod placement;
 mod pod;
 mod probes;
 mod resources;
+mod schedule;
 mod security;
 mod service;
 mod sizing;
