@@ -10,6 +10,7 @@ mod placement;
 mod pod;
 mod probes;
 mod resources;
+mod rollout;
 mod schedule;
 mod security;
 mod service;
