@@ -118,6 +118,37 @@ fn cronjobs_become_eventbridge_schedules() {
     snapshot("cronjob", &run);
 }
 
+// --- HorizontalPodAutoscaler -> Application Auto Scaling ---
+
+#[test]
+fn autoscalers_become_scalable_targets_and_target_tracking_policies() {
+    let run = convert("hpa.yaml");
+    let web = output(&run, "web.scalable-target.json");
+    assert_eq!(web["ResourceId"], "service/CLUSTER_NAME/web");
+    assert_eq!((web["MinCapacity"].as_i64(), web["MaxCapacity"].as_i64()), (Some(2), Some(10)));
+    let cpu = output(&run, "web-cpu.scaling-policy.json");
+    let config = &cpu["TargetTrackingScalingPolicyConfiguration"];
+    assert_eq!(config["TargetValue"], 70);
+    assert_eq!(config["PredefinedMetricSpecification"]["PredefinedMetricType"], "ECSServiceAverageCPUUtilization");
+    assert_eq!((config["ScaleInCooldown"].as_i64(), config["ScaleOutCooldown"].as_i64()), (Some(300), Some(0)));
+    let memory = output(&run, "web-memory.scaling-policy.json");
+    assert_eq!(memory["TargetTrackingScalingPolicyConfiguration"]["TargetValue"], 80);
+    // An AverageValue target and an External metric have no predefined ECS metric.
+    for path in ["/spec/metrics/2", "/spec/metrics/3"] {
+        assert_eq!(note(&run, path).fate, k2e::convert::loss::Fate::Dropped, "{path}");
+    }
+    let search = output(&run, "search.scalable-target.json");
+    assert_eq!((search["MinCapacity"].as_i64(), search["MaxCapacity"].as_i64()), (Some(1), Some(5)));
+    assert_eq!(
+        output(&run, "search-cpu.scaling-policy.json")["TargetTrackingScalingPolicyConfiguration"]["TargetValue"],
+        60
+    );
+    // Each autoscaler has its own report entry, listing its files.
+    let hpa = run.objects.iter().find(|o| o.object == "HorizontalPodAutoscaler/web").unwrap();
+    assert_eq!(hpa.outputs, ["web.scalable-target.json", "web-cpu.scaling-policy.json", "web-memory.scaling-policy.json"]);
+    snapshot("hpa", &run);
+}
+
 // --- botocore ---
 
 /// A Python with botocore: K2E_PYTHON, the peers' virtual environment, or python3.
@@ -159,4 +190,4 @@ fn aws_configuration_passes_botocore_param_validation() {
     assert!(stdout.contains(&format!("{n} file(s), {n} valid")), "{stdout}");
 }
 
-const FIXTURES: &[&str] = &["rollout.yaml", "cronjob.yaml"];
+const FIXTURES: &[&str] = &["rollout.yaml", "cronjob.yaml", "hpa.yaml"];

@@ -11,6 +11,7 @@ mod pod;
 mod probes;
 mod resources;
 mod rollout;
+mod scaling;
 mod schedule;
 mod security;
 mod service;
@@ -95,9 +96,14 @@ impl Cx<'_, '_> {
 pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
     let mut uses = Uses::default();
     let stems = workload::stems(catalog);
+    let mut targets = BTreeMap::new();
     for (item, stem) in catalog.k8s.iter().zip(&stems) {
         if let Some(stem) = stem {
             let (report, outputs) = workload::convert(item, stem, catalog, opts, &mut uses);
+            if let Some(service) = service_name(&outputs) {
+                let key = (item.obj.kind.to_owned(), item.namespace().to_owned(), item.name().to_owned());
+                targets.insert(key, scaling::Target { stem: stem.clone(), service });
+            }
             run.objects.push(report);
             run.outputs.extend(outputs);
         }
@@ -112,7 +118,14 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
                 document: item.doc.index,
                 reason,
             }),
-            None => run.objects.push(others::account(item, &uses)),
+            None => match scale_target(item, &targets) {
+                Some(target) => {
+                    let (report, outputs) = scaling::convert(item, target, opts);
+                    run.objects.push(report);
+                    run.outputs.extend(outputs);
+                }
+                None => run.objects.push(others::account(item, &uses)),
+            },
         }
     }
     for item in catalog.ecs_tasks.iter().chain(&catalog.ecs_services) {
@@ -122,6 +135,27 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
             reason: "ECS input: convert it with --to k8s".into(),
         });
     }
+}
+
+/// The serviceName of the ECS service among a workload's outputs.
+fn service_name(outputs: &[super::outcome::Output]) -> Option<String> {
+    let service = outputs.iter().find(|o| o.role == super::outcome::Role::Service)?;
+    let json: serde_json::Value = serde_json::from_str(&service.text).ok()?;
+    json.get("serviceName")?.as_str().map(str::to_owned)
+}
+
+/// The ECS service a HorizontalPodAutoscaler scales: its scaleTargetRef, in its namespace.
+fn scale_target<'t>(
+    item: &K8sItem<'_>,
+    targets: &'t BTreeMap<(String, String, String), scaling::Target>,
+) -> Option<&'t scaling::Target> {
+    if item.obj.kind != "HorizontalPodAutoscaler" {
+        return None;
+    }
+    let r = item.obj.node.get("spec")?.get("scaleTargetRef")?;
+    let kind = r.get("kind")?.as_str()?;
+    let name = r.get("name")?.as_str()?;
+    targets.get(&(kind.to_owned(), item.namespace().to_owned(), name.to_owned()))
 }
 
 /// The report of one input object once its ledger is complete.
