@@ -149,6 +149,27 @@ fn autoscalers_become_scalable_targets_and_target_tracking_policies() {
     snapshot("hpa", &run);
 }
 
+// --- PodDisruptionBudget -> minimumHealthyPercent ---
+
+#[test]
+fn disruption_budgets_set_the_minimum_healthy_percent() {
+    let run = convert("pdb.yaml");
+    let min = |file: &str| output(&run, file)["deploymentConfiguration"]["minimumHealthyPercent"].as_i64();
+    // 90% of 5 is 4.5, which Kubernetes rounds up to all 5 tasks.
+    assert_eq!(min("worker.service.json"), Some(100));
+    // At most 2 of 4 unavailable keeps 50%, less than the default rollout keeps (75%).
+    assert_eq!(min("api.service.json"), Some(75));
+    let worker = run.objects.iter().find(|o| o.object == "PodDisruptionBudget/worker").unwrap();
+    let note = worker.fields.iter().find(|n| n.path == "/spec/minAvailable").unwrap();
+    assert!(note.reason.as_deref().unwrap_or_default().contains("worker: 100% of 5"), "{note:?}");
+    let nothing = run.objects.iter().find(|o| o.object == "PodDisruptionBudget/nothing").unwrap();
+    assert_eq!(nothing.counts.dropped, 1, "a budget selecting no workload is reported unused");
+    // The worker's rollout can still start a task.
+    let s = output(&run, "worker.service.json");
+    assert!(can_move(5, s["deploymentConfiguration"]["maximumPercent"].as_i64().unwrap(), 100));
+    snapshot("pdb", &run);
+}
+
 // --- botocore ---
 
 /// A Python with botocore: K2E_PYTHON, the peers' virtual environment, or python3.
@@ -190,4 +211,4 @@ fn aws_configuration_passes_botocore_param_validation() {
     assert!(stdout.contains(&format!("{n} file(s), {n} valid")), "{stdout}");
 }
 
-const FIXTURES: &[&str] = &["rollout.yaml", "cronjob.yaml", "hpa.yaml"];
+const FIXTURES: &[&str] = &["rollout.yaml", "cronjob.yaml", "hpa.yaml", "pdb.yaml"];

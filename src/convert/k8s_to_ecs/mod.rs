@@ -2,6 +2,7 @@
 //! that keep replicas running, ECS services (CreateService input).
 
 mod container;
+mod disruption;
 mod env;
 mod metadata;
 mod network;
@@ -57,6 +58,8 @@ pub struct Uses {
     pub service_accounts: BTreeMap<(String, String), String>,
     /// (namespace, Service name) -> (family, port mappings it reaches: (target, container, port)).
     pub services: BTreeMap<(String, String), Vec<ServiceUse>>,
+    /// (namespace, PodDisruptionBudget name) -> the services whose minimum it set.
+    pub budgets: BTreeMap<(String, String), Vec<disruption::Applied>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,7 +127,9 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
                     run.objects.push(report);
                     run.outputs.extend(outputs);
                 }
-                None => run.objects.push(others::account(item, &uses)),
+                None => run
+                    .objects
+                    .push(disruption::account(item, &uses).unwrap_or_else(|| others::account(item, &uses))),
             },
         }
     }

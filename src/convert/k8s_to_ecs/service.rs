@@ -178,6 +178,16 @@ pub fn create_service(cx: &mut Cx<'_, '_>, task_def: &Map, rollout: &Rollout, it
             ),
         );
     }
+    let budget = (!daemon)
+        .then(|| super::disruption::floor(cx, pod_labels(item.obj.node), desired))
+        .flatten();
+    if let Some(floor) = budget.filter(|f| *f > min) {
+        min = floor;
+        cx.ledger.added(
+            svc("/deploymentConfiguration/minimumHealthyPercent"),
+            format!("{floor}%: the PodDisruptionBudget that selects the pods keeps that many running"),
+        );
+    }
     if !daemon && !super::rollout::can_move(desired, max, min) {
         (max, min) = super::rollout::unstick(desired, max, min);
         cx.ledger.added(
