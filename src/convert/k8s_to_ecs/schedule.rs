@@ -10,6 +10,8 @@ use crate::convert_map;
 
 /// The role EventBridge Scheduler assumes to run the task: a placeholder to replace.
 const ROLE_NAME: &str = "SCHEDULER_ROLE_NAME";
+/// Why the schedule fields are approximated even when the schedule says the same thing.
+pub const ONE_WAY: &str = "k2e convert --to k8s does not read schedule files back";
 /// Schedule names: at most 64 characters.
 const MAX_NAME: usize = 64;
 
@@ -22,11 +24,11 @@ pub fn field(cx: &mut Cx<'_, '_>, at: &At<'_>, key: &str, spec: &At<'_>) {
     match key {
         "schedule" => schedule_note(cx, at, spec),
         "timeZone" => match at.str() {
-            Some(zone) if !zone.is_empty() => cx.ledger.mapped(at, sched("/ScheduleExpressionTimezone")),
+            Some(zone) if !zone.is_empty() => cx.ledger.approx(at, sched("/ScheduleExpressionTimezone"), ONE_WAY),
             _ => cx.ledger.invalid(at, "a time zone name"),
         },
         "suspend" => match at.bool() {
-            Some(_) => cx.ledger.mapped(at, sched("/State")),
+            Some(_) => cx.ledger.approx(at, sched("/State"), ONE_WAY),
             None => cx.ledger.invalid(at, "true or false"),
         },
         _ => cx.ledger.unknown(at, "CronJobSpec"),
@@ -50,13 +52,14 @@ fn schedule_note(cx: &mut Cx<'_, '_>, at: &At<'_>, spec: &At<'_>) {
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>();
-            if reason.is_empty() {
-                cx.ledger.mapped(at, to);
-            } else {
-                let reason = format!("{text:?} is {}: {}", c.expression, reason.join("; "));
-                cx.ledger
-                    .record(at.path.clone(), at.offset(), Fate::Approximated, Some(to), Some(reason), fix);
-            }
+            let reason = [format!("{text:?} is {} in EventBridge's syntax", c.expression)]
+                .into_iter()
+                .chain(reason)
+                .chain([ONE_WAY.to_owned()])
+                .collect::<Vec<_>>()
+                .join("; ");
+            cx.ledger
+                .record(at.path.clone(), at.offset(), Fate::Approximated, Some(to), Some(reason), fix);
         }
         Some(Err(e)) => cx.ledger.dropped(
             at,

@@ -325,7 +325,9 @@ fn cron_field(cx: &mut Cx<'_, '_>, at: &At<'_>, key: &str, task: &mut Task, spec
             }
         }
         // EventBridge Scheduler starts every run whether the last one ended or not.
-        "concurrencyPolicy" if at.str() == Some("Allow") => cx.ledger.mapped(at, super::schedule::sched("/Target")),
+        "concurrencyPolicy" if at.str() == Some("Allow") => {
+            cx.ledger.approx(at, super::schedule::sched("/Target"), super::schedule::ONE_WAY)
+        }
         "concurrencyPolicy"
         | "startingDeadlineSeconds"
         | "successfulJobsHistoryLimit"
