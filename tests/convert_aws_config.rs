@@ -11,7 +11,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 fn read(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/convert/aws-config").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/convert/aws-config")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -26,21 +28,30 @@ fn convert(name: &str) -> Conversion {
         .map(|(n, t)| input::parse_bytes(n, t.as_bytes(), false).0)
         .collect();
     let missing = audit::unaccounted(&sources, &run);
-    assert!(missing.is_empty(), "{name}: fields dropped silently:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "{name}: fields dropped silently:\n{}",
+        missing.join("\n")
+    );
     run
 }
 
 fn output(run: &Conversion, file: &str) -> Value {
-    let o = run
-        .outputs
-        .iter()
-        .find(|o| o.file == file)
-        .unwrap_or_else(|| panic!("no {file} among {:?}", run.outputs.iter().map(|o| &o.file).collect::<Vec<_>>()));
+    let o = run.outputs.iter().find(|o| o.file == file).unwrap_or_else(|| {
+        panic!(
+            "no {file} among {:?}",
+            run.outputs.iter().map(|o| &o.file).collect::<Vec<_>>()
+        )
+    });
     serde_json::from_str(&o.text).unwrap()
 }
 
 fn snapshot(name: &str, run: &Conversion) {
-    let outputs: String = run.outputs.iter().map(|o| format!("=== {}\n{}", o.file, o.text)).collect();
+    let outputs: String = run
+        .outputs
+        .iter()
+        .map(|o| format!("=== {}\n{}", o.file, o.text))
+        .collect();
     let opts = Options::new(To::Ecs);
     let mut report: Value = serde_json::from_str(&loss_render::json(run, &opts, run.exit_code())).unwrap();
     report["tool"]["version"] = Value::from("VERSION");
@@ -104,17 +115,32 @@ fn cronjobs_become_eventbridge_schedules() {
     assert_eq!(report["ScheduleExpression"], "cron(30 6 1 * ? *)");
     assert_eq!(report["ScheduleExpressionTimezone"], "Europe/Paris");
     assert_eq!(report["State"], "DISABLED");
-    assert_eq!(report["Target"]["EcsParameters"]["TaskDefinitionArn"], "arn:aws:ecs:REGION:ACCOUNT_ID:task-definition/report");
+    assert_eq!(
+        report["Target"]["EcsParameters"]["TaskDefinitionArn"],
+        "arn:aws:ecs:REGION:ACCOUNT_ID:task-definition/report"
+    );
     // The Monday runs are not lost: the note names the schedule that adds them.
     let schedule = note(&run, "/spec/schedule");
     assert_eq!(schedule.fate, k2e::convert::loss::Fate::Approximated);
-    assert!(schedule.fix.as_deref().unwrap_or_default().contains("cron(30 6 ? * MON *)"), "{schedule:?}");
+    assert!(
+        schedule
+            .fix
+            .as_deref()
+            .unwrap_or_default()
+            .contains("cron(30 6 ? * MON *)"),
+        "{schedule:?}"
+    );
     let nightly = output(&run, "nightly.schedule.json");
     assert_eq!(nightly["ScheduleExpression"], "cron(0 2 ? * MON-FRI *)");
     assert_eq!(nightly["ScheduleExpressionTimezone"], "America/New_York");
     assert_eq!(nightly["State"], "ENABLED");
     let reports: Vec<_> = run.objects.iter().map(|o| o.outputs.clone()).collect();
-    assert!(reports.iter().all(|files| files.iter().any(|f| f.ends_with(".schedule.json"))), "{reports:?}");
+    assert!(
+        reports
+            .iter()
+            .all(|files| files.iter().any(|f| f.ends_with(".schedule.json"))),
+        "{reports:?}"
+    );
     snapshot("cronjob", &run);
 }
 
@@ -125,12 +151,21 @@ fn autoscalers_become_scalable_targets_and_target_tracking_policies() {
     let run = convert("hpa.yaml");
     let web = output(&run, "web.scalable-target.json");
     assert_eq!(web["ResourceId"], "service/CLUSTER_NAME/web");
-    assert_eq!((web["MinCapacity"].as_i64(), web["MaxCapacity"].as_i64()), (Some(2), Some(10)));
+    assert_eq!(
+        (web["MinCapacity"].as_i64(), web["MaxCapacity"].as_i64()),
+        (Some(2), Some(10))
+    );
     let cpu = output(&run, "web-cpu.scaling-policy.json");
     let config = &cpu["TargetTrackingScalingPolicyConfiguration"];
     assert_eq!(config["TargetValue"], 70);
-    assert_eq!(config["PredefinedMetricSpecification"]["PredefinedMetricType"], "ECSServiceAverageCPUUtilization");
-    assert_eq!((config["ScaleInCooldown"].as_i64(), config["ScaleOutCooldown"].as_i64()), (Some(300), Some(0)));
+    assert_eq!(
+        config["PredefinedMetricSpecification"]["PredefinedMetricType"],
+        "ECSServiceAverageCPUUtilization"
+    );
+    assert_eq!(
+        (config["ScaleInCooldown"].as_i64(), config["ScaleOutCooldown"].as_i64()),
+        (Some(300), Some(0))
+    );
     let memory = output(&run, "web-memory.scaling-policy.json");
     assert_eq!(memory["TargetTrackingScalingPolicyConfiguration"]["TargetValue"], 80);
     // An AverageValue target and an External metric have no predefined ECS metric.
@@ -138,14 +173,28 @@ fn autoscalers_become_scalable_targets_and_target_tracking_policies() {
         assert_eq!(note(&run, path).fate, k2e::convert::loss::Fate::Dropped, "{path}");
     }
     let search = output(&run, "search.scalable-target.json");
-    assert_eq!((search["MinCapacity"].as_i64(), search["MaxCapacity"].as_i64()), (Some(1), Some(5)));
+    assert_eq!(
+        (search["MinCapacity"].as_i64(), search["MaxCapacity"].as_i64()),
+        (Some(1), Some(5))
+    );
     assert_eq!(
         output(&run, "search-cpu.scaling-policy.json")["TargetTrackingScalingPolicyConfiguration"]["TargetValue"],
         60
     );
     // Each autoscaler has its own report entry, listing its files.
-    let hpa = run.objects.iter().find(|o| o.object == "HorizontalPodAutoscaler/web").unwrap();
-    assert_eq!(hpa.outputs, ["web.scalable-target.json", "web-cpu.scaling-policy.json", "web-memory.scaling-policy.json"]);
+    let hpa = run
+        .objects
+        .iter()
+        .find(|o| o.object == "HorizontalPodAutoscaler/web")
+        .unwrap();
+    assert_eq!(
+        hpa.outputs,
+        [
+            "web.scalable-target.json",
+            "web-cpu.scaling-policy.json",
+            "web-memory.scaling-policy.json"
+        ]
+    );
     snapshot("hpa", &run);
 }
 
@@ -159,14 +208,32 @@ fn disruption_budgets_set_the_minimum_healthy_percent() {
     assert_eq!(min("worker.service.json"), Some(100));
     // At most 2 of 4 unavailable keeps 50%, less than the default rollout keeps (75%).
     assert_eq!(min("api.service.json"), Some(75));
-    let worker = run.objects.iter().find(|o| o.object == "PodDisruptionBudget/worker").unwrap();
+    let worker = run
+        .objects
+        .iter()
+        .find(|o| o.object == "PodDisruptionBudget/worker")
+        .unwrap();
     let note = worker.fields.iter().find(|n| n.path == "/spec/minAvailable").unwrap();
-    assert!(note.reason.as_deref().unwrap_or_default().contains("worker: 100% of 5"), "{note:?}");
-    let nothing = run.objects.iter().find(|o| o.object == "PodDisruptionBudget/nothing").unwrap();
-    assert_eq!(nothing.counts.dropped, 1, "a budget selecting no workload is reported unused");
+    assert!(
+        note.reason.as_deref().unwrap_or_default().contains("worker: 100% of 5"),
+        "{note:?}"
+    );
+    let nothing = run
+        .objects
+        .iter()
+        .find(|o| o.object == "PodDisruptionBudget/nothing")
+        .unwrap();
+    assert_eq!(
+        nothing.counts.dropped, 1,
+        "a budget selecting no workload is reported unused"
+    );
     // The worker's rollout can still start a task.
     let s = output(&run, "worker.service.json");
-    assert!(can_move(5, s["deploymentConfiguration"]["maximumPercent"].as_i64().unwrap(), 100));
+    assert!(can_move(
+        5,
+        s["deploymentConfiguration"]["maximumPercent"].as_i64().unwrap(),
+        100
+    ));
     snapshot("pdb", &run);
 }
 

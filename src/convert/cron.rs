@@ -41,11 +41,41 @@ struct Bounds {
     first_name: u32,
 }
 
-const MINUTE: Bounds = Bounds { what: "minute", min: 0, max: 59, names: &[], first_name: 0 };
-const HOUR: Bounds = Bounds { what: "hour", min: 0, max: 23, names: &[], first_name: 0 };
-const DOM: Bounds = Bounds { what: "day of month", min: 1, max: 31, names: &[], first_name: 0 };
-const MONTH: Bounds = Bounds { what: "month", min: 1, max: 12, names: &MONTHS, first_name: 1 };
-const DOW: Bounds = Bounds { what: "day of week", min: 0, max: 6, names: &DAYS, first_name: 0 };
+const MINUTE: Bounds = Bounds {
+    what: "minute",
+    min: 0,
+    max: 59,
+    names: &[],
+    first_name: 0,
+};
+const HOUR: Bounds = Bounds {
+    what: "hour",
+    min: 0,
+    max: 23,
+    names: &[],
+    first_name: 0,
+};
+const DOM: Bounds = Bounds {
+    what: "day of month",
+    min: 1,
+    max: 31,
+    names: &[],
+    first_name: 0,
+};
+const MONTH: Bounds = Bounds {
+    what: "month",
+    min: 1,
+    max: 12,
+    names: &MONTHS,
+    first_name: 1,
+};
+const DOW: Bounds = Bounds {
+    what: "day of week",
+    min: 0,
+    max: 6,
+    names: &DAYS,
+    first_name: 0,
+};
 
 /// A parsed field: its values as bits, and whether it starts with `*` or `?` (which turns
 /// the day-of-month / day-of-week OR into an AND, as in Vixie cron).
@@ -99,7 +129,9 @@ pub fn translate(schedule: &str) -> Result<Cron, String> {
             (true, false) => exact(with_dow(&dow_text)),
             (false, true) => exact(with_dom(&dom_text)),
             (false, false) => both(
-                format!("Kubernetes runs on days that are both day-of-month {dom_text} and {dow_text} (a field starting with * makes it AND); EventBridge takes one of the two: this schedule runs on every day-of-month {dom_text}"),
+                format!(
+                    "Kubernetes runs on days that are both day-of-month {dom_text} and {dow_text} (a field starting with * makes it AND); EventBridge takes one of the two: this schedule runs on every day-of-month {dom_text}"
+                ),
                 with_dom(&dom_text),
                 with_dow(&dow_text),
             ),
@@ -108,7 +140,9 @@ pub fn translate(schedule: &str) -> Result<Cron, String> {
         exact(with_dom("*"))
     } else {
         both(
-            format!("Kubernetes runs on day-of-month {dom_text} OR {dow_text}; an EventBridge expression takes only one: this schedule covers day-of-month {dom_text}"),
+            format!(
+                "Kubernetes runs on day-of-month {dom_text} OR {dow_text}; an EventBridge expression takes only one: this schedule covers day-of-month {dom_text}"
+            ),
             with_dom(&dom_text),
             with_dow(&dow_text),
         )
@@ -178,7 +212,12 @@ fn parse_field(text: &str, b: &Bounds) -> Result<Field, String> {
             None => 1,
             Some(s) => match s.parse::<u32>() {
                 Ok(n) if n > 0 => n,
-                _ => return Err(format!("{text:?}: the step {s:?} of the {} is not a positive number", b.what)),
+                _ => {
+                    return Err(format!(
+                        "{text:?}: the step {s:?} of the {} is not a positive number",
+                        b.what
+                    ));
+                }
             },
         };
         if low > high {

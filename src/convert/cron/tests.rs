@@ -44,8 +44,16 @@ const EXACT: &[(&str, &str, Option<&str>)] = &[
     ("@daily", "cron(0 0 * * ? *)", None),
     ("@midnight", "cron(0 0 * * ? *)", None),
     ("@hourly", "cron(0 * * * ? *)", None),
-    ("CRON_TZ=Europe/Paris 0 6 * * *", "cron(0 6 * * ? *)", Some("Europe/Paris")),
-    ("TZ=America/New_York 0 6 * * 1-5", "cron(0 6 ? * MON-FRI *)", Some("America/New_York")),
+    (
+        "CRON_TZ=Europe/Paris 0 6 * * *",
+        "cron(0 6 * * ? *)",
+        Some("Europe/Paris"),
+    ),
+    (
+        "TZ=America/New_York 0 6 * * 1-5",
+        "cron(0 6 ? * MON-FRI *)",
+        Some("America/New_York"),
+    ),
     ("CRON_TZ=Etc/GMT+2 @daily", "cron(0 0 * * ? *)", Some("Etc/GMT+2")),
     // A day-of-month starting with * makes Kubernetes AND the two fields; a full one does not
     // restrict.
@@ -109,7 +117,12 @@ fn schedules_kubernetes_rejects_are_errors() {
 fn both_day_fields_come_with_a_caveat_and_the_second_schedule() {
     let cases = [
         ("0 0 1 * 1", "cron(0 0 1 * ? *)", "OR", "cron(0 0 ? * MON *)"),
-        ("0 12 1,15 * MON-FRI", "cron(0 12 1,15 * ? *)", "OR", "cron(0 12 ? * MON-FRI *)"),
+        (
+            "0 12 1,15 * MON-FRI",
+            "cron(0 12 1,15 * ? *)",
+            "OR",
+            "cron(0 12 ? * MON-FRI *)",
+        ),
         ("0 0 */2 * 1", "cron(0 0 1/2 * ? *)", "AND", "cron(0 0 ? * MON *)"),
         ("0 0 13 * 5", "cron(0 0 13 * ? *)", "OR", "cron(0 0 ? * FRI *)"),
     ];

@@ -20,7 +20,11 @@ pub type Applied = (String, i64, i64);
 pub fn floor(cx: &mut Cx<'_, '_>, labels: Option<&Node>, desired: i64) -> Option<i64> {
     let labels: BTreeMap<&str, String> = labels
         .and_then(Node::as_map)
-        .map(|m| m.iter().filter_map(|e| Some((e.key.as_str(), e.value.scalar_text()?))).collect())
+        .map(|m| {
+            m.iter()
+                .filter_map(|e| Some((e.key.as_str(), e.value.scalar_text()?)))
+                .collect()
+        })
         .unwrap_or_default();
     let mut strictest = None;
     for pdb in cx.catalog.of_kind("PodDisruptionBudget") {
@@ -31,7 +35,9 @@ pub fn floor(cx: &mut Cx<'_, '_>, labels: Option<&Node>, desired: i64) -> Option
         if !spec.get("selector").is_some_and(|s| selects(s, &labels)) {
             continue;
         }
-        let Some(percent) = min_healthy(spec, desired) else { continue };
+        let Some(percent) = min_healthy(spec, desired) else {
+            continue;
+        };
         cx.uses
             .budgets
             .entry((pdb.namespace().to_owned(), pdb.name().to_owned()))
@@ -49,7 +55,11 @@ fn selects(selector: &Node, labels: &BTreeMap<&str, String>) -> bool {
         .and_then(Node::as_map)
         .unwrap_or_default()
         .iter()
-        .all(|e| e.value.scalar_text().is_some_and(|v| labels.get(e.key.as_str()) == Some(&v)));
+        .all(|e| {
+            e.value
+                .scalar_text()
+                .is_some_and(|v| labels.get(e.key.as_str()) == Some(&v))
+        });
     let by_expression = selector
         .get("matchExpressions")
         .and_then(Node::as_seq)
@@ -60,7 +70,9 @@ fn selects(selector: &Node, labels: &BTreeMap<&str, String>) -> bool {
 }
 
 fn expression(x: &Node, labels: &BTreeMap<&str, String>) -> bool {
-    let Some(key) = x.get("key").and_then(Node::as_str) else { return false };
+    let Some(key) = x.get("key").and_then(Node::as_str) else {
+        return false;
+    };
     let values: Vec<String> = x
         .get("values")
         .and_then(Node::as_seq)
@@ -107,7 +119,9 @@ pub fn account(item: &K8sItem<'_>, uses: &Uses) -> Option<ObjectReport> {
     if item.obj.kind != "PodDisruptionBudget" {
         return None;
     }
-    let applied = uses.budgets.get(&(item.namespace().to_owned(), item.name().to_owned()))?;
+    let applied = uses
+        .budgets
+        .get(&(item.namespace().to_owned(), item.name().to_owned()))?;
     let mut ledger = Ledger::default();
     let root = At::new(item.obj.node, item.obj.pointer.clone());
     let to = svc("/deploymentConfiguration/minimumHealthyPercent");

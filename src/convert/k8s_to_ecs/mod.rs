@@ -104,8 +104,18 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
         if let Some(stem) = stem {
             let (report, outputs) = workload::convert(item, stem, catalog, opts, &mut uses);
             if let Some(service) = service_name(&outputs) {
-                let key = (item.obj.kind.to_owned(), item.namespace().to_owned(), item.name().to_owned());
-                targets.insert(key, scaling::Target { stem: stem.clone(), service });
+                let key = (
+                    item.obj.kind.to_owned(),
+                    item.namespace().to_owned(),
+                    item.name().to_owned(),
+                );
+                targets.insert(
+                    key,
+                    scaling::Target {
+                        stem: stem.clone(),
+                        service,
+                    },
+                );
             }
             run.objects.push(report);
             run.outputs.extend(outputs);

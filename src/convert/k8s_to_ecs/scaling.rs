@@ -71,7 +71,11 @@ pub fn convert(item: &K8sItem<'_>, to: &Target, opts: &Options) -> (ObjectReport
 fn metadata(ledger: &mut Ledger, at: &At<'_>) {
     for (key, field) in at.entries() {
         match key {
-            "name" => ledger.approx(&field, policy("cpu", "/PolicyName"), "the policies are named NAME-cpu and NAME-memory"),
+            "name" => ledger.approx(
+                &field,
+                policy("cpu", "/PolicyName"),
+                "the policies are named NAME-cpu and NAME-memory",
+            ),
             "namespace" => ledger.mapped(&field, target("/ResourceId")),
             _ => ledger.dropped(
                 &field,
@@ -203,15 +207,26 @@ fn outputs(item: &K8sItem<'_>, to: &Target, opts: &Options, s: &Scaling, ledger:
     let mut scalable = Map::new();
     head(&mut scalable);
     if s.min.is_none() {
-        ledger.added(target("/MinCapacity"), "minReplicas not given: 1, as Kubernetes defaults");
+        ledger.added(
+            target("/MinCapacity"),
+            "minReplicas not given: 1, as Kubernetes defaults",
+        );
     }
     scalable.insert("MinCapacity", s.min.unwrap_or(1));
     scalable.insert("MaxCapacity", s.max.unwrap_or(1));
     if opts.cluster.is_none() {
-        ledger.added(target("/ResourceId"), "the cluster the service runs in: replace CLUSTER_NAME (--cluster)");
+        ledger.added(
+            target("/ResourceId"),
+            "the cluster the service runs in: replace CLUSTER_NAME (--cluster)",
+        );
     }
     let name = item.obj.name.unwrap_or("unnamed");
-    let mut out = vec![output(format!("{}.scalable-target.json", to.stem), scalable, Role::ScalableTarget, item)];
+    let mut out = vec![output(
+        format!("{}.scalable-target.json", to.stem),
+        scalable,
+        Role::ScalableTarget,
+        item,
+    )];
     for (metric, value) in &s.metrics {
         let mut config = convert_map! {
             "TargetValue" => *value,
@@ -229,7 +244,12 @@ fn outputs(item: &K8sItem<'_>, to: &Target, opts: &Options, s: &Scaling, ledger:
         head(&mut p);
         p.insert("PolicyType", "TargetTrackingScaling");
         p.insert("TargetTrackingScalingPolicyConfiguration", config);
-        out.push(output(format!("{}-{metric}.scaling-policy.json", to.stem), p, Role::ScalingPolicy, item));
+        out.push(output(
+            format!("{}-{metric}.scaling-policy.json", to.stem),
+            p,
+            Role::ScalingPolicy,
+            item,
+        ));
     }
     out
 }

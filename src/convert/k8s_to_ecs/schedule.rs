@@ -44,7 +44,11 @@ fn schedule_note(cx: &mut Cx<'_, '_>, at: &At<'_>, spec: &At<'_>) {
                 let given = spec.get("timeZone").is_some();
                 format!(
                     "the {zone} prefix is not supported by Kubernetes{}; written as ScheduleExpressionTimezone",
-                    if given { " and conflicts with timeZone, which wins" } else { "" }
+                    if given {
+                        " and conflicts with timeZone, which wins"
+                    } else {
+                        ""
+                    }
                 )
             });
             let fix = c.caveat.as_ref().map(|v| v.fix.clone());
@@ -58,8 +62,14 @@ fn schedule_note(cx: &mut Cx<'_, '_>, at: &At<'_>, spec: &At<'_>) {
                 .chain([ONE_WAY.to_owned()])
                 .collect::<Vec<_>>()
                 .join("; ");
-            cx.ledger
-                .record(at.path.clone(), at.offset(), Fate::Approximated, Some(to), Some(reason), fix);
+            cx.ledger.record(
+                at.path.clone(),
+                at.offset(),
+                Fate::Approximated,
+                Some(to),
+                Some(reason),
+                fix,
+            );
         }
         Some(Err(e)) => cx.ledger.dropped(
             at,

@@ -157,7 +157,10 @@ pub fn convert(
         });
     }
     if kind == Kind::CronJob {
-        if let Some(schedule) = root.get("spec").and_then(|spec| super::schedule::create_schedule(&mut cx, &spec, &task_def)) {
+        if let Some(schedule) = root
+            .get("spec")
+            .and_then(|spec| super::schedule::create_schedule(&mut cx, &spec, &task_def))
+        {
             outputs.push(Output {
                 file: format!("{stem}.schedule.json"),
                 text: emit_json::to_string(&Value::Map(schedule)),
@@ -326,16 +329,16 @@ fn cron_field(cx: &mut Cx<'_, '_>, at: &At<'_>, key: &str, task: &mut Task, spec
         }
         // EventBridge Scheduler starts every run whether the last one ended or not.
         "concurrencyPolicy" if at.str() == Some("Allow") => {
-            cx.ledger.approx(at, super::schedule::sched("/Target"), super::schedule::ONE_WAY)
+            cx.ledger
+                .approx(at, super::schedule::sched("/Target"), super::schedule::ONE_WAY)
         }
-        "concurrencyPolicy"
-        | "startingDeadlineSeconds"
-        | "successfulJobsHistoryLimit"
-        | "failedJobsHistoryLimit" => cx.ledger.dropped(
-            at,
-            "this CronJob control has no ECS counterpart",
-            "EventBridge Scheduler has a flexible time window and retry policy; overlapping runs are not prevented",
-        ),
+        "concurrencyPolicy" | "startingDeadlineSeconds" | "successfulJobsHistoryLimit" | "failedJobsHistoryLimit" => {
+            cx.ledger.dropped(
+                at,
+                "this CronJob control has no ECS counterpart",
+                "EventBridge Scheduler has a flexible time window and retry policy; overlapping runs are not prevented",
+            )
+        }
         _ => cx.ledger.unknown(at, "CronJobSpec"),
     }
 }
