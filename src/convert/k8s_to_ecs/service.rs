@@ -183,13 +183,27 @@ pub fn create_service(cx: &mut Cx<'_, '_>, task_def: &Map, rollout: &Rollout, it
         .flatten();
     if let Some(floor) = budget.filter(|f| *f > min) {
         min = floor;
+        changed(
+            cx,
+            item,
+            "maxUnavailable",
+            format!("minimumHealthyPercent raised to {floor}% by a PodDisruptionBudget"),
+        );
         cx.ledger.added(
             svc("/deploymentConfiguration/minimumHealthyPercent"),
             format!("{floor}%: the PodDisruptionBudget that selects the pods keeps that many running"),
         );
     }
     if !daemon && !super::rollout::can_move(desired, max, min) {
-        (max, min) = super::rollout::unstick(desired, max, min);
+        let (new_max, new_min) = super::rollout::unstick(desired, max, min);
+        let why = |field: &str, value: i64| format!("ECS rounds it so no task could move: {field} written as {value}%");
+        if new_max != max {
+            changed(cx, item, "maxSurge", why("maximumPercent", new_max));
+        }
+        if new_min != min {
+            changed(cx, item, "maxUnavailable", why("minimumHealthyPercent", new_min));
+        }
+        (max, min) = (new_max, new_min);
         cx.ledger.added(
             svc("/deploymentConfiguration"),
             format!("ECS rounds maximumPercent down and minimumHealthyPercent up: {max}% / {min}% so that one of {desired} task(s) can be replaced, as Kubernetes' rounding allows"),
@@ -218,6 +232,18 @@ pub fn create_service(cx: &mut Cx<'_, '_>, task_def: &Map, rollout: &Rollout, it
     let balancers = load_balancers(cx, task_def, item);
     out.insert_some("loadBalancers", balancers);
     out
+}
+
+/// The note on a rollingUpdate field whose value the service no longer holds as it is:
+/// approximated, with why.
+fn changed(cx: &mut Cx<'_, '_>, item: &K8sItem<'_>, key: &str, reason: String) {
+    let path = format!("{}/spec/strategy/rollingUpdate/{key}", item.obj.pointer);
+    for note in cx.ledger.notes.iter_mut().filter(|n| n.path == path) {
+        if note.fate == crate::convert::loss::Fate::Mapped {
+            note.fate = crate::convert::loss::Fate::Approximated;
+            note.reason = Some(reason.clone());
+        }
+    }
 }
 
 /// The pod template's labels of a workload (the pod's own labels for a Pod).
