@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod checklist;
+pub mod cron;
 pub mod cursor;
 mod ecs_to_k8s;
 pub mod emit;

@@ -2,6 +2,7 @@
 //! that keep replicas running, ECS services (CreateService input).
 
 mod container;
+mod disruption;
 mod env;
 mod metadata;
 mod network;
@@ -10,6 +11,9 @@ mod placement;
 mod pod;
 mod probes;
 mod resources;
+mod rollout;
+mod scaling;
+mod schedule;
 mod security;
 mod service;
 mod service_connect;
@@ -56,6 +60,8 @@ pub struct Uses {
     pub service_accounts: BTreeMap<(String, String), String>,
     /// (namespace, Service name) -> (family, port mappings it reaches: (target, container, port)).
     pub services: BTreeMap<(String, String), Vec<ServiceUse>>,
+    /// (namespace, PodDisruptionBudget name) -> the services whose minimum it set.
+    pub budgets: BTreeMap<(String, String), Vec<disruption::Applied>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,9 +103,24 @@ impl Cx<'_, '_> {
 pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
     let mut uses = Uses::default();
     let families = workload::families(catalog);
+    let mut targets = BTreeMap::new();
     for (item, stem) in catalog.k8s.iter().zip(&families) {
         if let Some(family) = stem {
             let (report, outputs) = workload::convert(item, family, catalog, opts, &mut uses);
+            if let Some(service) = service_name(&outputs) {
+                let key = (
+                    item.obj.kind.to_owned(),
+                    item.namespace().to_owned(),
+                    item.name().to_owned(),
+                );
+                targets.insert(
+                    key,
+                    scaling::Target {
+                        stem: family.clone(),
+                        service,
+                    },
+                );
+            }
             run.objects.push(report);
             run.outputs.extend(outputs);
         }
@@ -114,7 +135,16 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
                 document: item.doc.index,
                 reason,
             }),
-            None => run.objects.push(others::account(item, &uses)),
+            None => match scale_target(item, &targets) {
+                Some(target) => {
+                    let (report, outputs) = scaling::convert(item, target, opts);
+                    run.objects.push(report);
+                    run.outputs.extend(outputs);
+                }
+                None => run
+                    .objects
+                    .push(disruption::account(item, &uses).unwrap_or_else(|| others::account(item, &uses))),
+            },
         }
     }
     for item in catalog
@@ -129,6 +159,27 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
             reason: "ECS input: convert it with --to k8s".into(),
         });
     }
+}
+
+/// The serviceName of the ECS service among a workload's outputs.
+fn service_name(outputs: &[super::outcome::Output]) -> Option<String> {
+    let service = outputs.iter().find(|o| o.role == super::outcome::Role::Service)?;
+    let json: serde_json::Value = serde_json::from_str(&service.text).ok()?;
+    json.get("serviceName")?.as_str().map(str::to_owned)
+}
+
+/// The ECS service a HorizontalPodAutoscaler scales: its scaleTargetRef, in its namespace.
+fn scale_target<'t>(
+    item: &K8sItem<'_>,
+    targets: &'t BTreeMap<(String, String, String), scaling::Target>,
+) -> Option<&'t scaling::Target> {
+    if item.obj.kind != "HorizontalPodAutoscaler" {
+        return None;
+    }
+    let r = item.obj.node.get("spec")?.get("scaleTargetRef")?;
+    let kind = r.get("kind")?.as_str()?;
+    let name = r.get("name")?.as_str()?;
+    targets.get(&(kind.to_owned(), item.namespace().to_owned(), name.to_owned()))
 }
 
 /// The report of one input object once its ledger is complete.

@@ -23,10 +23,6 @@ pub struct Rollout {
     pub min_healthy: Option<i64>,
 }
 
-/// Kubernetes' default rolling update: 25% surge, 25% unavailable.
-const DEFAULT_MAX: i64 = 125;
-const DEFAULT_MIN: i64 = 75;
-
 pub fn strategy(cx: &mut Cx<'_, '_>, at: &At<'_>, rollout: &mut Rollout) {
     let to = svc("/deploymentConfiguration");
     let kind = at.get("type").and_then(|t| t.str().map(str::to_owned));
@@ -163,12 +159,54 @@ pub fn create_service(cx: &mut Cx<'_, '_>, task_def: &mut Map, rollout: &Rollout
             "a DaemonSet: one task on every container instance of the cluster",
         );
     }
-    let max = rollout.max_percent.unwrap_or(DEFAULT_MAX);
-    let min = rollout.min_healthy.unwrap_or(DEFAULT_MIN);
+    let desired = rollout.replicas.unwrap_or(1);
+    let (default_max, default_min) = if item.obj.kind == "StatefulSet" {
+        super::rollout::one_at_a_time(desired)
+    } else {
+        super::rollout::default_limits(desired)
+    };
+    let (mut max, mut min) = (
+        rollout.max_percent.unwrap_or(default_max),
+        rollout.min_healthy.unwrap_or(default_min),
+    );
     if !daemon && (rollout.max_percent.is_none() || rollout.min_healthy.is_none()) {
         cx.ledger.added(
             svc("/deploymentConfiguration"),
-            "rollout limits not given: Kubernetes' defaults (25% surge, 25% unavailable), not ECS's (200%/100%)",
+            format!(
+                "rollout limits not given: Kubernetes' default on {desired} replica(s), {}: {default_max}% / {default_min}%",
+                if item.obj.kind == "StatefulSet" { "one pod stopped then replaced at a time" } else { "25% surge rounded up, 25% unavailable rounded down" }
+            ),
+        );
+    }
+    let budget = (!daemon)
+        .then(|| super::disruption::floor(cx, pod_labels(item.obj.node), desired))
+        .flatten();
+    if let Some(floor) = budget.filter(|f| *f > min) {
+        min = floor;
+        changed(
+            cx,
+            item,
+            "maxUnavailable",
+            format!("minimumHealthyPercent raised to {floor}% by a PodDisruptionBudget"),
+        );
+        cx.ledger.added(
+            svc("/deploymentConfiguration/minimumHealthyPercent"),
+            format!("{floor}%: the PodDisruptionBudget that selects the pods keeps that many running"),
+        );
+    }
+    if !daemon && !super::rollout::can_move(desired, max, min) {
+        let (new_max, new_min) = super::rollout::unstick(desired, max, min);
+        let why = |field: &str, value: i64| format!("ECS rounds it so no task could move: {field} written as {value}%");
+        if new_max != max {
+            changed(cx, item, "maxSurge", why("maximumPercent", new_max));
+        }
+        if new_min != min {
+            changed(cx, item, "maxUnavailable", why("minimumHealthyPercent", new_min));
+        }
+        (max, min) = (new_max, new_min);
+        cx.ledger.added(
+            svc("/deploymentConfiguration"),
+            format!("ECS rounds maximumPercent down and minimumHealthyPercent up: {max}% / {min}% so that one of {desired} task(s) can be replaced, as Kubernetes' rounding allows"),
         );
     }
     if !daemon {
@@ -197,6 +235,18 @@ pub fn create_service(cx: &mut Cx<'_, '_>, task_def: &mut Map, rollout: &Rollout
         out.insert("serviceConnectConfiguration", connect);
     }
     out
+}
+
+/// The note on a rollingUpdate field whose value the service no longer holds as it is:
+/// approximated, with why.
+fn changed(cx: &mut Cx<'_, '_>, item: &K8sItem<'_>, key: &str, reason: String) {
+    let path = format!("{}/spec/strategy/rollingUpdate/{key}", item.obj.pointer);
+    for note in cx.ledger.notes.iter_mut().filter(|n| n.path == path) {
+        if note.fate == crate::convert::loss::Fate::Mapped {
+            note.fate = crate::convert::loss::Fate::Approximated;
+            note.reason = Some(reason.clone());
+        }
+    }
 }
 
 /// The pod template's labels of a workload (the pod's own labels for a Pod).

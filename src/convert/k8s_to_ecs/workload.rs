@@ -132,7 +132,7 @@ pub fn convert(
         .then(|| super::service::create_service(&mut cx, &mut task_def, &rollout, item));
     let mut outputs = vec![Output {
         file: format!("{family}.task-definition.json"),
-        text: emit_json::to_string(&Value::Map(task_def)),
+        text: emit_json::to_string(&Value::Map(task_def.clone())),
         role: Role::TaskDefinition,
         object: item.obj.label(),
     }];
@@ -162,6 +162,19 @@ pub fn convert(
         })
         .collect();
     super::yaml11::check(&mut cx.ledger, item.doc, item.obj.node, &item.obj.pointer, &written);
+    if kind == Kind::CronJob {
+        if let Some(schedule) = root
+            .get("spec")
+            .and_then(|spec| super::schedule::create_schedule(&mut cx, &spec, &task_def))
+        {
+            outputs.push(Output {
+                file: format!("{family}.schedule.json"),
+                text: emit_json::to_string(&Value::Map(schedule)),
+                role: Role::Schedule,
+                object: item.obj.label(),
+            });
+        }
+    }
     let files = outputs.iter().map(|o| o.file.clone()).collect();
     (report(item, cx.ledger, files, None), outputs)
 }
@@ -219,7 +232,7 @@ fn spec(cx: &mut Cx<'_, '_>, spec: &At<'_>, kind: Kind, task: &mut Task, rollout
                 cx.ledger.dropped(&at, "ECS tasks are not ordered and have no claims", "nothing to convert")
             }
             (Kind::Job, _) => job_field(cx, &at, key, task),
-            (Kind::CronJob, _) => cron_field(cx, &at, key, task),
+            (Kind::CronJob, _) => cron_field(cx, &at, key, task, spec),
             _ => cx.ledger.unknown(&at, &format!("{}Spec", kind.name())),
         }
     }
@@ -303,24 +316,9 @@ fn job_field(cx: &mut Cx<'_, '_>, at: &At<'_>, key: &str, task: &mut Task) {
     cx.ledger.dropped(at, reason, fix);
 }
 
-fn cron_field(cx: &mut Cx<'_, '_>, at: &At<'_>, key: &str, task: &mut Task) {
+fn cron_field(cx: &mut Cx<'_, '_>, at: &At<'_>, key: &str, task: &mut Task, spec: &At<'_>) {
     match key {
-        "schedule" => {
-            let schedule = at.text().unwrap_or_default();
-            cx.ledger.dropped(
-                at,
-                "ECS has no scheduler of its own",
-                format!(
-                    "create an EventBridge Scheduler schedule with an ECS RunTask target: aws scheduler create-schedule --schedule-expression \"cron({})\" (EventBridge cron has six fields and uses ? for day-of-month or day-of-week)",
-                    eventbridge_cron(&schedule)
-                ),
-            );
-        }
-        "timeZone" => cx.ledger.dropped(
-            at,
-            "ECS has no scheduler of its own",
-            "pass it to EventBridge Scheduler as --schedule-expression-timezone",
-        ),
+        "schedule" | "timeZone" | "suspend" => super::schedule::field(cx, at, key, spec),
         "jobTemplate" => {
             for (k, field) in at.entries() {
                 match k {
@@ -335,41 +333,18 @@ fn cron_field(cx: &mut Cx<'_, '_>, at: &At<'_>, key: &str, task: &mut Task) {
                 }
             }
         }
-        "concurrencyPolicy"
-        | "startingDeadlineSeconds"
-        | "suspend"
-        | "successfulJobsHistoryLimit"
-        | "failedJobsHistoryLimit" => cx.ledger.dropped(
-            at,
-            "this CronJob control has no ECS counterpart",
-            "EventBridge Scheduler has a flexible time window and retry policy; overlapping runs are not prevented",
-        ),
-        _ => cx.ledger.unknown(at, "CronJobSpec"),
-    }
-}
-
-/// A five-field cron as EventBridge's six-field one (best effort: names and steps pass through).
-pub fn eventbridge_cron(cron: &str) -> String {
-    let fields: Vec<&str> = cron.split_whitespace().collect();
-    match fields.as_slice() {
-        [min, hour, dom, month, dow] => {
-            let (dom, dow) = if *dow == "*" {
-                (dom.to_string(), "?".to_string())
-            } else {
-                ("?".to_string(), dow.to_string())
-            };
-            format!("{min} {hour} {dom} {month} {dow} *")
+        // EventBridge Scheduler starts every run whether the last one ended or not.
+        "concurrencyPolicy" if at.str() == Some("Allow") => {
+            cx.ledger
+                .approx(at, super::schedule::sched("/Target"), super::schedule::ONE_WAY)
         }
-        _ => cron.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn cron() {
-        assert_eq!(super::eventbridge_cron("*/5 * * * *"), "*/5 * * * ? *");
-        assert_eq!(super::eventbridge_cron("0 3 * * 1"), "0 3 ? * 1 *");
-        assert_eq!(super::eventbridge_cron("@daily"), "@daily");
+        "concurrencyPolicy" | "startingDeadlineSeconds" | "successfulJobsHistoryLimit" | "failedJobsHistoryLimit" => {
+            cx.ledger.dropped(
+                at,
+                "this CronJob control has no ECS counterpart",
+                "EventBridge Scheduler has a flexible time window and retry policy; overlapping runs are not prevented",
+            )
+        }
+        _ => cx.ledger.unknown(at, "CronJobSpec"),
     }
 }
