@@ -360,7 +360,10 @@ fn writes_files_and_never_overwrites_without_force() {
     let run = k2e(work.path(), &["convert", "--to", "ecs", input, "-o", "out"], None);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let out = work.path().join("out");
-    assert_eq!(names(&out), ["echo.service.json", "echo.task-definition.json"]);
+    assert_eq!(
+        names(&out),
+        ["CHECKLIST.md", "echo.service.json", "echo.task-definition.json"]
+    );
     std::fs::write(out.join("echo.task-definition.json"), "mine").unwrap();
     let again = k2e(work.path(), &["convert", "--to", "ecs", input, "-o", "out"], None);
     assert_eq!(again.code, 2, "{}", again.stderr);
@@ -384,7 +387,7 @@ fn writes_files_and_never_overwrites_without_force() {
             .unwrap()
             .contains("\"family\": \"echo\"")
     );
-    assert_eq!(names(&out).len(), 2, "no temporary files left: {:?}", names(&out));
+    assert_eq!(names(&out).len(), 3, "no temporary files left: {:?}", names(&out));
 }
 
 #[test]
@@ -413,7 +416,11 @@ fn a_failed_write_leaves_the_destination_untouched_and_no_temporary_file() {
     // The service is not written without its task definition: the files of one object are
     // written together or not at all.
     assert!(run.stderr.contains("refused: "), "{}", run.stderr);
-    assert_eq!(names(&out), ["echo.task-definition.json"], "no temporary files left");
+    assert_eq!(
+        names(&out),
+        ["CHECKLIST.md", "echo.task-definition.json"],
+        "no temporary files left"
+    );
 }
 
 #[test]
@@ -528,7 +535,10 @@ fn one_bad_input_does_not_stop_the_others() {
         "{}",
         run.stderr
     );
-    assert_eq!(names(&work.path().join("out")), ["nightly-report.task-definition.json"]);
+    assert_eq!(
+        names(&work.path().join("out")),
+        ["CHECKLIST.md", "nightly-report.task-definition.json"]
+    );
 }
 
 #[test]

@@ -6,7 +6,6 @@
 
 mod common;
 use common::corpus::corpus;
-use common::run::k2e_in;
 use k2e::convert::checklist::Item;
 use k2e::convert::loss::{Counts, Fate, Note};
 use k2e::convert::outcome::{Conversion, ObjectReport, Output, Role};
@@ -176,58 +175,6 @@ fn ecs_families_that_collide_become_distinct_workloads_services_and_service_acco
     }
 }
 
-/// k2e lint refuses the task definition of a pod larger than any Fargate size (FG014): neither
-/// it nor its service is written, the run exits 2, and the summary line comes after the errors.
-/// --force writes both, the findings in the report, and exits 1.
-#[test]
-fn an_output_k2e_lint_rejects_is_not_written_without_force() {
-    let work = tempfile::tempdir().unwrap();
-    let input = set_fixture("too-big.yaml");
-    let input = input.to_str().unwrap();
-    let run = k2e_in(
-        work.path(),
-        &["convert", "--to", "ecs", input, "-o", "out", "--report", "r.json"],
-    );
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    let out = work.path().join("out");
-    assert!(!out.join("big.task-definition.json").exists() && !out.join("big.service.json").exists());
-    assert!(
-        run.stderr
-            .contains("refused: big.task-definition.json (Deployment/big)"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("FG014"), "{}", run.stderr);
-    let last = run.stderr.lines().last().unwrap();
-    assert!(last.starts_with("k2e convert: 1 object(s), 0 output file(s)"), "{last}");
-    assert!(!last.contains(" 0 error(s)"), "{last}");
-    let report = json(&read(&work.path().join("r.json")));
-    assert_eq!(report["refused"][0]["file"], "big.task-definition.json");
-    assert_eq!(report["refused"][0]["forced"], false);
-    assert!(
-        report["failures"][0].as_str().unwrap().contains("big.service.json"),
-        "{report:#}"
-    );
-    assert_eq!(report["summary"]["exit_code"], 2);
-    assert_eq!(report["objects"][0]["outputs"], serde_json::json!([]));
-
-    let forced = k2e_in(
-        work.path(),
-        &[
-            "convert", "--to", "ecs", input, "-o", "out", "--force", "--report", "r.json",
-        ],
-    );
-    assert_eq!(forced.code, 1, "{}", forced.stderr);
-    assert!(out.join("big.task-definition.json").exists() && out.join("big.service.json").exists());
-    let report = json(&read(&work.path().join("r.json")));
-    assert_eq!(report["refused"][0]["forced"], true);
-    assert!(
-        forced.stderr.contains("written with --force despite"),
-        "{}",
-        forced.stderr
-    );
-}
-
 /// Through the library: the injected check decides; printing to standard output keeps an
 /// object whole too.
 #[test]
@@ -270,7 +217,8 @@ fn the_injected_check_refuses_an_object_whole() {
         force_invalid: true,
         ..opts
     });
-    assert_eq!(forced.conversion.outputs.len(), 2);
+    // The task definition, the service and CHECKLIST.md.
+    assert_eq!(forced.conversion.outputs.len(), 3);
     assert!(forced.conversion.refused[0].forced);
 }
 

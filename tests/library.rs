@@ -38,28 +38,36 @@ fn convert_run_writes_into_a_directory_and_reports_the_rest() {
     let mut opts = convert_options(inputs, dest);
     opts.dry_run = true;
     let planned = convert::run(&opts);
-    assert_eq!(planned.planned.len(), 2, "{:?}", planned.planned);
+    // The task definition, the service and CHECKLIST.md.
+    assert_eq!(planned.planned.len(), 3, "{:?}", planned.planned);
     assert!(planned.planned[0].starts_with("would write "), "{:?}", planned.planned);
     assert!(!out.exists(), "a dry run writes nothing");
 
     opts.dry_run = false;
     let outcome = convert::run(&opts);
     let files: Vec<&str> = outcome.conversion.outputs.iter().map(|o| o.file.as_str()).collect();
-    assert_eq!(files, ["storefront.task-definition.json", "storefront.service.json"]);
+    assert_eq!(
+        files,
+        [
+            "storefront.task-definition.json",
+            "storefront.service.json",
+            "CHECKLIST.md"
+        ]
+    );
     for o in &outcome.conversion.outputs {
         assert_eq!(std::fs::read_to_string(out.join(&o.file)).unwrap(), o.text);
     }
-    assert_eq!(outcome.written.len(), 2, "{:?}", outcome.written);
+    assert_eq!(outcome.written.len(), 3, "{:?}", outcome.written);
     assert!(outcome.failures.is_empty(), "{:?}", outcome.failures);
     // The missing input is reported, the other converted: exit 2 all the same.
     assert_eq!(outcome.conversion.errors.len(), 1);
     assert!(outcome.conversion.counts().dropped > 0);
     assert_eq!(outcome.exit_code(), 2);
 
-    // Again without force: nothing replaced, each refusal a failure.
+    // Again without force: nothing replaced, each refusal a failure (CHECKLIST.md too).
     std::fs::write(out.join("storefront.service.json"), "mine").unwrap();
     let again = convert::run(&opts);
-    assert_eq!(again.failures.len(), 2, "{:?}", again.failures);
+    assert_eq!(again.failures.len(), 3, "{:?}", again.failures);
     assert!(again.written.is_empty());
     assert_eq!(
         std::fs::read_to_string(out.join("storefront.service.json")).unwrap(),
@@ -71,7 +79,8 @@ fn convert_run_writes_into_a_directory_and_reports_the_rest() {
 fn convert_run_to_stdout_writes_nothing_and_hands_the_outputs_back() {
     let opts = convert_options(vec![fixture("convert/k8s/deployment.yaml")], Destination::Stdout);
     let outcome = convert::run(&opts);
-    assert_eq!(outcome.conversion.outputs.len(), 2);
+    // The task definition, the service and the checklist (which `to_stdout` leaves out).
+    assert_eq!(outcome.conversion.outputs.len(), 3);
     assert!(outcome.written.is_empty() && outcome.planned.is_empty() && outcome.failures.is_empty());
     // Fields were dropped: 1.
     assert_eq!(outcome.exit_code(), 1);

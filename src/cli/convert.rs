@@ -415,7 +415,11 @@ pub fn run(args: ConvertArgs) -> i32 {
     let body = if args.quiet {
         // The errors only; the summary line follows.
         body.lines()
-            .filter(|l| ["error:", "refused:", "written with --force"].iter().any(|p| l.starts_with(p)))
+            .filter(|l| {
+                ["error:", "refused:", "written with --force"]
+                    .iter()
+                    .any(|p| l.starts_with(p))
+            })
             .map(|l| format!("{l}\n"))
             .collect()
     } else {

@@ -110,7 +110,11 @@ pub fn human_parts(run: &Conversion, verbose_mapped: bool) -> (String, String) {
         ));
     }
     for r in &run.refused {
-        let verb = if r.forced { "written with --force despite" } else { "refused:" };
+        let verb = if r.forced {
+            "written with --force despite"
+        } else {
+            "refused:"
+        };
         out.push_str(&format!("{verb} {} ({}): k2e lint errors\n", r.file, r.object));
         for f in &r.findings {
             out.push_str(&format!("  {f}\n"));
@@ -132,7 +136,11 @@ pub fn human_parts(run: &Conversion, verbose_mapped: bool) -> (String, String) {
 }
 
 fn security_count(run: &Conversion) -> usize {
-    run.objects.iter().flat_map(|o| &o.fields).filter(|n| n.security).count()
+    run.objects
+        .iter()
+        .flat_map(|o| &o.fields)
+        .filter(|n| n.security)
+        .count()
 }
 
 /// The security-relevant notes first, whatever object they are in.

@@ -5,7 +5,7 @@
 use super::options::{Options, To};
 use super::outcome::{Conversion, Output, Refusal, Role};
 use super::{convert, input, write};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -90,7 +90,9 @@ pub fn run(opts: &RunOptions) -> Outcome {
             conversion.outputs.clear();
         }
     }
-    if !conversion.checklist.is_empty() && !conversion.outputs.is_empty() {
+    let nothing = conversion.outputs.is_empty();
+    let blocked = check(&mut conversion, opts);
+    if !conversion.checklist.is_empty() && anything_to_apply(&conversion, &blocked) {
         conversion.outputs.push(Output {
             file: "CHECKLIST.md".into(),
             text: super::loss_render::checklist_markdown(&conversion.checklist),
@@ -98,8 +100,6 @@ pub fn run(opts: &RunOptions) -> Outcome {
             object: String::new(),
         });
     }
-    let nothing = conversion.outputs.is_empty();
-    let blocked = check(&mut conversion, opts);
     let mut outcome = Outcome {
         conversion,
         planned: Vec::new(),
@@ -121,6 +121,18 @@ pub fn run(opts: &RunOptions) -> Outcome {
     outcome
 }
 
+/// Whether an object is left whose files the check did not refuse: a checklist for a set with
+/// nothing to apply would only mislead.
+fn anything_to_apply(conversion: &Conversion, blocked: &BTreeMap<String, String>) -> bool {
+    let refused: BTreeSet<&str> = conversion
+        .outputs
+        .iter()
+        .filter(|o| blocked.contains_key(&o.file))
+        .map(|o| o.object.as_str())
+        .collect();
+    conversion.outputs.iter().any(|o| !refused.contains(o.object.as_str()))
+}
+
 /// Runs the check on every output; returns the files not to write (file -> why).
 fn check(conversion: &mut Conversion, opts: &RunOptions) -> BTreeMap<String, String> {
     let mut blocked = BTreeMap::new();
@@ -133,7 +145,11 @@ fn check(conversion: &mut Conversion, opts: &RunOptions) -> BTreeMap<String, Str
             continue;
         }
         if !opts.force_invalid {
-            let why = format!("k2e lint finds {} error(s) in it: {} (--force writes it)", findings.len(), findings[0]);
+            let why = format!(
+                "k2e lint finds {} error(s) in it: {} (--force writes it)",
+                findings.len(),
+                findings[0]
+            );
             blocked.insert(o.file.clone(), why);
         }
         conversion.refused.push(Refusal {
@@ -152,10 +168,13 @@ fn deliver(outcome: &mut Outcome, opts: &RunOptions, blocked: &BTreeMap<String, 
     let outputs = &outcome.conversion.outputs;
     let kept: Vec<String> = match (&opts.destination, opts.dry_run) {
         (Destination::Stdout, true) => {
-            let printed = outputs.iter().filter(|o| !blocked.contains_key(&o.file) && o.role != Role::Checklist);
-            outcome
-                .planned
-                .push(format!("would print {} document(s) to standard output", printed.count()));
+            let printed = outputs
+                .iter()
+                .filter(|o| !blocked.contains_key(&o.file) && o.role != Role::Checklist);
+            outcome.planned.push(format!(
+                "would print {} document(s) to standard output",
+                printed.count()
+            ));
             return;
         }
         (Destination::Dir { path, force }, true) => {

@@ -37,7 +37,11 @@ pub fn resolve(wanted: &[Wanted], limit: usize, key: impl Fn(&str) -> String) ->
     let qualified: Vec<Option<String>> = wanted
         .iter()
         .zip(&out)
-        .map(|(w, o)| o.is_none().then(|| w.qualified.as_deref().map(|q| fit(q, limit))).flatten())
+        .map(|(w, o)| {
+            o.is_none()
+                .then(|| w.qualified.as_deref().map(|q| fit(q, limit)))
+                .flatten()
+        })
         .collect();
     let second = counts(qualified.iter().flatten().map(|n| key(n)));
     for i in 0..wanted.len() {
@@ -131,7 +135,11 @@ mod tests {
 
     #[test]
     fn distinct_names_are_kept() {
-        let names = resolve(&[w("web", Some("a-web"), "D/a/web"), w("api", None, "D/a/api")], 255, lower);
+        let names = resolve(
+            &[w("web", Some("a-web"), "D/a/web"), w("api", None, "D/a/api")],
+            255,
+            lower,
+        );
         assert_eq!(names, ["web", "api"]);
     }
 
@@ -149,21 +157,48 @@ mod tests {
         let hash = |id: &str| format!("blog-web-{}", short_hash(id));
         assert_eq!(
             names,
-            ["shop-web".to_owned(), hash("Deployment/blog/web"), hash("StatefulSet/blog/web")]
+            [
+                "shop-web".to_owned(),
+                hash("Deployment/blog/web"),
+                hash("StatefulSet/blog/web")
+            ]
         );
     }
 
     #[test]
     fn identical_identities_get_counters_and_case_counts() {
-        let names = resolve(&[w("Web", None, "T/web"), w("web", None, "T/web"), w("web", None, "T/web")], 255, lower);
+        let names = resolve(
+            &[
+                w("Web", None, "T/web"),
+                w("web", None, "T/web"),
+                w("web", None, "T/web"),
+            ],
+            255,
+            lower,
+        );
         let h = format!("web-{}", short_hash("T/web"));
-        assert_eq!(names, [format!("Web-{}", short_hash("T/web")), format!("{h}-2"), format!("{h}-3")]);
+        assert_eq!(
+            names,
+            [
+                format!("Web-{}", short_hash("T/web")),
+                format!("{h}-2"),
+                format!("{h}-3")
+            ]
+        );
     }
 
     #[test]
     fn a_renamed_name_does_not_take_a_kept_one() {
         // `a-web` is wanted by another object: the qualified form of `web` must not take it.
-        let names = resolve(&[w("web", Some("a-web"), "1"), w("web", Some("b-web"), "2"), w("a-web", None, "3")], 255, lower);
+        let names = resolve(
+            &[
+                w("web", Some("a-web"), "1"),
+                w("web", Some("b-web"), "2"),
+                w("a-web", None, "3"),
+            ],
+            255,
+            lower,
+        );
         assert_eq!(names[2], "a-web");
         assert_eq!(names[0], format!("a-web-{}", short_hash("1")));
         assert_eq!(names[1], "b-web");

@@ -39,7 +39,13 @@ pub fn to_stdout(outputs: &[Output], stdout: &mut dyn Write) -> std::io::Result<
 /// or none of them (a service without its task definition cannot be applied): a file that
 /// exists (without `force`) or is in `refused` (file -> why) refuses its object's files, and
 /// when one cannot be written, the object's others are not put in place either.
-pub fn to_dir(outputs: &[Output], dir: &Path, force: bool, dry_run: bool, refused: &BTreeMap<String, String>) -> Delivery {
+pub fn to_dir(
+    outputs: &[Output],
+    dir: &Path,
+    force: bool,
+    dry_run: bool,
+    refused: &BTreeMap<String, String>,
+) -> Delivery {
     let mut d = Delivery::default();
     if !dry_run && !outputs.is_empty() {
         if let Err(e) = std::fs::create_dir_all(dir) {
@@ -57,8 +63,13 @@ pub fn to_dir(outputs: &[Output], dir: &Path, force: bool, dry_run: bool, refuse
             (None, true) => {
                 for o in &group {
                     let path = dir.join(&o.file);
-                    let verb = if std::fs::symlink_metadata(&path).is_ok() { "overwrite" } else { "write" };
-                    d.lines.push(format!("would {verb} {} ({} bytes)", path.display(), o.text.len()));
+                    let verb = if std::fs::symlink_metadata(&path).is_ok() {
+                        "overwrite"
+                    } else {
+                        "write"
+                    };
+                    d.lines
+                        .push(format!("would {verb} {} ({} bytes)", path.display(), o.text.len()));
                     d.written.push(o.file.clone());
                 }
             }
@@ -103,7 +114,11 @@ fn refuse(d: &mut Delivery, dir: &Path, group: &[&Output], file: &str, why: &str
         let line = if o.file == file {
             format!("{verb} {shown}: {why}")
         } else {
-            format!("{verb} {shown}: {} is refused, and the files of {} are written together or not at all", dir.join(file).display(), o.object)
+            format!(
+                "{verb} {shown}: {} is refused, and the files of {} are written together or not at all",
+                dir.join(file).display(),
+                o.object
+            )
         };
         if dry_run {
             d.lines.push(line);
@@ -274,12 +289,21 @@ mod tests {
         let d = to_dir(&outs, dir.path(), false, false, &BTreeMap::new());
         assert_eq!(d.errors.len(), 2, "{d:?}");
         assert_eq!(d.written, ["api.task-definition.json"]);
-        assert_eq!(files(dir.path()), ["api.task-definition.json", "web.task-definition.json"]);
+        assert_eq!(
+            files(dir.path()),
+            ["api.task-definition.json", "web.task-definition.json"]
+        );
         let lint = BTreeMap::from([("api.task-definition.json".to_owned(), "ECS010".to_owned())]);
         let d = to_dir(&outs[2..], dir.path(), true, false, &lint);
-        assert!(d.errors.is_empty(), "the check's refusals are reported by the check: {d:?}");
+        assert!(
+            d.errors.is_empty(),
+            "the check's refusals are reported by the check: {d:?}"
+        );
         assert!(d.written.is_empty());
-        assert_eq!(std::fs::read_to_string(dir.path().join("api.task-definition.json")).unwrap(), "a");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("api.task-definition.json")).unwrap(),
+            "a"
+        );
     }
 
     /// A file that cannot be written (here: its name is a folder) leaves none of its object's.

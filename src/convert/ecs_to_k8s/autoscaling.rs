@@ -2,7 +2,7 @@
 //! inputs, matched to their ECS service by ResourceId) -> a HorizontalPodAutoscaler
 //! (autoscaling/v2) for the workload, in the workload's YAML stream.
 
-use super::{Cx, report};
+use super::{Accounts, Cx, report};
 use crate::convert::catalog::EcsItem;
 use crate::convert::cursor::At;
 use crate::convert::loss::Ledger;
@@ -58,12 +58,15 @@ pub fn convert(
     let kind = workload_kind(opts, service);
     let mut hpa = Hpa::default();
     let mut reports = Vec::new();
+    // An HPA names no task role.
+    let no_accounts = Accounts::default();
     for item in items {
         let mut cx = Cx {
             opts,
             ledger: Ledger::default(),
             kind,
             name: name.to_owned(),
+            accounts: &no_accounts,
         };
         let root = At::new(item.node, "");
         if !kind.has_replicas() {

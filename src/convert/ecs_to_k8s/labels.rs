@@ -120,7 +120,8 @@ mod tests {
         ] {
             labels.insert(k, v);
         }
-        let kept: Vec<&str> = selector(&labels, &["abc"]).iter().map(|(k, _)| k).collect();
+        let selected = selector(&labels, &["abc"]);
+        let kept: Vec<&str> = selected.iter().map(|(k, _)| k).collect();
         assert_eq!(kept, ["app", "tier"]);
         assert_eq!(image_tag("registry:5000/team/app:1.2@sha256:00"), Some("1.2"));
         assert_eq!(image_tag("registry:5000/team/app"), None);

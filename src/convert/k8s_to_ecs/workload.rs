@@ -8,9 +8,9 @@ use crate::convert::catalog::{Catalog, K8sItem};
 use crate::convert::cursor::At;
 use crate::convert::loss::Ledger;
 use crate::convert::names::ecs_name;
-use crate::convert::unique::{self, Wanted};
 use crate::convert::options::{Kind, Options};
 use crate::convert::outcome::{ObjectReport, Output, Role};
+use crate::convert::unique::{self, Wanted};
 use crate::convert::{emit_json, value::Value};
 use crate::model::k8s::WorkloadKind;
 
