@@ -715,3 +715,27 @@ fn ecs_round_trips_keep_every_mapped_field() {
         );
     }
 }
+
+/// Cases the public corpus found and the generator did not: a selector on a release label
+/// (istio's `version: v1`), which converting back leaves out of the selector; a reservation equal
+/// to the task memory, which converting back writes as the limit alone.
+#[test]
+fn corpus_found_round_trips_keep_every_mapped_field() {
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ratings-v1}\nspec:\n  selector:\n    matchLabels: {app: ratings, version: v1}\n  template:\n    metadata:\n      labels: {app: ratings, version: v1}\n    spec:\n      containers: [{name: ratings, image: ratings:1.20}]\n";
+    let texts = [("ratings.yaml", deployment)];
+    let opts = Options::new(To::Ecs);
+    accounted(&texts, &opts, "release selector");
+    check(&audit::k8s_round_trip(&texts, &opts), "release selector");
+
+    let task = r#"{"family": "gunicorn", "cpu": "512", "memory": "1024", "networkMode": "awsvpc",
+      "requiresCompatibilities": ["FARGATE"],
+      "containerDefinitions": [{"name": "gunicorn", "image": "gunicorn-flask", "essential": true,
+        "memoryReservation": 1024}]}"#;
+    let texts = [("gunicorn.json", task)];
+    let opts = Options::new(To::K8s);
+    accounted(&texts, &opts, "reservation equal to the task memory");
+    check(
+        &audit::ecs_round_trip(&texts, &opts),
+        "reservation equal to the task memory",
+    );
+}

@@ -25,6 +25,7 @@ pub mod outcome;
 pub mod patterns;
 pub mod platform;
 pub mod references;
+pub(crate) mod release;
 mod run;
 pub mod unique;
 pub mod value;

@@ -13,7 +13,10 @@ use std::sync::Arc;
 /// `lint::lint_text` with the rules of the output's target; convert cannot use lint itself):
 /// the error findings, `LINE:COLUMN RULE message` each.
 #[derive(Clone)]
-pub struct Check(pub Arc<dyn Fn(&Output) -> Vec<String> + Send + Sync>);
+pub struct Check(pub Arc<CheckFn>);
+
+/// The function behind a [`Check`].
+pub type CheckFn = dyn Fn(&Output) -> Vec<String> + Send + Sync;
 
 impl std::fmt::Debug for Check {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

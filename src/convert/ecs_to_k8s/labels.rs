@@ -2,6 +2,7 @@
 //! under `k8s.annotation/` (written by --to ecs) or a value no label can hold is an annotation.
 
 use crate::convert::names::{is_label_value, is_qualified_key};
+use crate::convert::release;
 use crate::convert::value::Map;
 
 pub const ANNOTATION_PREFIX: &str = "k8s.annotation/";
@@ -57,15 +58,6 @@ impl Meta {
     }
 }
 
-/// Label keys that name a release, not the workload.
-const VERSION_KEYS: &[&str] = &[
-    "app.kubernetes.io/version",
-    "version",
-    "helm.sh/chart",
-    "pod-template-hash",
-    "controller-revision-hash",
-];
-
 /// The labels a selector may use: not those that change with a release (a Deployment's selector
 /// cannot change later, and a Service selecting on a version loses the next release's pods).
 /// `tags` are the containers' image tags: a label holding one is a version too.
@@ -73,34 +65,12 @@ pub fn selector(labels: &Map, tags: &[&str]) -> Map {
     let mut selector = Map::new();
     for (key, value) in labels.iter() {
         let value = value.as_str().unwrap_or_default();
-        if !is_version(key, value, tags) {
+        if !release::is_release_label(key, value, tags) {
             selector.insert(key, value);
         }
     }
     selector.sort_keys();
     selector
-}
-
-fn is_version(key: &str, value: &str, tags: &[&str]) -> bool {
-    VERSION_KEYS.contains(&key) || key.ends_with("/version") || tags.contains(&value) || looks_like_version(value)
-}
-
-/// `1.2`, `v1.2.3`, `2.4.1-rc.1`: dotted numbers, optionally after a `v`.
-fn looks_like_version(value: &str) -> bool {
-    let core = value.strip_prefix('v').unwrap_or(value);
-    let core = core.split(['-', '+']).next().unwrap_or_default();
-    let parts: Vec<&str> = core.split('.').collect();
-    parts.len() >= 2
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// An image's tag (`repo/app:1.2` -> `1.2`), without a digest.
-pub fn image_tag(image: &str) -> Option<&str> {
-    let image = image.split('@').next().unwrap_or(image);
-    let last = image.rsplit('/').next().unwrap_or(image);
-    last.split_once(':').map(|(_, tag)| tag)
 }
 
 #[cfg(test)]
@@ -123,8 +93,8 @@ mod tests {
         let selected = selector(&labels, &["abc"]);
         let kept: Vec<&str> = selected.iter().map(|(k, _)| k).collect();
         assert_eq!(kept, ["app", "tier"]);
-        assert_eq!(image_tag("registry:5000/team/app:1.2@sha256:00"), Some("1.2"));
-        assert_eq!(image_tag("registry:5000/team/app"), None);
+        assert_eq!(release::image_tag("registry:5000/team/app:1.2@sha256:00"), Some("1.2"));
+        assert_eq!(release::image_tag("registry:5000/team/app"), None);
     }
 
     #[test]

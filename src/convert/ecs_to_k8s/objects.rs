@@ -250,7 +250,10 @@ fn selector(cx: &mut Cx<'_>, pod: &mut Pod) -> Map {
         .iter()
         .filter_map(|(_, m)| m.get("image").and_then(Value::as_str).map(str::to_owned))
         .collect();
-    let tags: Vec<&str> = images.iter().filter_map(|i| labels::image_tag(i)).collect();
+    let tags: Vec<&str> = images
+        .iter()
+        .filter_map(|i| crate::convert::release::image_tag(i))
+        .collect();
     let mut selector = labels::selector(&pod.template.labels, &tags);
     if selector.len() < pod.template.labels.len() {
         if selector.is_empty() {
@@ -287,7 +290,7 @@ fn pod_spec(cx: &mut Cx<'_>, pod: &mut Pod) -> Map {
     if !sizes.is_empty() {
         let asks: Vec<_> = all
             .iter()
-            .map(|(s, _)| pod.asks.get(&s.name).copied().unwrap_or_default())
+            .map(|(s, _)| pod.asks.get(&s.name).cloned().unwrap_or_default())
             .collect();
         resources::split(cx, sizes, &mut all, &asks);
     }

@@ -25,11 +25,13 @@ pub struct TaskSize {
 }
 
 /// What a container asks for, in ECS units: cpu units, MiB.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Asks {
     pub cpu: Option<u64>,
     pub memory: Option<u64>,
     pub memory_reservation: Option<u64>,
+    /// Where `memoryReservation` is (JSON pointer, byte offset), to revise its note.
+    pub reservation_at: Option<(String, usize)>,
 }
 
 impl Asks {
@@ -61,6 +63,9 @@ pub fn split(cx: &mut Cx<'_>, sizes: Vec<TaskSize>, containers: &mut [(Slot, Map
                 continue;
             };
             write(map, size.resource, *limit);
+            if let Some(a) = asks.get(i) {
+                limit_meets_reservation(cx, size.resource, *limit, a, slot);
+            }
             let to = cx.pod(format!(
                 "/{}/{}/resources/limits/{}",
                 slot.list, slot.index, size.resource
@@ -97,10 +102,31 @@ pub fn split(cx: &mut Cx<'_>, sizes: Vec<TaskSize>, containers: &mut [(Slot, Map
     }
 }
 
+/// A memory limit from the task size equal to the container's reservation: converting back
+/// writes `memory` alone (ECS reserves the hard limit when there is no reservation), so the
+/// reservation does not come back as it was.
+fn limit_meets_reservation(cx: &mut Cx<'_>, resource: &str, limit: u64, asks: &Asks, slot: &Slot) {
+    let Some((path, offset)) = &asks.reservation_at else {
+        return;
+    };
+    if resource != "memory" || asks.memory_reservation != Some(limit) {
+        return;
+    }
+    let to = cx.pod(format!("/{}/{}/resources/requests/memory", slot.list, slot.index));
+    cx.ledger.record(
+        path.clone(),
+        *offset,
+        Fate::Approximated,
+        Some(to),
+        Some("the container's share of the task memory equals its reservation, so request and limit are equal: converting back writes memory alone, which ECS also reserves".into()),
+        None,
+    );
+}
+
 /// The limit each container gets, in ECS units (None: it keeps what it has).
 fn limits(size: &TaskSize, containers: &[(Slot, Map)], asks: &[Asks]) -> Vec<Option<u64>> {
     let r = size.resource;
-    let ask = |i: usize| asks.get(i).copied().unwrap_or_default();
+    let ask = |i: usize| asks.get(i).cloned().unwrap_or_default();
     let together: Vec<usize> = (0..containers.len())
         .filter(|&i| containers[i].0.role != CRole::Init)
         .collect();

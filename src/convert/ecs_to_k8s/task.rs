@@ -325,6 +325,7 @@ fn asks(item: &At<'_>) -> Asks {
         cpu: int("cpu"),
         memory: int("memory"),
         memory_reservation: int("memoryReservation"),
+        reservation_at: item.get("memoryReservation").map(|r| (r.path.clone(), r.offset())),
     }
 }
 

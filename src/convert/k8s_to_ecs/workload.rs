@@ -10,6 +10,7 @@ use crate::convert::loss::Ledger;
 use crate::convert::names::ecs_name;
 use crate::convert::options::{Kind, Options};
 use crate::convert::outcome::{ObjectReport, Output, Role};
+use crate::convert::release;
 use crate::convert::unique::{self, Wanted};
 use crate::convert::{emit_json, value::Value};
 use crate::model::k8s::WorkloadKind;
@@ -256,8 +257,17 @@ fn selector(cx: &mut Cx<'_, '_>, at: &At<'_>, spec: &At<'_>, kind: Kind) {
         .map(|l| l.node.to_json());
     let match_labels = at.get("matchLabels").map(|m| m.node.to_json());
     let only_match_labels = at.entries().iter().all(|(k, _)| *k == "matchLabels");
-    if only_match_labels && match_labels.is_some() && match_labels == labels {
+    let release = release_label(at, spec);
+    if only_match_labels && match_labels.is_some() && match_labels == labels && release.is_none() {
         cx.ledger.mapped(at, td("/containerDefinitions/0/dockerLabels"));
+    } else if let Some(key) = release {
+        cx.ledger.approx(
+            at,
+            svc(""),
+            format!(
+                "an ECS service owns its tasks and needs no selector; converting back leaves the release label `{key}` out of the selector (a Deployment's selector cannot change with the next release)"
+            ),
+        );
     } else {
         cx.ledger.approx(
             at,
@@ -265,6 +275,26 @@ fn selector(cx: &mut Cx<'_, '_>, at: &At<'_>, spec: &At<'_>, kind: Kind) {
             "an ECS service owns its tasks and needs no selector; converting back selects on all the pod labels",
         );
     }
+}
+
+/// The first matchLabels key that names a release (`version: v1`, the image tag), which
+/// converting back leaves out of the selector.
+fn release_label<'a>(selector: &At<'a>, spec: &At<'_>) -> Option<&'a str> {
+    let images: Vec<String> = spec
+        .get("template")
+        .and_then(|t| t.get("spec"))
+        .and_then(|s| s.get("containers"))
+        .map(|c| c.items().iter().filter_map(|c| c.get("image")?.text()).collect())
+        .unwrap_or_default();
+    let tags: Vec<&str> = images.iter().filter_map(|i| release::image_tag(i)).collect();
+    selector
+        .get("matchLabels")?
+        .entries()
+        .into_iter()
+        .find_map(|(key, value)| {
+            let value = value.text().unwrap_or_default();
+            release::is_release_label(key, &value, &tags).then_some(key)
+        })
 }
 
 /// `spec.template`: labels and annotations, then the pod spec.
