@@ -150,7 +150,8 @@ fn cronjobs_become_eventbridge_schedules() {
 fn autoscalers_become_scalable_targets_and_target_tracking_policies() {
     let run = convert("hpa.yaml");
     let web = output(&run, "web.scalable-target.json");
-    assert_eq!(web["ResourceId"], "service/CLUSTER_NAME/web");
+    // No --cluster: the service goes to the default cluster, and so does its scaling target.
+    assert_eq!(web["ResourceId"], "service/default/web");
     assert_eq!(
         (web["MinCapacity"].as_i64(), web["MaxCapacity"].as_i64()),
         (Some(2), Some(10))

@@ -30,6 +30,10 @@ use super::outcome::{Conversion, ObjectReport};
 use super::references::RefKind;
 use std::collections::BTreeMap;
 
+/// The cluster a service without `--cluster` is created in: ECS names the account's default
+/// cluster `default`, so scaling targets and schedules name it too.
+pub const DEFAULT_CLUSTER: &str = "default";
+
 /// Kinds converted to task definitions.
 pub const WORKLOADS: &[&str] = &[
     "Deployment",

@@ -3,7 +3,7 @@
 //! target-tracking `NAME-cpu.scaling-policy.json` / `NAME-memory.scaling-policy.json`
 //! (PutScalingPolicy) per Utilization resource metric.
 
-use super::report;
+use super::{DEFAULT_CLUSTER, report};
 use crate::convert::catalog::K8sItem;
 use crate::convert::cursor::At;
 use crate::convert::emit_json;
@@ -197,7 +197,7 @@ fn outputs(item: &K8sItem<'_>, to: &Target, opts: &Options, s: &Scaling, ledger:
         .cluster
         .as_deref()
         .map(|c| c.rsplit('/').next().unwrap_or(c))
-        .unwrap_or("CLUSTER_NAME");
+        .unwrap_or(DEFAULT_CLUSTER);
     let resource_id = format!("service/{cluster}/{}", to.service);
     let head = |m: &mut Map| {
         m.insert("ServiceNamespace", "ecs");

@@ -113,7 +113,7 @@ pub fn create_schedule(cx: &mut Cx<'_, '_>, spec: &At<'_>, task_def: &Map) -> Op
             "arn:aws:ecs:{}:{}:cluster/{}",
             opts.region,
             opts.account,
-            other.as_deref().unwrap_or("CLUSTER_NAME")
+            other.as_deref().unwrap_or(super::DEFAULT_CLUSTER)
         ),
     };
     let mut ecs = convert_map! {
