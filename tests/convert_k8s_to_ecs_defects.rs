@@ -233,6 +233,8 @@ fn notes_point_at_fields_that_are_written() {
         ("daemonset-fargate.yaml", LaunchType::Fargate),
         ("env-precedence.yaml", LaunchType::Fargate),
         ("too-large.yaml", LaunchType::Fargate),
+        ("pointers.yaml", LaunchType::Fargate),
+        ("pointers.yaml", LaunchType::Ec2),
     ] {
         assert_pointers_resolve(&convert(name, &to_ecs(launch)));
     }
@@ -307,4 +309,20 @@ fn many_labels_and_env_entries_convert_in_near_linear_time() {
     let elapsed = start.elapsed();
     assert!(run.outputs.iter().any(|o| o.role == Role::TaskDefinition));
     assert!(elapsed.as_secs() < 20, "{elapsed:?}");
+}
+
+/// ECS on EC2 has no task ephemeral storage size (only Fargate sizes it, from 21 GiB): the ask
+/// is dropped with what to do instead, not written as a size the API and Terraform reject.
+#[test]
+fn ephemeral_storage_on_ec2_is_not_written() {
+    let run = convert("pointers.yaml", &to_ecs(LaunchType::Ec2));
+    let task = run.outputs.iter().find(|o| o.role == Role::TaskDefinition).unwrap();
+    assert!(!task.text.contains("ephemeralStorage"), "{}", task.text);
+    let note = run.objects[0]
+        .fields
+        .iter()
+        .find(|n| n.path.ends_with("/ephemeral-storage"))
+        .unwrap();
+    assert_eq!(note.fate, Fate::Dropped, "{note:?}");
+    assert!(note.fix.as_deref().unwrap_or_default().contains("disk"), "{note:?}");
 }

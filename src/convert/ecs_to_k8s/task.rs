@@ -97,6 +97,13 @@ fn task_role(cx: &mut Cx<'_>, at: &At<'_>, arn: &str, pod: &mut Pod) {
     }
 }
 
+/// Whether the task definition is written for Fargate (`requiresCompatibilities` holds it).
+fn fargate(task: &At<'_>) -> bool {
+    task.get("requiresCompatibilities")
+        .and_then(|c| c.strings())
+        .is_some_and(|c| c.iter().any(|v| v == "FARGATE"))
+}
+
 pub fn fields(cx: &mut Cx<'_>, task: &At<'_>, pod: &mut Pod) {
     if !task.is_map() {
         cx.ledger.invalid(task, "a task definition");
@@ -179,7 +186,16 @@ pub fn fields(cx: &mut Cx<'_>, task: &At<'_>, pod: &mut Pod) {
             "ephemeralStorage" => match at.get("sizeInGiB").and_then(|s| s.int()) {
                 Some(gib) => {
                     pod.ephemeral_gib = Some(gib);
-                    cx.ledger.mapped(&at, cx.pod("/containers/0/resources/requests/ephemeral-storage"));
+                    let to = cx.pod("/containers/0/resources/requests/ephemeral-storage");
+                    if fargate(task) {
+                        cx.ledger.mapped(&at, to);
+                    } else {
+                        cx.ledger.approx(
+                            &at,
+                            to,
+                            "only Fargate sizes a task's ephemeral storage (EC2 tasks share the instance's Docker storage): converting back for EC2 does not write it",
+                        );
+                    }
                 }
                 None => cx.ledger.invalid(&at, "a size in GiB"),
             },

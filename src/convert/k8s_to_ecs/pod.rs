@@ -50,7 +50,8 @@ pub fn spec(cx: &mut Cx<'_, '_>, spec: &At<'_>, task: &mut Task, kind: Kind) {
                     task.pid_mode = Some("task");
                     cx.ledger.mapped(&at, td("/pidMode"));
                 }
-                Some(false) => cx.ledger.mapped(&at, td("/pidMode")),
+                // ECS shares no process namespace unless pidMode is set: the default, nothing to write.
+                Some(false) => cx.ledger.mapped(&at, td("")),
                 Some(true) => cx.ledger.dropped(&at, "hostPID already shares the host's process namespace", "nothing to do"),
                 None => cx.ledger.invalid(&at, "a boolean"),
             },

@@ -148,6 +148,7 @@ fn ephemeral(cx: &mut Cx<'_, '_>, v: &At<'_>, c: &mut Container) {
         return;
     };
     c.ephemeral_gib = c.ephemeral_gib.max(r.value);
+    c.ephemeral_at.push((v.path.clone(), v.offset()));
     cx.ledger.approx(
         v,
         td("/ephemeralStorage/sizeInGiB"),

@@ -64,9 +64,11 @@ pub fn container(cx: &mut Cx<'_, '_>, at: &At<'_>, c: &mut Container, index: usi
                         .insert("dockerSecurityOptions", vec![Value::from("no-new-privileges")]);
                     cx.ledger.mapped(&field, p("dockerSecurityOptions/0"));
                 }
-                Some(true) => cx
-                    .ledger
-                    .approx(&field, p(""), "the default: processes may gain privileges"),
+                Some(true) => cx.ledger.approx(
+                    &field,
+                    td(format!("/containerDefinitions/{index}")),
+                    "the default: processes may gain privileges",
+                ),
                 None => cx.ledger.invalid(&field, "a boolean"),
             },
             "capabilities" => {

@@ -2,6 +2,7 @@
 //! dependencies, the fields every container shares, logging, sizing and field order.
 
 use super::{Cx, td};
+use crate::convert::loss::Fate;
 use crate::convert::value::{Map, Value};
 use crate::convert_map;
 
@@ -27,8 +28,10 @@ pub struct Container {
     /// MiB: the hard limit and the reservation.
     pub memory: Option<u64>,
     pub reservation: Option<u64>,
-    /// Ephemeral storage it asks for, GiB (the task has one size for all).
+    /// Ephemeral storage it asks for, GiB (the task has one size for all), and where each ask
+    /// is (pointer, offset), to revise their notes once the task's size is known.
     pub ephemeral_gib: u64,
+    pub ephemeral_at: Vec<(String, usize)>,
     /// Its port names (even those ECS could not take), for probes naming a port.
     pub named_ports: Vec<(String, i64)>,
     /// Pointer and offset of its cpu and memory requests and limits, for the note sizing
@@ -47,6 +50,7 @@ impl Container {
             memory: None,
             reservation: None,
             ephemeral_gib: 0,
+            ephemeral_at: Vec::new(),
             named_ports: Vec::new(),
             sized_by: Vec::new(),
         }
@@ -177,15 +181,7 @@ pub fn assemble(cx: &mut Cx<'_, '_>, mut task: Task) -> Map {
     if let Some(mode) = task.ipc_mode {
         out.insert("ipcMode", mode);
     }
-    let ephemeral: u64 = task.containers.iter().map(|c| c.ephemeral_gib).sum();
-    if ephemeral > 20 || (ephemeral > 0 && !cx.fargate()) {
-        let gib = if cx.fargate() {
-            ephemeral.clamp(21, 200)
-        } else {
-            ephemeral
-        };
-        out.insert("ephemeralStorage", convert_map! {"sizeInGiB" => gib});
-    }
+    ephemeral_storage(cx, &task, &mut out);
     let deps = dependencies(&task.containers);
     let labels = {
         let mut l = std::mem::take(&mut task.docker_labels);
@@ -315,3 +311,43 @@ fn condition(name: &str, role: CRole) -> Map {
     let condition = if role == CRole::Init { "SUCCESS" } else { "START" };
     convert_map! {"containerName" => name, "condition" => condition}
 }
+
+/// The containers' ephemeral storage asks, added up, as the task's: only Fargate sizes it, and
+/// only past the 20 GiB every Fargate task has (21-200). Within them, or on EC2 (tasks share the
+/// container instance's Docker storage), nothing is written and the asks' notes say why.
+fn ephemeral_storage(cx: &mut Cx<'_, '_>, task: &Task, out: &mut Map) {
+    let gib: u64 = task.containers.iter().map(|c| c.ephemeral_gib).sum();
+    let asks = task.containers.iter().flat_map(|c| c.ephemeral_at.iter().cloned());
+    if cx.fargate() && gib > FARGATE_INCLUDED_GIB {
+        out.insert("ephemeralStorage", convert_map! {"sizeInGiB" => gib.min(200)});
+        return;
+    }
+    let (fate, to, reason, fix) = if cx.fargate() {
+        (
+            Fate::Approximated,
+            Some(td("")),
+            format!(
+                "every Fargate task has {FARGATE_INCLUDED_GIB} GiB of ephemeral storage, which holds the {gib} GiB asked for: nothing to write"
+            ),
+            None,
+        )
+    } else {
+        (
+            Fate::Dropped,
+            None,
+            "ECS on EC2 has no task ephemeral storage size: tasks share the container instance's Docker storage"
+                .to_owned(),
+            Some(
+                "give the container instances enough disk for the tasks they run (the launch template's volume size)"
+                    .to_owned(),
+            ),
+        )
+    };
+    for (path, offset) in asks {
+        cx.ledger
+            .record(path, offset, fate, to.clone(), Some(reason.clone()), fix.clone());
+    }
+}
+
+/// The ephemeral storage every Fargate task has without an `ephemeralStorage` setting.
+const FARGATE_INCLUDED_GIB: u64 = 20;

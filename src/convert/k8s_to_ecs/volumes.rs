@@ -166,7 +166,7 @@ fn empty_dir(cx: &mut Cx<'_, '_>, source: &At<'_>, to: &dyn Fn(&str) -> String) 
             "medium" => cx.ledger.mapped(&field, to("")),
             "sizeLimit" => cx.ledger.approx(
                 &field,
-                td("/ephemeralStorage"),
+                to(""),
                 "ECS task volumes share the task's ephemeral storage: no per-volume limit",
             ),
             _ => cx.ledger.unknown(&field, "EmptyDirVolumeSource"),
