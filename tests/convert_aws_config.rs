@@ -280,3 +280,26 @@ fn aws_configuration_passes_botocore_param_validation() {
 }
 
 const FIXTURES: &[&str] = &["rollout.yaml", "cronjob.yaml", "hpa.yaml", "pdb.yaml"];
+
+/// Two autoscalers on one workload wrote the same two file names (the second refused): the
+/// second is now reported as not converted, and the first's files are written.
+#[test]
+fn a_second_autoscaler_on_one_workload_is_reported_not_converted() {
+    let run = convert("two-hpas.yaml");
+    let mut files: Vec<&str> = run.outputs.iter().map(|o| o.file.as_str()).collect();
+    let all = files.len();
+    files.sort_unstable();
+    files.dedup();
+    assert_eq!(files.len(), all, "{files:?}");
+    let target = output(&run, "web.scalable-target.json");
+    assert_eq!(target["MinCapacity"], 2, "the first autoscaler, web-a");
+    let second = run
+        .objects
+        .iter()
+        .find(|o| o.object == "HorizontalPodAutoscaler/web-b")
+        .unwrap();
+    assert!(second.outputs.is_empty(), "{:?}", second.outputs);
+    assert_eq!(second.counts.dropped, 1, "{:?}", second.fields);
+    let why = second.fields[0].reason.as_deref().unwrap_or_default();
+    assert!(why.contains("web-a") && why.contains("AmbiguousSelector"), "{why}");
+}

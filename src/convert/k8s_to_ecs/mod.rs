@@ -129,6 +129,8 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
             run.outputs.extend(outputs);
         }
     }
+    // The first HorizontalPodAutoscaler of each workload, by name.
+    let mut scaled: BTreeMap<TargetKey, String> = BTreeMap::new();
     for (item, stem) in catalog.k8s.iter().zip(&families) {
         if stem.is_some() {
             continue;
@@ -140,7 +142,11 @@ pub fn convert(catalog: &Catalog<'_>, opts: &Options, run: &mut Conversion) {
                 reason,
             }),
             None => match scale_target(item, &targets) {
-                Some(target) => {
+                Some((key, _)) if scaled.contains_key(key) => {
+                    run.objects.push(second_autoscaler(item, &scaled[key]));
+                }
+                Some((key, target)) => {
+                    scaled.insert(key.clone(), item.name().to_owned());
                     let (report, outputs) = scaling::convert(item, target, opts);
                     run.objects.push(report);
                     run.outputs.extend(outputs);
@@ -172,18 +178,36 @@ fn service_name(outputs: &[super::outcome::Output]) -> Option<String> {
     json.get("serviceName")?.as_str().map(str::to_owned)
 }
 
+/// A workload that became an ECS service: kind, namespace, name.
+type TargetKey = (String, String, String);
+
 /// The ECS service a HorizontalPodAutoscaler scales: its scaleTargetRef, in its namespace.
 fn scale_target<'t>(
     item: &K8sItem<'_>,
-    targets: &'t BTreeMap<(String, String, String), scaling::Target>,
-) -> Option<&'t scaling::Target> {
+    targets: &'t BTreeMap<TargetKey, scaling::Target>,
+) -> Option<(&'t TargetKey, &'t scaling::Target)> {
     if item.obj.kind != "HorizontalPodAutoscaler" {
         return None;
     }
     let r = item.obj.node.get("spec")?.get("scaleTargetRef")?;
     let kind = r.get("kind")?.as_str()?;
     let name = r.get("name")?.as_str()?;
-    targets.get(&(kind.to_owned(), item.namespace().to_owned(), name.to_owned()))
+    targets.get_key_value(&(kind.to_owned(), item.namespace().to_owned(), name.to_owned()))
+}
+
+/// A second HorizontalPodAutoscaler on one workload: Kubernetes scales neither (the controller
+/// reports AmbiguousSelector) and an ECS service has one scalable target, so it is not converted.
+fn second_autoscaler(item: &K8sItem<'_>, first: &str) -> ObjectReport {
+    let mut ledger = Ledger::default();
+    let root = super::cursor::At::new(item.obj.node, item.obj.pointer.clone());
+    ledger.dropped(
+        &root,
+        format!(
+            "HorizontalPodAutoscaler {first} already scales the same workload: Kubernetes scales neither of two autoscalers on one workload (AmbiguousSelector), and an ECS service has one scalable target"
+        ),
+        "keep one HorizontalPodAutoscaler per workload (its metrics become one target-tracking policy each); this one was not converted",
+    );
+    report(item, ledger, Vec::new(), None)
 }
 
 /// The report of one input object once its ledger is complete.
