@@ -95,14 +95,6 @@ pub fn run(opts: &RunOptions) -> Outcome {
     }
     let nothing = conversion.outputs.is_empty();
     let blocked = check(&mut conversion, opts);
-    if !conversion.checklist.is_empty() && anything_to_apply(&conversion, &blocked) {
-        conversion.outputs.push(Output {
-            file: "CHECKLIST.md".into(),
-            text: super::loss_render::checklist_markdown(&conversion.checklist),
-            role: Role::Checklist,
-            object: String::new(),
-        });
-    }
     let mut outcome = Outcome {
         conversion,
         planned: Vec::new(),
@@ -110,6 +102,7 @@ pub fn run(opts: &RunOptions) -> Outcome {
         failures,
     };
     deliver(&mut outcome, opts, &blocked);
+    deliver_checklist(&mut outcome, opts);
     let c = &outcome.conversion;
     if nothing && c.errors.is_empty() && c.objects.iter().all(|o| o.error.is_none()) {
         let what = match opts.convert.to {
@@ -124,16 +117,49 @@ pub fn run(opts: &RunOptions) -> Outcome {
     outcome
 }
 
-/// Whether an object is left whose files the check did not refuse: a checklist for a set with
-/// nothing to apply would only mislead.
-fn anything_to_apply(conversion: &Conversion, blocked: &BTreeMap<String, String>) -> bool {
-    let refused: BTreeSet<&str> = conversion
-        .outputs
-        .iter()
-        .filter(|o| blocked.contains_key(&o.file))
-        .map(|o| o.object.as_str())
-        .collect();
-    conversion.outputs.iter().any(|o| !refused.contains(o.object.as_str()))
+/// Once the outputs are delivered, the checklist keeps only what the delivered files use (a
+/// refused or failed file needs nothing created), and CHECKLIST.md is delivered the same way
+/// when anything is left: a checklist for a set with nothing to apply would only mislead.
+fn deliver_checklist(outcome: &mut Outcome, opts: &RunOptions) {
+    let c = &mut outcome.conversion;
+    let kept: BTreeSet<&str> = c.outputs.iter().map(|o| o.file.as_str()).collect();
+    let used = |u: &String| u.split_once('#').is_some_and(|(f, _)| kept.contains(f));
+    for item in &mut c.checklist {
+        item.used_by.retain(used);
+    }
+    c.checklist.retain(|i| !i.used_by.is_empty());
+    if c.checklist.is_empty() {
+        return;
+    }
+    let checklist = Output {
+        file: "CHECKLIST.md".into(),
+        text: super::loss_render::checklist_markdown(&c.checklist),
+        role: Role::Checklist,
+        object: String::new(),
+    };
+    match (&opts.destination, opts.dry_run) {
+        (Destination::Dir { path, force }, dry_run) => {
+            let d = write::to_dir(
+                std::slice::from_ref(&checklist),
+                path,
+                *force,
+                dry_run,
+                &BTreeMap::new(),
+            );
+            if dry_run {
+                outcome.planned.extend(d.lines);
+            } else {
+                outcome.written.extend(d.lines);
+                outcome.failures.extend(d.errors);
+            }
+            if d.written.is_empty() {
+                return;
+            }
+        }
+        // Standard output shows the checklist in the report, not as a document.
+        (Destination::Stdout, _) => {}
+    }
+    outcome.conversion.outputs.push(checklist);
 }
 
 /// Runs the check on every output; returns the files not to write (file -> why).
