@@ -206,12 +206,8 @@ fn checklist(run: &Conversion, out: &mut String) {
     if run.checklist.is_empty() {
         return;
     }
-    let file = run.outputs.iter().any(|o| o.role == super::outcome::Role::Checklist);
-    out.push_str(if file {
-        "before applying (also in CHECKLIST.md):\n"
-    } else {
-        "before applying:\n"
-    });
+    // Not "also in CHECKLIST.md": on standard output the file is not written.
+    out.push_str("before applying:\n");
     for i in &run.checklist {
         out.push_str(&format!("  [ ] {} {}: {}\n", i.what, i.value, i.action));
         if !i.used_by.is_empty() {

@@ -156,7 +156,8 @@ fn deliver_checklist(outcome: &mut Outcome, opts: &RunOptions) {
                 return;
             }
         }
-        // Standard output shows the checklist in the report, not as a document.
+        // Standard output prints no Markdown (write::to_stdout skips it); a library caller
+        // gets it with the other outputs.
         (Destination::Stdout, _) => {}
     }
     outcome.conversion.outputs.push(checklist);
