@@ -272,3 +272,17 @@ fn the_markdown_table_is_bounded() {
     assert!(weights.windows(2).all(|p| p[0] >= p[1]), "largest first: {weights:?}");
     assert!(run.stdout.lines().all(|l| l.chars().count() <= 400), "bounded lines");
 }
+
+/// The README shows the comparison of the fixture as k2e prints it.
+#[test]
+fn the_readme_shows_the_real_comment() {
+    let readme = std::fs::read_to_string(common::estimate::root().join("README.md")).unwrap();
+    let at = readme
+        .find("## The cost change of a pull request")
+        .expect("README section");
+    let start = readme[at..].find("```markdown\n").unwrap() + at + "```markdown\n".len();
+    let end = readme[start..].find("\n```").unwrap() + start;
+    let shown = &readme[start..end];
+    let real = head(&["--compare", "../base.json", "--format", "markdown", "."]);
+    assert_eq!(shown, real.trim_end(), "README's sample of --format markdown");
+}

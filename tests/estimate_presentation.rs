@@ -71,6 +71,7 @@ fn long_names_are_cut_in_the_table_only() {
         table.contains(&format!("  {name}: ")),
         "the placement line names it in full"
     );
+    settings().bind(|| insta::assert_snapshot!("estimate-presentation-long-name", tables(&table)));
 }
 
 #[test]
