@@ -116,6 +116,9 @@ pub struct ScenarioDelta {
     pub head_ec2_monthly: Option<f64>,
     pub base_fargate_monthly: Option<f64>,
     pub head_fargate_monthly: Option<f64>,
+    /// The EC2 and Fargate parts of `delta_monthly`.
+    pub ec2_delta_monthly: Option<f64>,
+    pub fargate_delta_monthly: Option<f64>,
     /// Workloads a side places nowhere (its total leaves them out).
     pub base_unplaced: usize,
     pub head_unplaced: usize,
@@ -282,6 +285,8 @@ fn scenario_deltas(b: &Side, h: &Side) -> Vec<ScenarioDelta> {
                 head_ec2_monthly: hs.map(|s| s.ec2_monthly),
                 base_fargate_monthly: bs.map(|s| s.fargate_monthly),
                 head_fargate_monthly: hs.map(|s| s.fargate_monthly),
+                ec2_delta_monthly: bs.zip(hs).map(|(b, h)| cents(h.ec2_monthly - b.ec2_monthly)),
+                fargate_delta_monthly: bs.zip(hs).map(|(b, h)| cents(h.fargate_monthly - b.fargate_monthly)),
                 base_unplaced: bs.map_or(0, |s| s.unplaced_workloads.len()),
                 head_unplaced: hs.map_or(0, |s| s.unplaced_workloads.len()),
             }

@@ -75,13 +75,22 @@ pub fn render(c: &Comparison) -> String {
         c.base.workloads,
         counts(c)
     );
-    let mut t = Table::new(&["SCENARIO", "BASE/MO>", "HEAD/MO>", "CHANGE>"]);
+    let mut t = Table::new(&[
+        "SCENARIO",
+        "BASE/MO>",
+        "HEAD/MO>",
+        "CHANGE>",
+        "EC2 CHANGE>",
+        "FARGATE CHANGE>",
+    ]);
     for s in &c.scenarios {
         t.row(vec![
             s.title.clone(),
             total(s.base_monthly, s.base_unplaced),
             total(s.head_monthly, s.head_unplaced),
             change(s),
+            opt_signed(s.ec2_delta_monthly),
+            opt_signed(s.fargate_delta_monthly),
         ]);
     }
     out.push_str(&t.render(""));

@@ -70,6 +70,12 @@ fn prices(out: &mut String, side: &str, origins: &[Origin]) {
 /// The estimate as a comment.
 pub fn estimate(r: &Report) -> String {
     let mut out = String::new();
+    if r.workloads.is_empty() {
+        out.push_str("### k2e estimate: no workloads found\n\n");
+        out.push_str("Prices:\n");
+        prices(&mut out, "estimate", &r.prices);
+        return out;
+    }
     let cheapest = r.scenarios.iter().find(|s| s.key == r.cheapest);
     let _ = writeln!(
         out,
@@ -193,7 +199,17 @@ fn more(out: &mut String, n: usize, what: &str) {
 pub fn comparison(c: &Comparison) -> String {
     let mut out = String::new();
     out.push_str("### k2e estimate: monthly cost change\n\n");
-    header(&mut out, &["Scenario", "Base>", "Head>", "Change>"]);
+    header(
+        &mut out,
+        &[
+            "Scenario",
+            "Base>",
+            "Head>",
+            "Change>",
+            "EC2 change>",
+            "Fargate change>",
+        ],
+    );
     for s in &c.scenarios {
         let title = if s.key == c.head.cheapest {
             format!("**{} (cheapest)**", escape(&s.title))
@@ -207,6 +223,8 @@ pub fn comparison(c: &Comparison) -> String {
                 total(s.base_monthly, s.base_unplaced),
                 total(s.head_monthly, s.head_unplaced),
                 change(s),
+                opt_signed(s.ec2_delta_monthly),
+                opt_signed(s.fargate_delta_monthly),
             ],
         );
     }

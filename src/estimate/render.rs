@@ -388,7 +388,40 @@ fn fargate_details(out: &mut String, r: &Report) {
 
 #[cfg(test)]
 mod tests {
-    use super::money;
+    use super::{clip, money, nodes_summary};
+    use crate::estimate::model::Os;
+    use crate::estimate::report::TypeCount;
+
+    fn types(counts: &[(&str, usize)]) -> Vec<TypeCount> {
+        counts
+            .iter()
+            .map(|&(ty, count)| TypeCount {
+                ty: ty.to_owned(),
+                os: Os::Linux,
+                count,
+                hourly: 0.1,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fleets_of_more_than_two_types_are_summarised_by_the_most_numerous() {
+        let two = types(&[("c6a.large", 3), ("m6i.large", 1)]);
+        assert_eq!(nodes_summary(&two), "3 x c6a.large, 1 x m6i.large");
+        let four = types(&[
+            ("c6a.large", 3),
+            ("c7a.medium", 25),
+            ("m6i.large", 25),
+            ("r6i.large", 1),
+        ]);
+        assert_eq!(nodes_summary(&four), "25 x c7a.medium + 3 more types");
+    }
+
+    #[test]
+    fn clip_marks_the_cut() {
+        assert_eq!(clip("abcdef", 6), "abcdef");
+        assert_eq!(clip("abcdefg", 6), "abc...");
+    }
 
     #[test]
     fn money_format() {
