@@ -1,84 +1,15 @@
 //! `k2e estimate --compare BASE.json`: the cost change of a change. BASE.json is the JSON
-//! estimate of the base branch; the head is this run's report. Both are read through the same
-//! `Side` (the head by way of its JSON), so a field is compared only as the JSON states it.
+//! estimate of the base branch (read by `compare_side`); the head is this run's report.
 
+pub use super::compare_side::{Base, load};
+use super::compare_side::{PerReplica, Side, SideFargate, SideScenario, SideWorkload};
 use super::prices::Origin;
-use super::report::{self, Report};
-use serde::{Deserialize, Serialize};
+use super::report::Report;
+use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Bumped when a field of the comparison changes meaning or goes away.
 pub const VERSION: u32 = 1;
-
-/// The parts of a JSON estimate a comparison reads.
-#[derive(Debug, Deserialize)]
-struct Side {
-    region: String,
-    hours_per_month: f64,
-    spot_discount_percent: Option<f64>,
-    duty_cycle: f64,
-    prices: Vec<Origin>,
-    assumptions: Vec<String>,
-    workloads: Vec<SideWorkload>,
-    scenarios: Vec<SideScenario>,
-    cheapest: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct SideWorkload {
-    name: String,
-    kind: String,
-    namespace: Option<String>,
-    file: String,
-    replicas: u32,
-    schedule: String,
-    per_replica: PerReplica,
-    architectures: Vec<String>,
-    os: String,
-    one_per_node: Option<String>,
-    fargate: SideFargate,
-    ec2_monthly: Option<f64>,
-}
-
-#[derive(Debug, Deserialize, PartialEq)]
-struct PerReplica {
-    vcpu: f64,
-    memory_mib: u64,
-    gpus: u64,
-    slots: u64,
-    ephemeral_storage_gib: f64,
-}
-
-#[derive(Debug, Deserialize, PartialEq)]
-struct SideFargate {
-    runnable: bool,
-    size: Option<Size>,
-    monthly: Option<f64>,
-}
-
-#[derive(Debug, Deserialize, PartialEq)]
-struct Size {
-    vcpu: f64,
-    memory_gb: f64,
-}
-
-#[derive(Debug, Deserialize)]
-struct SideScenario {
-    key: String,
-    title: String,
-    monthly: f64,
-    ec2_monthly: f64,
-    fargate_monthly: f64,
-    unplaced_workloads: Vec<String>,
-}
-
-/// A base estimate, read and checked.
-#[derive(Debug)]
-pub struct Base {
-    file: String,
-    side: Side,
-}
 
 /// What `--compare` found (what `--format json` prints with it).
 #[derive(Debug, Serialize)]
@@ -166,65 +97,9 @@ impl WorkloadDelta {
     }
 }
 
-/// Reads BASE.json. Anything but a JSON estimate of this format is an error naming the file.
-pub fn load(path: &Path, limit: u64) -> Result<Base, String> {
-    let file = path.display().to_string();
-    let text = crate::input::read_text(path, limit).map_err(|e| format!("--compare {file}: {e}"))?;
-    parse(&file, &text)
-}
-
-/// BASE.json's text, checked as `load` checks it.
-pub fn parse(file: &str, text: &str) -> Result<Base, String> {
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| format!("{file}:{}:{}: not JSON: {}", e.line(), e.column(), message(&e)))?;
-    let made_by = "make it with `k2e estimate --format json` on the base branch";
-    let version = match value.get("k2e_estimate") {
-        Some(v) => v,
-        None if value.get("k2e_estimate_compare").is_some() => {
-            return Err(format!(
-                "{file}: a comparison (k2e estimate --compare), not an estimate: {made_by}"
-            ));
-        }
-        None => {
-            return Err(format!(
-                "{file}: not a k2e estimate (no \"k2e_estimate\" format field): {made_by}"
-            ));
-        }
-    };
-    if version.as_u64() != Some(u64::from(report::VERSION)) {
-        return Err(format!(
-            "{file}: k2e estimate format {version}, but this k2e reads format {}: {made_by} with this version of k2e",
-            report::VERSION
-        ));
-    }
-    let side: Side = serde_json::from_str(text).map_err(|e| {
-        format!(
-            "{file}:{}:{}: not a k2e estimate of format {}: {}",
-            e.line(),
-            e.column(),
-            report::VERSION,
-            message(&e)
-        )
-    })?;
-    Ok(Base {
-        file: file.to_owned(),
-        side,
-    })
-}
-
-/// serde_json's message without the " at line L column C" the prefix already gives.
-fn message(e: &serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.rfind(" at line ") {
-        Some(at) => s[..at].to_owned(),
-        None => s,
-    }
-}
-
 /// The comparison of `head` with the base.
 pub fn compare(base: &Base, head: &Report) -> Result<Comparison, String> {
-    let json = serde_json::to_string(head).map_err(|e| e.to_string())?;
-    let head_side: Side = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+    let head_side = super::compare_side::head(head)?;
     let b = &base.side;
     let h = &head_side;
     let differences = basis_differences(b, h);

@@ -12,6 +12,7 @@ mod allocatable;
 mod blockers;
 pub mod catalog;
 pub mod compare;
+mod compare_side;
 mod compare_table;
 mod ecs;
 pub mod exact;
