@@ -203,6 +203,22 @@ fn a_base_that_is_not_an_estimate_is_refused() {
     let e = refused("partial.json", Some("{\"k2e_estimate\": 1, \"region\": \"us-east-1\"}"));
     assert!(e.contains("partial.json:1:"), "{e}");
     assert!(e.contains("not a k2e estimate of format 1: missing field"), "{e}");
+    // Edited amounts: a negative cost, or one so large that its delta overflowed the cents.
+    let base = std::fs::read_to_string(dir().join("base.json")).unwrap();
+    let mut edited: Value = serde_json::from_str(&base).unwrap();
+    edited["scenarios"][0]["monthly"] = serde_json::json!(1e300);
+    let e = refused("huge.json", Some(&edited.to_string()));
+    assert!(
+        e.contains("scenario all-ec2 monthly is 1e300: not a monthly cost"),
+        "{e}"
+    );
+    let mut edited: Value = serde_json::from_str(&base).unwrap();
+    edited["workloads"][0]["fargate"]["monthly"] = serde_json::json!(-5.0);
+    let e = refused("negative.json", Some(&edited.to_string()));
+    assert!(
+        e.contains("Deployment/web fargate.monthly is -5: not a monthly cost"),
+        "{e}"
+    );
     let e = refused("no/such/base.json", None);
     assert!(e.contains("no/such/base.json: no such file or directory"), "{e}");
 }

@@ -116,10 +116,46 @@ pub fn parse(file: &str, text: &str) -> Result<Base, String> {
             message(&e)
         )
     })?;
+    check_amounts(file, &side)?;
     Ok(Base {
         file: file.to_owned(),
         side,
     })
+}
+
+/// Far above any estimate k2e makes (100,000 replicas on the dearest type), far below where
+/// cents stop being exact in an f64.
+const MAX_MONTHLY: f64 = 1e11;
+
+/// Every monthly figure a comparison subtracts must be one k2e could have written: an edited
+/// BASE.json with `-5` or `1e300` would otherwise print nonsense deltas.
+fn check_amounts(file: &str, side: &Side) -> Result<(), String> {
+    let mut amounts: Vec<(String, Option<f64>)> = Vec::new();
+    for s in &side.scenarios {
+        amounts.push((format!("scenario {} monthly", s.key), Some(s.monthly)));
+        amounts.push((format!("scenario {} ec2_monthly", s.key), Some(s.ec2_monthly)));
+        amounts.push((format!("scenario {} fargate_monthly", s.key), Some(s.fargate_monthly)));
+    }
+    for w in &side.workloads {
+        amounts.push((format!("{} fargate.monthly", w.name), w.fargate.monthly));
+        amounts.push((format!("{} ec2_monthly", w.name), w.ec2_monthly));
+    }
+    match amounts
+        .iter()
+        .find_map(|(what, v)| v.filter(|v| !(0.0..=MAX_MONTHLY).contains(v)).map(|v| (what, v)))
+    {
+        Some((what, v)) => Err(format!(
+            "{file}: {what} is {}: not a monthly cost k2e writes (0 to 1e11 USD); make BASE.json with \
+             `k2e estimate --format json`",
+            // 1e300, not three hundred digits.
+            if v.abs() < MAX_MONTHLY {
+                v.to_string()
+            } else {
+                format!("{v:e}")
+            }
+        )),
+        None => Ok(()),
+    }
 }
 
 /// serde_json's message without the " at line L column C" the prefix already gives.

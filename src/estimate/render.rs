@@ -9,7 +9,12 @@ use std::fmt::Write;
 /// `$1,234.56`
 pub fn money(v: f64) -> String {
     let cents = (v * 100.0).round() as i64;
-    let (sign, cents) = if cents < 0 { ("-", -cents) } else { ("", cents) };
+    // unsigned_abs: the most negative i64 (what -inf saturates to) has no i64 negation.
+    let (sign, cents) = if cents < 0 {
+        ("-", cents.unsigned_abs())
+    } else {
+        ("", cents as u64)
+    };
     let whole = (cents / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in whole.chars().enumerate() {
@@ -429,5 +434,7 @@ mod tests {
         assert_eq!(money(1234.567), "$1,234.57");
         assert_eq!(money(1_000_000.0), "$1,000,000.00");
         assert_eq!(money(12.3), "$12.30");
+        assert_eq!(money(-1.5), "-$1.50");
+        assert!(money(f64::NEG_INFINITY).starts_with("-$"));
     }
 }
