@@ -551,6 +551,7 @@ fn help_lists_every_option() {
         "--duty-cycle",
         "--pricing",
         "--format",
+        "--compare",
         "--explain",
         "--burstable",
         "--instance-types",

@@ -10,7 +10,8 @@ Exit codes:
   0  estimate printed, every workload placed
   1  estimate printed, but some workload fits neither a priced EC2 instance type nor Fargate
      (its scenario's total says how many were not placed)
-  2  usage error, an input that could not be read, or an unusable --pricing file";
+  2  usage error, an input that could not be read, an unusable --pricing file, or a
+     --compare file that is not a JSON estimate of this format";
 
 #[derive(Args, Debug, Clone)]
 #[command(after_help = EXIT_CODES)]
@@ -55,6 +56,11 @@ pub struct EstimateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+
+    /// Compare with BASE.json, the `--format json` estimate of the base branch: per-workload
+    /// and total monthly changes (with --format json or markdown, as JSON or as markdown).
+    #[arg(long, value_name = "BASE.json")]
+    pub compare: Option<PathBuf>,
 
     /// Also show what each EC2 node of each scenario holds.
     #[arg(long)]
@@ -133,6 +139,7 @@ impl EstimateArgs {
             ecs_reserved_memory: self.ecs_reserved_memory,
             default_cpu: self.default_cpu.clone(),
             default_memory: self.default_memory.clone(),
+            compare: self.compare.clone(),
         }
     }
 }
@@ -175,6 +182,7 @@ fn estimate(args: &EstimateArgs) -> Result<(String, i32), String> {
     let format = match args.format {
         OutputFormat::Table => Format::Table,
         OutputFormat::Json => Format::Json,
+        OutputFormat::Markdown => Format::Markdown,
     };
     let text = outcome.render(format, args.explain)?;
     for e in &outcome.errors {
@@ -196,6 +204,8 @@ pub enum OutputFormat {
     Table,
     /// One JSON object with the same content (documented in README).
     Json,
+    /// A pull-request comment: totals first, then the largest workloads or changes.
+    Markdown,
 }
 
 fn parse_percent(s: &str) -> Result<f64, String> {

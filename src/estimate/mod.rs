@@ -11,12 +11,16 @@
 mod allocatable;
 mod blockers;
 pub mod catalog;
+pub mod compare;
+mod compare_side;
+mod compare_table;
 mod ecs;
 pub mod exact;
 pub mod fargate;
 pub mod fleet;
 mod kubernetes;
 pub mod lp;
+mod markdown;
 pub mod model;
 mod options;
 pub mod pack;
@@ -49,6 +53,8 @@ pub struct Outcome {
     pub report: Report,
     /// Inputs that could not be read or parsed (the rest was estimated).
     pub errors: Vec<String>,
+    /// With `--compare`: the report against the base's.
+    pub comparison: Option<compare::Comparison>,
     pub timings: Timings,
 }
 
@@ -65,16 +71,23 @@ impl Outcome {
     }
 
     /// The report as `format` shows it.
+    /// With a comparison, the comparison is what is rendered.
     pub fn render(&self, format: Format, explain: bool) -> Result<String, String> {
-        Ok(match format {
-            Format::Json => {
-                let mut s = serde_json::to_string_pretty(&self.report).map_err(|e| e.to_string())?;
-                s.push('\n');
-                s
-            }
-            Format::Table => render::render(&self.report, explain),
-        })
+        match (format, &self.comparison) {
+            (Format::Json, None) => pretty(&self.report),
+            (Format::Json, Some(c)) => pretty(c),
+            (Format::Table, None) => Ok(render::render(&self.report, explain)),
+            (Format::Table, Some(c)) => Ok(compare_table::render(c)),
+            (Format::Markdown, None) => Ok(markdown::estimate(&self.report)),
+            (Format::Markdown, Some(c)) => Ok(markdown::comparison(c)),
+        }
     }
+}
+
+fn pretty(v: &impl serde::Serialize) -> Result<String, String> {
+    serde_json::to_string_pretty(v)
+        .map_err(|e| e.to_string())
+        .map(|s| s + "\n")
 }
 
 /// How long each phase took, from the start of the run (for scripts/bench-estimate).
@@ -212,6 +225,11 @@ fn run_of(options: &Options, read_inputs: impl FnOnce(&Defaults) -> Inputs) -> R
     let t0 = Instant::now();
     let d = defaults(options)?;
     check_instance_types(options)?;
+    // Read before the packing, so a bad BASE.json fails at once.
+    let base = match &options.compare {
+        Some(path) => Some(compare::load(path, options.read.limit)?),
+        None => None,
+    };
     let book = price_book(options)?;
     let t_prices = t0.elapsed();
     let inputs = read_inputs(&d);
@@ -245,9 +263,14 @@ fn run_of(options: &Options, read_inputs: impl FnOnce(&Defaults) -> Inputs) -> R
         workloads: inputs.workloads.len(),
         replicas: inputs.workloads.iter().map(|w| u64::from(w.replicas)).sum(),
     };
+    let comparison = match &base {
+        Some(b) => Some(compare::compare(b, &report)?),
+        None => None,
+    };
     Ok(Outcome {
         report,
         errors: inputs.errors,
+        comparison,
         timings,
     })
 }
@@ -314,7 +337,7 @@ fn assumptions(options: &Options, d: &Defaults, book: &PriceBook) -> Vec<String>
         .filter(|t| book.ec2_linux.contains_key(&t.name) || book.ec2_windows.contains_key(&t.name))
         .count();
     out.push(format!(
-        "Instance types: the {priced} priced types of the catalog ({}){}{}; bare metal, Mac, high-memory and \
+        "Instance types: the {priced} priced types of the catalog (as of {}){}{}; bare metal, Mac, high-memory and \
          accelerator (FPGA, Inferentia, Trainium) types are not in it",
         catalog.as_of,
         if options.burstable {

@@ -40,6 +40,8 @@ pub struct Options {
     pub default_cpu: String,
     /// Memory assumed for a container with no memory request or limit.
     pub default_memory: String,
+    /// The JSON estimate of the base branch: the outcome then also holds the comparison.
+    pub compare: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -66,6 +68,7 @@ impl Default for Options {
             ecs_reserved_memory: 0,
             default_cpu: "250m".into(),
             default_memory: "256Mi".into(),
+            compare: None,
         }
     }
 }
@@ -86,4 +89,6 @@ pub enum Format {
     Table,
     /// One JSON object with the same content.
     Json,
+    /// A pull-request comment: totals, then the largest workloads (or changes) first.
+    Markdown,
 }

@@ -3,11 +3,11 @@
 
 use crate::model::facts::ec2_prices::Ec2Prices;
 use crate::model::facts::rates::{FargateRates, FargateTable};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Where a set of prices came from, printed wherever they are used.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Origin {
     pub what: String,
     pub source: String,

@@ -9,7 +9,12 @@ use std::fmt::Write;
 /// `$1,234.56`
 pub fn money(v: f64) -> String {
     let cents = (v * 100.0).round() as i64;
-    let (sign, cents) = if cents < 0 { ("-", -cents) } else { ("", cents) };
+    // unsigned_abs: the most negative i64 (what -inf saturates to) has no i64 negation.
+    let (sign, cents) = if cents < 0 {
+        ("-", cents.unsigned_abs())
+    } else {
+        ("", cents as u64)
+    };
     let whole = (cents / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in whole.chars().enumerate() {
@@ -39,6 +44,43 @@ fn nodes_text(nodes: &[TypeCount]) -> String {
         .join(", ")
 }
 
+/// At most two types, else the type with the most nodes and how many others: a fleet of many
+/// types would make its column hundreds of characters wide. `--explain` and the JSON list all.
+pub fn nodes_summary(nodes: &[TypeCount]) -> String {
+    if nodes.len() <= 2 {
+        return nodes_text(nodes);
+    }
+    // The first of the largest counts, so ties keep the fleet's order.
+    let top = nodes
+        .iter()
+        .enumerate()
+        .max_by(|(i, a), (j, b)| a.count.cmp(&b.count).then(j.cmp(i)))
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    format!("{} + {} more types", nodes_text(&nodes[top..=top]), nodes.len() - 1)
+}
+
+/// The fleet's types: all of them with --explain, else summarised.
+fn fleet_types(nodes: &[TypeCount], explain: bool) -> String {
+    if explain {
+        nodes_text(nodes)
+    } else {
+        nodes_summary(nodes)
+    }
+}
+
+/// `s` cut to `max` characters, the cut marked: names can be as long as Kubernetes allows.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let kept: String = s.chars().take(max.saturating_sub(3)).collect();
+    format!("{kept}...")
+}
+
+/// Widest WORKLOAD cell; the placement and notes sections name workloads in full.
+const NAME_WIDTH: usize = 60;
+
 fn per_replica(w: &WorkloadOut) -> String {
     let mut s = format!(
         "{} vCPU {}",
@@ -60,6 +102,15 @@ fn replicas(w: &WorkloadOut) -> String {
 
 fn placement<'a>(w: &'a WorkloadOut, key: &str) -> &'a str {
     w.placements.iter().find(|p| p.scenario == key).map_or("", |p| p.on)
+}
+
+/// The HYBRID cell: a daemon whose scenario has no node for it runs nowhere, not on EC2.
+fn hybrid_cell(w: &WorkloadOut) -> String {
+    match placement(w, "hybrid") {
+        "nowhere" => "- (no nodes)".to_owned(),
+        "fargate" => "Fargate".to_owned(),
+        on => on.to_uppercase(),
+    }
 }
 
 pub fn render(r: &Report, explain: bool) -> String {
@@ -137,13 +188,13 @@ fn workloads(out: &mut String, r: &Report) {
             _ => "-".to_owned(),
         };
         t.row(vec![
-            w.name.clone(),
+            clip(&w.name, NAME_WIDTH),
             replicas(w),
             per_replica(w),
             size,
             w.fargate.monthly.map_or_else(|| "-".to_owned(), money),
             w.ec2_monthly.map_or_else(|| "-".to_owned(), money),
-            placement(w, "hybrid").to_uppercase().replace("FARGATE", "Fargate"),
+            hybrid_cell(w),
         ]);
     }
     out.push_str(&t.render(""));
@@ -164,7 +215,7 @@ fn scenarios(out: &mut String, r: &Report) {
             .fleets
             .iter()
             .filter(|f| !f.nodes.is_empty())
-            .map(|f| format!("{}: {}", fleet_name(f), nodes_text(&f.nodes)))
+            .map(|f| format!("{}: {}", fleet_name(f), nodes_summary(&f.nodes)))
             .collect();
         let title = if s.key == r.cheapest {
             format!("{} (cheapest)", s.title)
@@ -223,7 +274,7 @@ fn fleets(out: &mut String, s: &ScenarioOut, explain: bool) {
             out,
             "  {}: {} {}, {}/mo; utilisation cpu {}%, memory {}%",
             fleet_name(f),
-            nodes_text(&f.nodes),
+            fleet_types(&f.nodes, explain),
             if f.chosen == "mixed" {
                 "(mixed)"
             } else {
@@ -237,7 +288,7 @@ fn fleets(out: &mut String, s: &ScenarioOut, explain: bool) {
             let _ = writeln!(
                 out,
                 "    cheapest homogeneous: {}, {}/mo",
-                nodes_text(&h.nodes),
+                fleet_types(&h.nodes, explain),
                 money(h.monthly)
             );
         }
@@ -245,7 +296,7 @@ fn fleets(out: &mut String, s: &ScenarioOut, explain: bool) {
             let _ = writeln!(
                 out,
                 "    cheapest mixed: {}, {}/mo",
-                nodes_text(&m.nodes),
+                fleet_types(&m.nodes, explain),
                 money(m.monthly)
             );
         }
@@ -320,7 +371,8 @@ fn fargate_details(out: &mut String, r: &Report) {
         for b in &f.blocked_by {
             lines.push(format!("{}: cannot run on Fargate: {b}", w.name));
         }
-        for c in &f.changes_needed {
+        // A change that would not make it runnable is not worth a line.
+        for c in f.changes_needed.iter().filter(|_| f.blocked_by.is_empty()) {
             lines.push(format!("{}: needs a change for Fargate: {c}", w.name));
         }
         if let Some(s) = &f.sizing {
@@ -332,7 +384,7 @@ fn fargate_details(out: &mut String, r: &Report) {
         if let (Some(e), true) = (&f.error, f.blocked_by.is_empty()) {
             lines.push(format!("{}: {e}", w.name));
         }
-        if f.spot {
+        if f.spot && f.runnable {
             lines.push(format!("{}: priced as Fargate Spot", w.name));
         }
     }
@@ -341,7 +393,40 @@ fn fargate_details(out: &mut String, r: &Report) {
 
 #[cfg(test)]
 mod tests {
-    use super::money;
+    use super::{clip, money, nodes_summary};
+    use crate::estimate::model::Os;
+    use crate::estimate::report::TypeCount;
+
+    fn types(counts: &[(&str, usize)]) -> Vec<TypeCount> {
+        counts
+            .iter()
+            .map(|&(ty, count)| TypeCount {
+                ty: ty.to_owned(),
+                os: Os::Linux,
+                count,
+                hourly: 0.1,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fleets_of_more_than_two_types_are_summarised_by_the_most_numerous() {
+        let two = types(&[("c6a.large", 3), ("m6i.large", 1)]);
+        assert_eq!(nodes_summary(&two), "3 x c6a.large, 1 x m6i.large");
+        let four = types(&[
+            ("c6a.large", 3),
+            ("c7a.medium", 25),
+            ("m6i.large", 25),
+            ("r6i.large", 1),
+        ]);
+        assert_eq!(nodes_summary(&four), "25 x c7a.medium + 3 more types");
+    }
+
+    #[test]
+    fn clip_marks_the_cut() {
+        assert_eq!(clip("abcdef", 6), "abcdef");
+        assert_eq!(clip("abcdefg", 6), "abc...");
+    }
 
     #[test]
     fn money_format() {
@@ -349,5 +434,7 @@ mod tests {
         assert_eq!(money(1234.567), "$1,234.57");
         assert_eq!(money(1_000_000.0), "$1,000,000.00");
         assert_eq!(money(12.3), "$12.30");
+        assert_eq!(money(-1.5), "-$1.50");
+        assert!(money(f64::NEG_INFINITY).starts_with("-$"));
     }
 }

@@ -87,7 +87,9 @@ pub struct SizeOut {
 #[derive(Debug, Serialize)]
 pub struct PlacementOut {
     pub scenario: &'static str,
-    /// `ec2`, `fargate` or `none`.
+    /// `ec2`, `fargate`, `none` (placed nowhere: the scenario's total leaves it out) or
+    /// `nowhere` (a DaemonSet or DAEMON service whose scenario has no node it runs on: it costs
+    /// nothing and is missing nothing).
     pub on: &'static str,
     pub reason: String,
     /// Hybrid, workloads that could go either way: USD per month on Fargate.
@@ -367,6 +369,9 @@ fn fargate_out(ctx: &Context<'_>, i: usize) -> FargateOut {
     let w = &ctx.workloads[i];
     let quote: Option<&Quote> = ctx.quotes[i].as_ref().ok();
     let runnable = ctx.fargate_monthly(i).is_some();
+    // What Fargate would bill and how it rounds only matters for a workload it can run: a
+    // blocked GPU pod gets no size-jump note.
+    let applies = quote.filter(|_| runnable);
     FargateOut {
         runnable,
         size: quote.map(|q| SizeOut {
@@ -374,14 +379,36 @@ fn fargate_out(ctx: &Context<'_>, i: usize) -> FargateOut {
             memory_gb: q.size.memory as f64 / 1024.0,
         }),
         rate: quote.map(|q| q.rate),
-        spot: quote.is_some_and(|q| q.spot),
+        spot: applies.is_some_and(|q| q.spot),
         hourly: quote.map(|q| round(q.hourly, 10)),
         monthly: ctx.fargate_monthly(i).map(cents),
-        sizing: quote.and_then(|q| q.sizing.clone()),
-        tier_jump: quote.and_then(|q| q.jump.clone()),
+        sizing: applies.and_then(|q| q.sizing.clone()),
+        tier_jump: applies.and_then(|q| q.jump.clone()),
         blocked_by: w.blocked.clone(),
         changes_needed: w.changes.clone(),
         error: ctx.quotes[i].as_ref().err().cloned(),
+    }
+}
+
+/// Whether some node of the scenario runs daemon `i` (its cluster may have no node it matches).
+fn runs_somewhere(sc: &Scenario, i: usize) -> bool {
+    sc.clusters.iter().any(|c| {
+        c.best()
+            .is_some_and(|s| s.nodes.iter().any(|n| c.problem.types[n.ty].daemons.contains(&i)))
+    })
+}
+
+/// Where the instance types came from: dated like the prices, since AWS adds types and the
+/// packing only knows the ones listed.
+fn catalog_origin() -> Origin {
+    let catalog = super::catalog::Catalog::get();
+    Origin {
+        what: format!(
+            "EC2 instance types (vCPUs, memory, ENIs, GPUs; {} types)",
+            catalog.types.len()
+        ),
+        source: catalog.source.clone(),
+        as_of: catalog.as_of.clone(),
     }
 }
 
@@ -437,6 +464,8 @@ pub fn build(
                         "fargate"
                     } else if sc.unplaced[i] {
                         "none"
+                    } else if w.kind == model::Kind::Daemon && !runs_somewhere(sc, i) {
+                        "nowhere"
                     } else {
                         "ec2"
                     },
@@ -461,7 +490,7 @@ pub fn build(
         hours_per_month: ctx.hours,
         spot_discount_percent: ctx.opts.spot_percent,
         duty_cycle: ctx.duty,
-        prices: ctx.book.origins.clone(),
+        prices: ctx.book.origins.iter().cloned().chain([catalog_origin()]).collect(),
         assumptions,
         notes,
         workloads,

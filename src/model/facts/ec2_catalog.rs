@@ -82,4 +82,17 @@ mod tests {
         assert_eq!(c.find("g5.xlarge").unwrap().gpus, 1);
         assert_eq!(m6i.family(), "m6i");
     }
+
+    /// Printed beside the price dates: a date (YYYY-MM-DD), not a package version.
+    #[test]
+    fn as_of_is_a_date() {
+        let d = &Catalog::get().as_of;
+        let parts: Vec<&str> = d.split('-').collect();
+        assert!(
+            parts.len() == 3
+                && [4, 2, 2] == [parts[0].len(), parts[1].len(), parts[2].len()]
+                && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())),
+            "as_of {d:?}"
+        );
+    }
 }
