@@ -52,20 +52,100 @@ pub fn templates(resources: Vec<Resource>) -> (Vec<Output>, BTreeMap<String, Pla
     (outputs, places)
 }
 
-/// Resources grouped by input object, in the order the objects first appear.
+/// Resources grouped by input object, in the order the objects first appear; groups whose
+/// resources name each other (a scalable target's `Fn::Sub` of its service, a Ref) are one group,
+/// as a template cannot name a resource of another template.
 fn by_object(resources: Vec<Resource>) -> Vec<Vec<Resource>> {
-    let mut groups: Vec<Vec<Resource>> = Vec::new();
-    let mut index: BTreeMap<String, usize> = BTreeMap::new();
-    for r in resources {
-        match index.get(&r.object) {
-            Some(&i) => groups[i].push(r),
-            None => {
-                index.insert(r.object.clone(), groups.len());
-                groups.push(vec![r]);
+    let mut group_of: Vec<usize> = Vec::with_capacity(resources.len());
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &resources {
+        let next = index.len();
+        group_of.push(*index.entry(r.object.as_str()).or_insert(next));
+    }
+    let mut parent: Vec<usize> = (0..index.len()).collect();
+    let ids: BTreeMap<&str, usize> = resources
+        .iter()
+        .zip(&group_of)
+        .map(|(r, &g)| (r.id.as_str(), g))
+        .collect();
+    for (r, &g) in resources.iter().zip(&group_of) {
+        let mut named = Vec::new();
+        references(&r.body, &mut named);
+        for id in named {
+            if let Some(&other) = ids.get(id.as_str()) {
+                union(&mut parent, g, other);
             }
         }
     }
+    let mut groups: Vec<Vec<Resource>> = Vec::new();
+    let mut slot: BTreeMap<usize, usize> = BTreeMap::new();
+    for (r, g) in resources.into_iter().zip(group_of) {
+        let root = find(&mut parent, g);
+        let next = groups.len();
+        let i = *slot.entry(root).or_insert(next);
+        if i == groups.len() {
+            groups.push(Vec::new());
+        }
+        groups[i].push(r);
+    }
     groups
+}
+
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (a, b) = (find(parent, a), find(parent, b));
+    // The earlier group is the root, so groups keep the order they first appear in.
+    parent[a.max(b)] = a.min(b);
+}
+
+/// The names in an `Fn::Sub` string: `${Name}` and `${Name.Attribute}`, not the literal `${!...}`.
+fn substituted(text: &str, out: &mut Vec<String>) {
+    for part in text.split("${").skip(1) {
+        let Some((name, _)) = part.split_once('}') else {
+            continue;
+        };
+        if !name.starts_with('!') {
+            out.push(name.split('.').next().unwrap_or(name).to_owned());
+        }
+    }
+}
+
+/// The names a resource body uses: `DependsOn`, `Ref`, `Fn::GetAtt` and `Fn::Sub` targets (parameters
+/// among them are not resources and are ignored by the caller).
+fn references(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v) {
+                    ("Ref", Value::String(id)) => out.push(id.clone()),
+                    ("DependsOn", Value::String(id)) => out.push(id.clone()),
+                    ("DependsOn", Value::Array(ids)) => {
+                        out.extend(ids.iter().filter_map(Value::as_str).map(str::to_owned))
+                    }
+                    ("Fn::GetAtt", Value::Array(parts)) => {
+                        out.extend(parts.first().and_then(Value::as_str).map(str::to_owned))
+                    }
+                    ("Fn::Sub", Value::String(text)) => substituted(text, out),
+                    ("Fn::Sub", Value::Array(parts)) => {
+                        if let Some(text) = parts.first().and_then(Value::as_str) {
+                            substituted(text, out);
+                        }
+                        parts.iter().skip(1).for_each(|v| references(v, out));
+                    }
+                    _ => references(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| references(v, out)),
+        _ => {}
+    }
 }
 
 #[derive(Default)]
@@ -175,5 +255,27 @@ mod tests {
         let (outs, _) = templates(big);
         assert_eq!(outs.len(), 3);
         assert!(outs.iter().all(|o| o.text.len() < 1_048_576));
+    }
+
+    /// The corpus split a scalable target (its HPA's object) from the service it names
+    /// (the Deployment's), which cfn-lint rejects (E1019): resources that name each other stay
+    /// in one template, whichever objects they come from.
+    #[test]
+    fn resources_that_name_each_other_stay_together() {
+        let mut all: Vec<Resource> = (0..MAX_RESOURCES - 1)
+            .map(|i| resource(&format!("D/{i}"), &format!("R{i}"), &[], 1))
+            .collect();
+        all.push(resource("Deployment/web", "WebService", &[], 1));
+        let mut target = resource("HorizontalPodAutoscaler/web", "WebScalableTarget", &[], 1);
+        target.body["Properties"]["ResourceId"] = json!({"Fn::Sub": "service/default/${WebService.Name}"});
+        let mut policy = resource("HorizontalPodAutoscaler/web", "WebCpuScalingPolicy", &[], 1);
+        policy.body["Properties"]["ScalingTargetId"] = json!({"Ref": "WebScalableTarget"});
+        all.push(target);
+        all.push(policy);
+        let (outs, places) = templates(all);
+        assert_eq!(outs.len(), 2);
+        assert_eq!(places["WebService.json"].file, "k2e-2.template.json");
+        assert_eq!(places["WebScalableTarget.json"].file, "k2e-2.template.json");
+        assert_eq!(places["WebCpuScalingPolicy.json"].file, "k2e-2.template.json");
     }
 }
