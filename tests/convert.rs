@@ -5,6 +5,7 @@
 
 mod common;
 use common::corpus::corpus;
+use common::peers::python_with_botocore;
 use k2e::convert::audit::{self, RoundTrip};
 use k2e::convert::outcome::{Conversion, Output, Role};
 use k2e::convert::{Kind, LaunchType, Options, To, convert_texts, input, loss_render};
@@ -565,24 +566,6 @@ fn usage_errors() {
 }
 
 // --- botocore ---
-
-/// A Python with botocore: K2E_PYTHON, the peers' virtual environment, or python3.
-fn python_with_botocore() -> Option<String> {
-    let home = std::env::var("HOME").unwrap_or_default();
-    let candidates = [
-        std::env::var("K2E_PYTHON").unwrap_or_default(),
-        format!("{home}/.k2e-peers/bin/python"),
-        "python3".to_owned(),
-    ];
-    candidates.into_iter().filter(|c| !c.is_empty()).find(|c| {
-        Command::new(c)
-            .args(["-c", "import botocore"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    })
-}
 
 #[test]
 fn ecs_outputs_pass_botocore_param_validation() {

@@ -8,7 +8,10 @@ use k2e::convert::outcome::{Conversion, Role};
 use k2e::convert::{Options, To, convert_texts, input, loss_render};
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
+
+mod common;
+use common::peers::python_with_botocore;
 
 fn read(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -239,24 +242,6 @@ fn disruption_budgets_set_the_minimum_healthy_percent() {
 }
 
 // --- botocore ---
-
-/// A Python with botocore: K2E_PYTHON, the peers' virtual environment, or python3.
-fn python_with_botocore() -> Option<String> {
-    let home = std::env::var("HOME").unwrap_or_default();
-    let candidates = [
-        std::env::var("K2E_PYTHON").unwrap_or_default(),
-        format!("{home}/.k2e-peers/bin/python"),
-        "python3".to_owned(),
-    ];
-    candidates.into_iter().filter(|c| !c.is_empty()).find(|c| {
-        Command::new(c)
-            .args(["-c", "import botocore"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    })
-}
 
 #[test]
 fn aws_configuration_passes_botocore_param_validation() {

@@ -3,5 +3,6 @@
 
 pub mod corpus;
 pub mod estimate;
+pub mod peers;
 pub mod rng;
 pub mod run;
