@@ -11,6 +11,7 @@
 mod allocatable;
 mod blockers;
 pub mod catalog;
+mod classes;
 mod ecs;
 pub mod exact;
 pub mod fargate;
