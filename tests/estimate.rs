@@ -278,6 +278,16 @@ fn eks_system_pods_take_a_slot_and_their_requests_on_every_node() {
 }
 
 #[test]
+fn anti_affinity_workloads_share_larger_nodes_one_replica_each() {
+    let r = json(&[
+        "--instance-types",
+        "c7a.medium,c6a.large",
+        "constraints/anti-affinity-share.yaml",
+    ]);
+    assert_eq!(all_of(&r, "c6a.large"), 17);
+}
+
+#[test]
 fn packing_honours_anti_affinity_and_topology_spread() {
     for file in ["constraints/spread.yaml", "constraints/topology-spread.yaml"] {
         let r = json(&["--instance-types", "m7i.large", file]);

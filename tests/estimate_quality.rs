@@ -251,3 +251,47 @@ fn show_worst() {
         println!("  {} {:?} {:?}", p.types[n.ty].name, n.used, n.items);
     }
 }
+
+/// The same problem with every group's replicas multiplied by `k`.
+fn scaled(p: &Problem, k: u64) -> Problem {
+    let mut q = p.clone();
+    for g in &mut q.groups {
+        g.count *= k;
+    }
+    q
+}
+
+/// Quality must not degrade with scale: ten copies of the x1 fleet hold the x10 set, so the x10
+/// fleet may cost at most ten times the x1 fleet, plus 1% (and likewise x100 against x10).
+#[test]
+fn scaling_a_set_never_costs_more_than_copies_of_its_fleet() {
+    let mut rng = Rng(0x5CA1_AB1E_0DD5_EED5);
+    let mut worst: f64 = 0.0;
+    let mut checked = 0;
+    while checked < 30 {
+        let p = generate(&mut rng, (3, 6), 6, 30);
+        if p.groups.is_empty() {
+            continue;
+        }
+        checked += 1;
+        let mut previous = pack::pack(&p).best(&p).unwrap().cost(&p);
+        for k in [10, 100] {
+            let q = scaled(&p, k);
+            let packed = pack::pack(&q);
+            let fleet = packed.best(&q).unwrap();
+            assert!(fleet.is_valid(&q));
+            let cost = fleet.cost(&q);
+            let ratio = cost / (previous * 10.0);
+            worst = worst.max(ratio);
+            assert!(
+                ratio <= 1.01,
+                "x{k}: ${cost:.4}/h is {:.2}% above ten copies of the x{} fleet (${:.4}/h)",
+                (ratio - 1.0) * 100.0,
+                k / 10,
+                previous * 10.0
+            );
+            previous = cost;
+        }
+    }
+    println!("worst x10 / (10 x x1): {:.4}", worst);
+}

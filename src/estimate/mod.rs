@@ -12,6 +12,7 @@ mod allocatable;
 mod blockers;
 pub mod catalog;
 mod classes;
+mod colgen;
 mod ecs;
 pub mod exact;
 pub mod fargate;

@@ -391,6 +391,15 @@ pub fn mixed(p: &Problem, values: &[f64], homogeneous: Option<&Solution>, search
         improve(p, &mut s);
         candidates.push(s);
     }
+    let leftover = |rest: &Problem| {
+        let mut s = greedy(rest, values)?;
+        improve(rest, &mut s);
+        Some(s)
+    };
+    if let Some(mut s) = super::colgen::fleet(p, leftover) {
+        improve(p, &mut s);
+        candidates.push(s);
+    }
     let mut best = candidates
         .into_iter()
         .min_by(|a, b| a.cost(p).total_cmp(&b.cost(p)).then(a.nodes.len().cmp(&b.nodes.len())))?;
