@@ -243,6 +243,50 @@ fn packing_honours_max_pods() {
     );
 }
 
+/// Node count of the all-EC2 EKS fleet, all of `ty`.
+fn all_of(r: &Value, ty: &str) -> u64 {
+    let n = nodes(r, "EKS");
+    assert!(n.iter().all(|(t, _)| t == ty), "{n:?}");
+    n.iter().map(|(_, c)| c).sum()
+}
+
+#[test]
+fn eks_system_pods_take_a_slot_and_their_requests_on_every_node() {
+    // 29 pods by the ENI formula, two of them aws-node and kube-proxy: 58 tiny replicas are
+    // 27 + 27 + 4, three nodes (two before the system pods were counted).
+    let r = json(&["--instance-types", "m6i.large", "constraints/system-pods.yaml"]);
+    assert_eq!(all_of(&r, "m6i.large"), 3);
+    let said = r["assumptions"].as_array().unwrap().iter().any(|a| {
+        let a = a.as_str().unwrap();
+        a.contains("aws-node (25m)") && a.contains("kube-proxy (100m)")
+    });
+    assert!(said, "{}", r["assumptions"]);
+    // The cluster's own kube-proxy DaemonSet is that pod, not another one beside it.
+    let given = json(&["--instance-types", "m6i.large", "constraints/system-pods-given.yaml"]);
+    assert_eq!(all_of(&given, "m6i.large"), 2, "27 per node, not 26");
+    let explain = k2e_in(
+        &fixtures(),
+        &[
+            "--explain",
+            "--instance-types",
+            "m6i.large",
+            "constraints/system-pods.yaml",
+        ],
+    );
+    assert_eq!(explain.code, 0, "{}", explain.stderr);
+    settings().bind(|| insta::assert_snapshot!("estimate-system-pods-explain", explain.stdout));
+}
+
+#[test]
+fn anti_affinity_workloads_share_larger_nodes_one_replica_each() {
+    let r = json(&[
+        "--instance-types",
+        "c7a.medium,c6a.large",
+        "constraints/anti-affinity-share.yaml",
+    ]);
+    assert_eq!(all_of(&r, "c6a.large"), 17);
+}
+
 #[test]
 fn packing_honours_anti_affinity_and_topology_spread() {
     for file in ["constraints/spread.yaml", "constraints/topology-spread.yaml"] {
@@ -657,10 +701,15 @@ fn unpinned_daemonsets_run_on_every_architecture() {
     let fleet = &scenario(&r, "all-ec2")["fleets"][0];
     assert_eq!(fleet["daemons"], serde_json::json!(["DaemonSet/logs"]));
     let explain = fleet["explain"].as_array().unwrap();
-    // One c7g.large (1930m allocatable) holds the daemon's 500m and both 600m replicas.
+    // One c7g.large (1930m allocatable) holds the daemon's 500m, both 600m replicas and the
+    // EKS system pods' 125m (aws-node 25m, kube-proxy 100m).
     assert_eq!(explain.len(), 1);
     assert_eq!(explain[0]["type"], "c7g.large");
-    assert!(close(explain[0]["vcpu_used"].as_f64().unwrap(), 1.7), "{}", explain[0]);
+    assert!(
+        close(explain[0]["vcpu_used"].as_f64().unwrap(), 1.825),
+        "{}",
+        explain[0]
+    );
     assert!(explain[0]["holds"].to_string().contains("DaemonSet/logs"));
     assert!(
         workload(&r, "DaemonSet/logs")["architecture_from"]

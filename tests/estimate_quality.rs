@@ -251,3 +251,89 @@ fn show_worst() {
         println!("  {} {:?} {:?}", p.types[n.ty].name, n.used, n.items);
     }
 }
+
+/// The same problem with every group's replicas multiplied by `k`.
+fn scaled(p: &Problem, k: u64) -> Problem {
+    let mut q = p.clone();
+    for g in &mut q.groups {
+        g.count *= k;
+    }
+    q
+}
+
+/// Quality must not degrade with scale: ten copies of the x1 fleet hold the x10 set, so the x10
+/// fleet may cost at most ten times the x1 fleet, plus 1% (and likewise x100 against x10).
+#[test]
+fn scaling_a_set_never_costs_more_than_copies_of_its_fleet() {
+    let mut rng = Rng(0x5CA1_AB1E_0DD5_EED5);
+    let mut worst: f64 = 0.0;
+    let mut checked = 0;
+    while checked < 30 {
+        let p = generate(&mut rng, (3, 6), 6, 30);
+        if p.groups.is_empty() {
+            continue;
+        }
+        checked += 1;
+        let mut previous = pack::pack(&p).best(&p).unwrap().cost(&p);
+        for k in [10, 100] {
+            let q = scaled(&p, k);
+            let packed = pack::pack(&q);
+            let fleet = packed.best(&q).unwrap();
+            assert!(fleet.is_valid(&q));
+            let cost = fleet.cost(&q);
+            let ratio = cost / (previous * 10.0);
+            worst = worst.max(ratio);
+            assert!(
+                ratio <= 1.01,
+                "x{k}: ${cost:.4}/h is {:.2}% above ten copies of the x{} fleet (${:.4}/h)",
+                (ratio - 1.0) * 100.0,
+                k / 10,
+                previous * 10.0
+            );
+            previous = cost;
+        }
+    }
+    println!("worst x10 / (10 x x1): {:.4}", worst);
+}
+
+/// Issue 16's mix: every other instance has a DaemonSet on every node (the types' room less
+/// 100m-300m and 64-256 MiB), at least one group with required anti-affinity and groups pinned
+/// to each architecture.
+fn issue16(rng: &mut Rng) -> Problem {
+    let hard = rng.below(2) == 0;
+    let mut p = generate(rng, (3, 5), 6, 24);
+    if hard && !p.groups.is_empty() {
+        let cpu = (100 + 100 * rng.below(3) as u64) * TICKS_PER_MILLI;
+        let mem = 64 << rng.below(3);
+        for t in &mut p.types {
+            t.cap[0] = t.cap[0].saturating_sub(cpu);
+            t.cap[1] = t.cap[1].saturating_sub(mem);
+            t.cap[2] = t.cap[2].saturating_sub(1);
+        }
+        p.groups[0].spread = p.groups[0].count > 1;
+        let n = p.groups.len();
+        for (i, g) in p.groups.iter_mut().enumerate() {
+            let want = match i % 3 {
+                0 => Some(k2e::estimate::model::Arch::X86_64),
+                1 if n > 1 => Some(k2e::estimate::model::Arch::Arm64),
+                _ => None,
+            };
+            for (c, t) in g.compat.iter_mut().zip(&p.types) {
+                *c = want.is_none_or(|a| a == t.arch) && fits(&g.demand, &t.cap);
+            }
+        }
+        p.groups.retain(|g| g.compat.iter().any(|&c| c));
+    }
+    p
+}
+
+/// The exact check of issue 16 (run in release: `cargo test --release --test estimate_quality
+/// -- --ignored --nocapture exact_check`): 120 instances, half with DaemonSets, anti-affinity
+/// and both architectures; prints the median, 95th percentile and max gap to the optimum.
+#[test]
+#[ignore]
+fn exact_check() {
+    let m = measure(0x1616_1616_1616_1616, 120, 3_000_000, true, issue16);
+    println!("{}", m.report("issue 16 mix (up to 24 replicas)"));
+    println!("p95 gap {:.2}%", m.at(0.95));
+}

@@ -49,7 +49,7 @@ fn each_fact_file_is_embedded_in_one_place() {
         );
         checked += 1;
     }
-    assert_eq!(checked, 4, "the four fact files");
+    assert_eq!(checked, 5, "the five fact files");
 }
 
 #[test]

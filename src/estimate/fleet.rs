@@ -3,7 +3,7 @@
 
 use super::allocatable;
 use super::catalog::Catalog;
-use super::model::{Kind, Os, Platform, Res, Workload, mem_text, vcpu_text};
+use super::model::{Kind, Os, Platform, Res, TICKS_PER_MILLI, Workload, mem_text, vcpu_text};
 use super::pack;
 use super::prices::PriceBook;
 use super::problem::{Group, NodeType, Problem, Solution, dominant_share, fits};
@@ -100,7 +100,11 @@ pub fn node_types(
                     w.archs.allows(t.arch) && w.os == os && w.gpus() <= t.gpus
                 })
                 .collect();
-            let mut overhead: Res = [0; 4];
+            let mut overhead: Res = if platform == Platform::Kubernetes && os == Os::Linux {
+                system_pods(workloads, daemons)
+            } else {
+                [0; 4]
+            };
             for &d in &runs {
                 for (k, o) in overhead.iter_mut().enumerate() {
                     *o = o.saturating_add(workloads[d].request[k]);
@@ -123,6 +127,27 @@ pub fn node_types(
         }
     }
     prune(types)
+}
+
+/// What the EKS system pods (aws-node, kube-proxy) take from every Linux node: a pod slot each
+/// and their requests. A DaemonSet of the same name among the inputs is that pod, counted with
+/// the daemons instead.
+pub fn system_pods(workloads: &[Workload], daemons: &[usize]) -> Res {
+    let mut out: Res = [0; 4];
+    for pod in &crate::model::facts::eks_system::SystemPods::get().pods {
+        let given = daemons.iter().any(|&d| {
+            let w = &workloads[d];
+            w.kind_name == "DaemonSet"
+                && w.name.rsplit('/').next() == Some(pod.name.as_str())
+                && w.namespace.as_deref().is_none_or(|n| n == pod.namespace)
+        });
+        if !given {
+            out[0] += pod.cpu_millis * TICKS_PER_MILLI;
+            out[1] += pod.memory_mib;
+            out[2] += 1;
+        }
+    }
+    out
 }
 
 /// Drops every type that another type of the same architecture, OS and GPU count matches or

@@ -15,10 +15,15 @@ const EPS: f64 = 1e-12;
 /// min c.x s.t. A x >= b, x >= 0 (rows of A are resources, columns types; b > 0). Returns the
 /// optimum and the dual price of each row, or None when some row cannot be covered.
 pub fn covering(costs: &[f64], rows: &[Vec<f64>], demand: &[f64]) -> Option<(f64, Vec<f64>)> {
+    covering_primal(costs, rows, demand).map(|(z, y, _)| (z, y))
+}
+
+/// [`covering`], also returning the primal solution x (how much of each column).
+pub fn covering_primal(costs: &[f64], rows: &[Vec<f64>], demand: &[f64]) -> Option<(f64, Vec<f64>, Vec<f64>)> {
     let m = rows.len();
     let n = costs.len();
     if m == 0 {
-        return Some((0.0, Vec::new()));
+        return Some((0.0, Vec::new(), vec![0.0; n]));
     }
     // Rows scaled to a right-hand side of 1, so resources of any unit weigh alike.
     // Dictionary: basic[i] = b[i] - sum_j a[i][j] * nonbasic[j]; objective z + sum_j c[j] * nonbasic[j].
@@ -40,7 +45,14 @@ pub fn covering(costs: &[f64], rows: &[Vec<f64>], demand: &[f64]) -> Option<(f64
                     y[v] = b[i] / demand[v];
                 }
             }
-            return Some((z, y));
+            // The primal x_t is minus the final reduced cost of type t's slack (0 when basic).
+            let mut x = vec![0.0; n];
+            for (j, &v) in nonbasic.iter().enumerate() {
+                if v >= m {
+                    x[v - m] = (-c[j]).max(0.0);
+                }
+            }
+            return Some((z, y, x));
         };
         let l = (0..n).filter(|&i| a[i][j] > EPS).min_by(|&x, &y| {
             (b[x] / a[x][j])
@@ -194,6 +206,8 @@ mod tests {
             (y[0] - 1.0 / 3.0).abs() < 1e-9 && (y[1] - 1.0 / 3.0).abs() < 1e-9,
             "{y:?}"
         );
+        let (_, _, x) = super::covering_primal(&[1.0, 1.0], &[vec![2.0, 1.0], vec![1.0, 2.0]], &[3.0, 3.0]).unwrap();
+        assert!((x[0] - 1.0).abs() < 1e-9 && (x[1] - 1.0).abs() < 1e-9, "{x:?}");
         // Only cpu matters: the cheapest cpu is type A at $0.5 per unit.
         let (v, _) = covering(&[1.0, 1.0], &[vec![2.0, 1.0]], &[10.0]).unwrap();
         assert!((v - 5.0).abs() < 1e-9);

@@ -11,6 +11,8 @@
 mod allocatable;
 mod blockers;
 pub mod catalog;
+mod classes;
+mod colgen;
 pub mod compare;
 mod compare_side;
 mod compare_table;
@@ -275,6 +277,29 @@ fn run_of(options: &Options, read_inputs: impl FnOnce(&Defaults) -> Inputs) -> R
     })
 }
 
+/// The EKS system pods, from their data file.
+fn system_pods_assumption() -> String {
+    let table = crate::model::facts::eks_system::SystemPods::get();
+    let pods: Vec<String> = table
+        .pods
+        .iter()
+        .map(|p| {
+            let memory = if p.memory_mib == 0 {
+                String::new()
+            } else {
+                format!(" / {}", mem_text(p.memory_mib))
+            };
+            format!("{} ({}m{memory})", p.name, p.cpu_millis)
+        })
+        .collect();
+    format!(
+        "Every EKS Linux node runs {}: a pod slot and the requests of each come off the node, unless the inputs have \
+         a DaemonSet of that name (EKS system pods, as of {})",
+        pods.join(" and "),
+        table.as_of
+    )
+}
+
 fn assumptions(options: &Options, d: &Defaults, book: &PriceBook) -> Vec<String> {
     let catalog = catalog::Catalog::get();
     let mut out = Vec::new();
@@ -288,6 +313,7 @@ fn assumptions(options: &Options, d: &Defaults, book: &PriceBook) -> Vec<String>
             None => "max pods = ENIs x (IPv4 per ENI - 1) + 2 (VPC CNI, no prefix delegation)".to_owned(),
         }
     ));
+    out.push(system_pods_assumption());
     out.push(format!(
         "ECS container instances: registered memory = memory less {}% (what the OS reports) less ECS_RESERVED_MEMORY \
          ({} MiB); all vCPUs at 1024 units; {}",

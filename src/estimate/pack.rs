@@ -67,9 +67,10 @@ pub fn homogeneous(p: &Problem) -> Option<Solution> {
         .groups
         .iter()
         .map(|g| {
-            (0..p.types.len())
-                .map(|t| (0..p.types.len()).any(|u| class[u] == class[t] && g.compat[u]))
-                .collect()
+            let mut runs: Vec<_> = (0..p.types.len()).filter(|&u| g.compat[u]).map(|u| class[u]).collect();
+            runs.sort_unstable();
+            runs.dedup();
+            class.iter().map(|c| runs.contains(c)).collect()
         })
         .collect();
     let mut memo = HashMap::new();
@@ -165,19 +166,32 @@ pub fn greedy(p: &Problem, values: &[f64]) -> Option<Solution> {
             order
         })
         .collect();
+    // Each type's filling changes only when a group it takes has fewer replicas left than it
+    // takes (a group it skipped had no room, or none left, and that stays so): fillings are kept
+    // and only those are filled again, which keeps the greedy near linear in the groups.
+    let fill_of = |t: usize, left: &[u64]| {
+        let (pattern, value) = fill(p, t, &orders[t], left, values);
+        (value / p.types[t].price, pattern)
+    };
+    let mut cached: Vec<(f64, Vec<(usize, u64)>)> =
+        (0..p.types.len()).into_par_iter().map(|t| fill_of(t, &left)).collect();
+    let mut users: Vec<Vec<usize>> = vec![Vec::new(); p.groups.len()];
+    for (t, (_, pattern)) in cached.iter().enumerate() {
+        for &(g, _) in pattern {
+            users[g].push(t);
+        }
+    }
     let mut nodes = Vec::new();
     while left.iter().any(|&n| n > 0) {
-        let best = (0..p.types.len())
-            .into_par_iter()
-            .filter_map(|t| {
-                let (pattern, value) = fill(p, t, &orders[t], &left, values);
-                (!pattern.is_empty()).then(|| (value / p.types[t].price, t, pattern))
-            })
-            .collect::<Vec<_>>()
-            .into_iter()
-            // In type order, so near-ties go the same way however rayon splits the work.
-            .reduce(|a, b| if b.0 > a.0 + 1e-12 { b } else { a });
-        let (_, t, pattern) = best?;
+        // In type order, so near-ties go the same way every run.
+        let mut best: Option<usize> = None;
+        for (t, (score, pattern)) in cached.iter().enumerate() {
+            if !pattern.is_empty() && best.is_none_or(|b| *score > cached[b].0 + 1e-12) {
+                best = Some(t);
+            }
+        }
+        let t = best?;
+        let pattern = cached[t].1.clone();
         let repeat = pattern.iter().map(|&(g, k)| left[g] / k).min().unwrap_or(1).max(1);
         for _ in 0..repeat {
             let mut node = Node::new(t);
@@ -186,8 +200,26 @@ pub fn greedy(p: &Problem, values: &[f64]) -> Option<Solution> {
             }
             nodes.push(node);
         }
+        let mut stale: Vec<usize> = Vec::new();
         for &(g, k) in &pattern {
             left[g] -= k * repeat;
+            stale.extend(
+                users[g]
+                    .iter()
+                    .copied()
+                    .filter(|&u| cached[u].1.iter().any(|&(h, kh)| h == g && left[g] < kh)),
+            );
+        }
+        stale.sort_unstable();
+        stale.dedup();
+        let fresh: Vec<(f64, Vec<(usize, u64)>)> = stale.par_iter().map(|&u| fill_of(u, &left)).collect();
+        for (&u, f) in stale.iter().zip(fresh) {
+            for &(g, _) in &f.1 {
+                if !users[g].contains(&u) {
+                    users[g].push(u);
+                }
+            }
+            cached[u] = f;
         }
     }
     Some(Solution { nodes })
@@ -356,6 +388,15 @@ pub fn mixed(p: &Problem, values: &[f64], homogeneous: Option<&Solution>, search
     }
     if let Some(h) = homogeneous {
         let mut s = h.clone();
+        improve(p, &mut s);
+        candidates.push(s);
+    }
+    let leftover = |rest: &Problem| {
+        let mut s = greedy(rest, values)?;
+        improve(rest, &mut s);
+        Some(s)
+    };
+    if let Some(mut s) = super::colgen::fleet(p, leftover) {
         improve(p, &mut s);
         candidates.push(s);
     }
@@ -588,7 +629,23 @@ pub fn pack(p: &Problem) -> Packed {
 }
 
 /// [`pack`], with or without the window repacking (`search`), which the tests measure apart.
+/// Groups of one shape are packed as one (see `classes`) and handed back out.
 pub fn pack_with(p: &Problem, search: bool) -> Packed {
+    let merged = super::classes::merge(p);
+    if !merged.shrinks(p) {
+        return pack_groups(p, search);
+    }
+    let q = &merged.problem;
+    let packed = pack_groups(q, search);
+    Packed {
+        homogeneous: packed.homogeneous.map(|s| merged.expand(p, &s)),
+        mixed: packed.mixed.map(|s| merged.expand(p, &s)),
+        bound: packed.bound,
+        values: merged.expand_values(p, &packed.values),
+    }
+}
+
+fn pack_groups(p: &Problem, search: bool) -> Packed {
     let (bound, mut values) = match lp::lower_bound(p) {
         Some((b, v)) => (Some(b), v),
         None => (None, vec![0.0; p.groups.len()]),

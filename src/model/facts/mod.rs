@@ -5,6 +5,7 @@
 pub mod ec2_catalog;
 pub mod ec2_prices;
 pub mod eks_fargate;
+pub mod eks_system;
 pub mod fargate_sizes;
 mod loader;
 pub mod rates;
